@@ -1,0 +1,1 @@
+"""Clientport: a practice-management CRM for accounting and tax firms."""

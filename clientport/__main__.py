@@ -1,0 +1,3 @@
+from clientport.cli import main
+
+main()

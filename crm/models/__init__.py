@@ -1,0 +1,21 @@
+"""The CRM domain (DESIGN §1). Every tenant row hangs off a Firm."""
+
+from crm.models.accounts import Account, AccountContact, AccountRole, AccountRoleAssignment, Folder
+from crm.models.contacts import Contact
+from crm.models.firms import Firm, Membership, User
+from crm.models.setup import CustomField, FolderTemplate, Tag
+
+__all__ = [
+    "Account",
+    "AccountContact",
+    "AccountRole",
+    "AccountRoleAssignment",
+    "Contact",
+    "CustomField",
+    "Firm",
+    "Folder",
+    "FolderTemplate",
+    "Membership",
+    "Tag",
+    "User",
+]

@@ -1,0 +1,105 @@
+from django.db import models
+
+from crm.normalize import normalize_name_key
+
+
+class Account(models.Model):
+    """A client the firm works for and bills: a person, a household or a company."""
+
+    class Type(models.TextChoices):
+        INDIVIDUAL = "individual", "Individual"
+        COMPANY = "company", "Company"
+        OTHER = "other", "Other"
+
+    firm = models.ForeignKey("crm.Firm", on_delete=models.CASCADE, related_name="accounts")
+    name = models.CharField(max_length=255)
+    # DESIGN §3.2: the name after NFKC, trimming, whitespace collapsing and case-folding.
+    # Unique per firm in the database, so no code path can create a duplicate account.
+    name_key = models.CharField(max_length=255, editable=False)
+    type = models.CharField(max_length=12, choices=Type.choices, default=Type.INDIVIDUAL)
+    company_name = models.CharField(max_length=255, blank=True)
+    client_id = models.CharField("client ID", max_length=64, blank=True)
+    tags = models.ManyToManyField("crm.Tag", blank=True, related_name="accounts")
+    assignees = models.ManyToManyField("crm.Membership", blank=True, related_name="assigned_accounts")
+    contacts = models.ManyToManyField("crm.Contact", through="crm.AccountContact", related_name="accounts")
+    custom_values = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["firm", "name_key"], name="account_unique_name_per_firm")]
+        indexes = [models.Index(fields=["firm", "type"]), models.Index(fields=["firm", "created_at"])]
+        ordering = ["name_key"]
+
+    def save(self, *args, **kwargs):
+        # Derived, never typed: kept in step with the name on every single save. Bulk writers
+        # set it themselves through normalize_name_key.
+        self.name_key = normalize_name_key(self.name)
+        super().save(*args, **kwargs)
+
+    def __str__(self):
+        return self.name
+
+
+class AccountRole(models.Model):
+    """A firm-defined role on an account, such as "Tax preparer" or "Reviewer"."""
+
+    firm = models.ForeignKey("crm.Firm", on_delete=models.CASCADE, related_name="account_roles")
+    name = models.CharField(max_length=100)
+    key = models.CharField(max_length=100, editable=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["firm", "key"], name="accountrole_unique_key_per_firm")]
+        ordering = ["name"]
+
+    def save(self, *args, **kwargs):
+        self.key = normalize_name_key(self.name)
+        super().save(*args, **kwargs)
+
+    def __str__(self):
+        return self.name
+
+
+class AccountRoleAssignment(models.Model):
+    """A team member holding a role on one account (one holder per role and account)."""
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="role_assignments")
+    role = models.ForeignKey(AccountRole, on_delete=models.CASCADE, related_name="assignments")
+    member = models.ForeignKey("crm.Membership", on_delete=models.CASCADE, related_name="account_roles")
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "role"], name="roleassignment_unique_per_account")]
+
+
+class AccountContact(models.Model):
+    """The link between an account and one of its contacts, with the portal switches."""
+
+    class Invitation(models.TextChoices):
+        NOT_INVITED = "not_invited", "Not invited"
+        INVITED = "invited", "Invited"
+        ACTIVATED = "activated", "Activated"
+
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="contact_links")
+    contact = models.ForeignKey("crm.Contact", on_delete=models.CASCADE, related_name="account_links")
+    login = models.BooleanField(default=False, help_text="May sign in to the client portal.")
+    notify = models.BooleanField(default=False, help_text="Receives portal notifications by email.")
+    email_sync = models.BooleanField(default=False, help_text="Their emails show in the firm's inbox.")
+    invitation = models.CharField(max_length=12, choices=Invitation.choices, default=Invitation.NOT_INVITED)
+    invited_at = models.DateTimeField(null=True, blank=True)
+    activated_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "contact"], name="accountcontact_unique_link")]
+
+
+class Folder(models.Model):
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="folders")
+    path = models.CharField(max_length=255)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["account", "path"], name="folder_unique_path_per_account")]
+        ordering = ["path"]
+
+    def __str__(self):
+        return self.path

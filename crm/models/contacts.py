@@ -1,0 +1,73 @@
+from django.db import models
+from django.db.models import Q
+
+from crm.normalize import normalize_email_key
+
+
+def mask_tax_id(value: str) -> str:
+    """SSN/TIN for display: only the last four digits ever leave the record."""
+    digits = "".join(ch for ch in value or "" if ch.isalnum())
+    if not digits:
+        return ""
+    return "•••-••-" + digits[-4:] if len(digits) > 4 else "•" * len(digits)
+
+
+class Contact(models.Model):
+    """A person. May belong to several accounts; identified by primary email within the firm."""
+
+    firm = models.ForeignKey("crm.Firm", on_delete=models.CASCADE, related_name="contacts")
+    prefix = models.CharField(max_length=30, blank=True)
+    first_name = models.CharField(max_length=100, blank=True)
+    middle_name = models.CharField(max_length=100, blank=True)
+    last_name = models.CharField(max_length=100, blank=True)
+    suffix = models.CharField(max_length=30, blank=True)
+    email = models.CharField("primary email", max_length=254, blank=True)
+    # Lower-cased primary email: the contact's identity within the firm (DESIGN §3.2).
+    email_key = models.CharField(max_length=254, blank=True, editable=False)
+    additional_emails = models.JSONField(default=list, blank=True)
+    phones = models.JSONField(default=list, blank=True)
+    street = models.CharField(max_length=255, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    state = models.CharField("state/region", max_length=100, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    country = models.CharField(max_length=100, blank=True)
+    date_of_birth = models.DateField(null=True, blank=True)
+    # Sensitive: shown only through `tax_id_masked`, never in lists, logs or exports.
+    tax_id = models.CharField("SSN/TIN", max_length=20, blank=True)
+    notes = models.TextField(blank=True)
+    tags = models.ManyToManyField("crm.Tag", blank=True, related_name="contacts")
+    custom_values = models.JSONField(default=dict, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["firm", "email_key"], condition=~Q(email_key=""), name="contact_unique_email_per_firm"
+            )
+        ]
+        indexes = [models.Index(fields=["firm", "last_name", "first_name"])]
+        ordering = ["last_name", "first_name", "email"]
+
+    def save(self, *args, **kwargs):
+        self.email_key = normalize_email_key(self.email)
+        super().save(*args, **kwargs)
+
+    def __str__(self):
+        return self.full_name or self.email or f"Contact #{self.pk}"
+
+    @property
+    def full_name(self) -> str:
+        return " ".join(part for part in (self.first_name, self.middle_name, self.last_name) if part)
+
+    @property
+    def all_emails(self) -> list[str]:
+        return ([self.email] if self.email else []) + list(self.additional_emails)
+
+    @property
+    def tax_id_masked(self) -> str:
+        return mask_tax_id(self.tax_id)
+
+    def __repr__(self):
+        # Never let the SSN reach a log line through a repr.
+        return f"<Contact {self.pk} {self.full_name!r}>"
