@@ -1,0 +1,213 @@
+"""The mapping document: which column feeds which field, plus the import's settings.
+
+A mapping is plain JSON so the CLI (`--mapping FILE`), the wizard and the API share it; the
+format is documented in the README and `docs/mapping-example.json` is a complete example.
+Automatic suggestion of a mapping from headers lives in `imports.matching`.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+
+KINDS = ("accounts-and-contacts", "accounts", "contacts")
+MAX_PEOPLE_PER_ROW = 5  # "Contact" plus "Contact 2" ... "Contact 5"
+
+ACCOUNT_FIELDS = ("name", "type", "company_name", "client_id", "tags", "assignees", "role", "custom")
+PERSON_FIELDS = (
+    "full_name", "prefix", "first_name", "middle_name", "last_name", "suffix",
+    "email", "additional_emails", "phone", "date_of_birth", "tax_id",
+)
+CONTACT_FIELDS = PERSON_FIELDS + (
+    "street", "street2", "city", "state", "postal_code", "country", "notes", "tags", "custom",
+)
+# Fields that several columns may feed: their values are added together, not overwritten.
+MULTI_FIELDS = {"tags", "assignees", "role", "custom", "additional_emails", "phone", "notes"}
+# Targets naming a firm-defined thing carry its name in ColumnMapping.field.
+NAMED_FIELDS = {"role", "custom"}
+
+IGNORE = "ignore"
+FIELD_TYPES = ("text", "number", "date", "yes_no", "dropdown", "email", "phone", "url")
+ACCOUNT_TYPE_MODES = ("auto", "fixed", "column", "ignore")
+
+
+def person_prefix(index: int) -> str:
+    """Target prefix of the n-th person on a row: "contact", "contact2", ... "contact5"."""
+    return "contact" if index == 1 else f"contact{index}"
+
+
+def all_targets() -> list[str]:
+    """Every target key (custom fields and roles take their name in `field`)."""
+    targets = [f"account.{name}" for name in ACCOUNT_FIELDS]
+    targets += [f"contact.{name}" for name in CONTACT_FIELDS]
+    for index in range(2, MAX_PEOPLE_PER_ROW + 1):
+        targets += [f"{person_prefix(index)}.{name}" for name in PERSON_FIELDS]
+    return targets
+
+
+VALID_TARGETS = frozenset(all_targets())
+
+
+@dataclass
+class ColumnMapping:
+    """One column of the file and what it feeds.
+
+    target: a key of `all_targets()` or "ignore".
+    field: for `*.custom` the custom field's name, for `account.role` the role's name.
+    field_type: for a custom field that does not exist yet, the type to create it with.
+    """
+
+    column: str
+    target: str = IGNORE
+    field: str = ""
+    field_type: str = ""
+
+    @property
+    def record(self) -> str:
+        """"account", "contact", "contact2", ... or "" for ignored columns."""
+        return "" if self.target == IGNORE else self.target.split(".", 1)[0]
+
+    @property
+    def attribute(self) -> str:
+        return "" if self.target == IGNORE else self.target.split(".", 1)[1]
+
+
+@dataclass
+class AccountTypeChoice:
+    """How accounts get their type (DESIGN §2 step 2).
+
+    auto: individual when named after its person or unnamed, company when the row names an
+          organisation other than its person; a mapped type column still wins where filled.
+    fixed: `value` for every account.  column: the column mapped to account.type.
+    ignore: only for updates; new accounts get "other".
+    """
+
+    mode: str = "auto"
+    value: str = ""
+
+
+@dataclass
+class PortalSwitches:
+    login: bool = False
+    notify: bool = False
+    email_sync: bool = False
+
+
+@dataclass
+class ImportSettings:
+    """Applied in bulk to what the import touches (DESIGN §2 step 3)."""
+
+    # Keyed by the email column's name: the switches set on the account link of every contact
+    # whose email came from that column.
+    portal: dict[str, PortalSwitches] = field(default_factory=dict)
+    send_invitations: bool = False
+    tags: list[str] = field(default_factory=list)  # existing tags added to every imported account
+    assignees: list[str] = field(default_factory=list)  # team members' emails
+    folder_template: str = "default"  # "default", "none" or a template's name
+    overwrite: bool = False  # file values win over existing non-empty values
+    update_only: bool = False  # accounts kind: never create, skip unknown accounts
+
+
+@dataclass
+class ReadChoices:
+    """Explicit reading choices; None keeps the detected value."""
+
+    encoding: str | None = None
+    delimiter: str | None = None
+    header_row: int | None = None
+    sheet: str | None = None
+    keep_footer: bool = False
+
+
+@dataclass
+class Mapping:
+    kind: str = "accounts-and-contacts"
+    columns: list[ColumnMapping] = field(default_factory=list)
+    account_type: AccountTypeChoice = field(default_factory=AccountTypeChoice)
+    settings: ImportSettings = field(default_factory=ImportSettings)
+    read: ReadChoices = field(default_factory=ReadChoices)
+    preset: str = ""  # the recognised export this mapping came from, if any
+
+    def column(self, name: str) -> ColumnMapping | None:
+        return next((c for c in self.columns if c.column == name), None)
+
+    def mapped(self) -> list[ColumnMapping]:
+        return [c for c in self.columns if c.target != IGNORE]
+
+    def columns_for(self, target: str) -> list[ColumnMapping]:
+        return [c for c in self.columns if c.target == target]
+
+    def validate(self, headers: list[str]) -> list[str]:
+        """Sentences naming each thing wrong with this mapping for a file with these headers."""
+        errors = []
+        if self.kind not in KINDS:
+            errors.append(f"Unknown import kind {self.kind!r}; use one of {', '.join(KINDS)}.")
+        known = set(headers)
+        seen_single: dict[tuple[str, str], str] = {}
+        for col in self.columns:
+            if col.column not in known:
+                errors.append(f"The mapping names a column {col.column!r} that the file does not have.")
+            if col.target == IGNORE:
+                continue
+            if col.target not in VALID_TARGETS:
+                errors.append(f"Column {col.column!r}: unknown target {col.target!r}.")
+                continue
+            if col.attribute in NAMED_FIELDS and not col.field.strip():
+                errors.append(f"Column {col.column!r}: {col.target} needs the field's name in \"field\".")
+            if col.field_type and col.field_type not in FIELD_TYPES:
+                errors.append(f"Column {col.column!r}: unknown field type {col.field_type!r}.")
+            if self.kind == "contacts" and col.record == "account":
+                errors.append(f"Column {col.column!r}: a contacts-only import cannot set account fields.")
+            if self.kind == "accounts" and col.record != "account":
+                errors.append(f"Column {col.column!r}: an accounts-only import never touches contacts.")
+            if col.attribute not in MULTI_FIELDS:
+                key = (col.target, col.field)
+                if key in seen_single:
+                    errors.append(
+                        f"Columns {seen_single[key]!r} and {col.column!r} both feed {col.target}; keep one."
+                    )
+                seen_single[key] = col.column
+        if self.account_type.mode not in ACCOUNT_TYPE_MODES:
+            errors.append(f"Unknown account type mode {self.account_type.mode!r}.")
+        if self.account_type.mode == "fixed" and self.account_type.value not in ("individual", "company", "other"):
+            errors.append("Choose individual, company or other as the type for all accounts.")
+        if self.account_type.mode == "column" and not self.columns_for("account.type"):
+            errors.append("Account type is to come from a column, but no column is mapped to account.type.")
+        return errors
+
+    # --- JSON ---------------------------------------------------------------------------
+    def to_dict(self) -> dict:
+        data = asdict(self)
+        data["version"] = 1
+        return data
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Mapping:
+        if not isinstance(data, dict):
+            raise ValueError("A mapping is a JSON object.")
+        settings = dict(data.get("settings") or {})
+        settings["portal"] = {
+            column: PortalSwitches(**switches) for column, switches in (settings.get("portal") or {}).items()
+        }
+        try:
+            return cls(
+                kind=data.get("kind", "accounts-and-contacts"),
+                columns=[ColumnMapping(**column) for column in data.get("columns") or []],
+                account_type=AccountTypeChoice(**(data.get("account_type") or {})),
+                settings=ImportSettings(**settings),
+                read=ReadChoices(**(data.get("read") or {})),
+                preset=data.get("preset", ""),
+            )
+        except TypeError as exc:
+            raise ValueError(f"The mapping has a key this version does not know: {exc}.") from exc
+
+    @classmethod
+    def from_json(cls, text: str) -> Mapping:
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise ValueError(f"The mapping is not valid JSON (line {exc.lineno}: {exc.msg}).") from exc
+        return cls.from_dict(data)
