@@ -23,6 +23,10 @@ class Account(models.Model):
     assignees = models.ManyToManyField("crm.Membership", blank=True, related_name="assigned_accounts")
     contacts = models.ManyToManyField("crm.Contact", through="crm.AccountContact", related_name="accounts")
     custom_values = models.JSONField(default=dict, blank=True)
+    # Set when an import created this account: the "created by import #N" filter and undo.
+    created_by_import = models.ForeignKey(
+        "imports.ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,7 +1,7 @@
 from django.db import models
 from django.db.models import Q
 
-from crm.normalize import normalize_email_key
+from crm.normalize import normalize_email_key, normalize_name_key
 
 
 def mask_tax_id(value: str) -> str:
@@ -10,6 +10,12 @@ def mask_tax_id(value: str) -> str:
     if not digits:
         return ""
     return "•••-••-" + digits[-4:] if len(digits) > 4 else "•" * len(digits)
+
+
+def contact_name_key(first_name: str, last_name: str) -> str:
+    """Identity of a contact without email within its account: first and last name, each
+    normalised, kept apart so "Lee" as a first name is not "Lee" as a last name."""
+    return f"{normalize_name_key(first_name)}|{normalize_name_key(last_name)}"
 
 
 class Contact(models.Model):
@@ -24,6 +30,8 @@ class Contact(models.Model):
     email = models.CharField("primary email", max_length=254, blank=True)
     # Lower-cased primary email: the contact's identity within the firm (DESIGN §3.2).
     email_key = models.CharField(max_length=254, blank=True, editable=False)
+    # "first last", normalised: identifies a contact without email within its account.
+    name_key = models.CharField(max_length=201, blank=True, editable=False)
     additional_emails = models.JSONField(default=list, blank=True)
     phones = models.JSONField(default=list, blank=True)
     street = models.CharField(max_length=255, blank=True)
@@ -37,6 +45,9 @@ class Contact(models.Model):
     notes = models.TextField(blank=True)
     tags = models.ManyToManyField("crm.Tag", blank=True, related_name="contacts")
     custom_values = models.JSONField(default=dict, blank=True)
+    created_by_import = models.ForeignKey(
+        "imports.ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -46,11 +57,12 @@ class Contact(models.Model):
                 fields=["firm", "email_key"], condition=~Q(email_key=""), name="contact_unique_email_per_firm"
             )
         ]
-        indexes = [models.Index(fields=["firm", "last_name", "first_name"])]
+        indexes = [models.Index(fields=["firm", "last_name", "first_name"]), models.Index(fields=["firm", "name_key"])]
         ordering = ["last_name", "first_name", "email"]
 
     def save(self, *args, **kwargs):
         self.email_key = normalize_email_key(self.email)
+        self.name_key = contact_name_key(self.first_name, self.last_name)
         super().save(*args, **kwargs)
 
     def __str__(self):

@@ -1,0 +1,132 @@
+"""The import job is the wizard's and the worker's shared state: file, mapping, status,
+progress, counters and checkpoint live on this row, never in a session."""
+
+import uuid
+from pathlib import PurePath
+
+from django.conf import settings
+from django.db import models
+
+COUNTER_NAMES = (
+    "rows_total",
+    "rows_imported",
+    "rows_skipped",
+    "accounts_created",
+    "accounts_updated",
+    "contacts_created",
+    "contacts_updated",
+    "custom_fields_created",
+    "tags_created",
+    "warnings",
+)
+
+
+def upload_path(job: "ImportJob", filename: str) -> str:
+    """Where an upload is stored. The user's file name is never part of the path: only its
+    extension, lower-cased and checked, is kept so the reader can tell CSV from XLSX."""
+    suffix = PurePath(filename).suffix.lower()
+    if suffix not in {".csv", ".tsv", ".txt", ".xlsx", ".xlsm", ".xls", ".ods", ".iif"}:
+        suffix = ".bin"
+    return f"imports/{job.firm_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class ImportJob(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        VALIDATING = "validating", "Validating"
+        READY = "ready", "Ready to start"
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Running"
+        FINISHED = "finished", "Finished"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Kind(models.TextChoices):
+        ACCOUNTS_AND_CONTACTS = "accounts-and-contacts", "Accounts and contacts"
+        ACCOUNTS = "accounts", "Accounts only"
+        CONTACTS = "contacts", "Contacts only"
+
+    firm = models.ForeignKey("crm.Firm", on_delete=models.CASCADE, related_name="import_jobs")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="import_jobs")
+    kind = models.CharField(max_length=24, choices=Kind.choices, default=Kind.ACCOUNTS_AND_CONTACTS)
+    file = models.FileField(upload_to=upload_path, max_length=255)
+    original_name = models.CharField(max_length=255, help_text="As uploaded; shown, never used as a path.")
+    file_size = models.BigIntegerField(default=0)
+    mapping = models.JSONField(default=dict, blank=True)
+    read_info = models.JSONField(default=dict, blank=True, help_text="What the reader detected.")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    # Counters of the real run (DESIGN §2) and, separately, of the last dry run.
+    counts = models.JSONField(default=dict, blank=True)
+    dry_run_counts = models.JSONField(default=dict, blank=True)
+    # Progress: data rows handled so far. The checkpoint is the same number, stored in the
+    # transaction of the batch that reached it, so a resumed run skips exactly those rows.
+    rows_done = models.BigIntegerField(default=0)
+    rows_estimate = models.BigIntegerField(default=0)
+    checkpoint = models.JSONField(default=dict, blank=True)
+    cancel_requested = models.BooleanField(default=False)
+    error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["firm", "-created_at"])]
+
+    def __str__(self):
+        return f"Import #{self.pk} ({self.original_name})"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING, self.Status.VALIDATING)
+
+    @property
+    def progress_percent(self) -> int:
+        total = self.counts.get("rows_total") if self.status == self.Status.FINISHED else self.rows_estimate
+        if not total:
+            return 100 if self.status == self.Status.FINISHED else 0
+        return min(100, int(self.rows_done * 100 / total))
+
+
+class ImportIssue(models.Model):
+    """A skipped row or a warning, as data: row, column, raw value, stable code, message."""
+
+    class Severity(models.TextChoices):
+        SKIP = "skip", "Skipped row"
+        WARNING = "warning", "Warning"
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="issues")
+    row_number = models.BigIntegerField()
+    severity = models.CharField(max_length=8, choices=Severity.choices)
+    code = models.CharField(max_length=40)
+    column = models.CharField(max_length=255, blank=True)
+    value = models.TextField(blank=True)
+    message = models.TextField()
+    # Skipped rows keep their original cells so the skipped-rows file can be fixed and re-imported.
+    cells = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["row_number", "pk"]
+        indexes = [models.Index(fields=["job", "severity", "row_number"]), models.Index(fields=["job", "code"])]
+
+
+class ImportChange(models.Model):
+    """One thing an import did, enough to undo it: a record created, a link added, or a field
+    changed with its previous value. Records created by the import also carry
+    `created_by_import`, so their own links, tags and folders need no rows here."""
+
+    class Action(models.TextChoices):
+        CREATE = "create", "Created"
+        UPDATE = "update", "Changed field"
+        ADD = "add", "Added link"
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="changes")
+    model = models.CharField(max_length=40)  # "account", "contact", "tag", "custom_field", "account_tag", ...
+    object_id = models.BigIntegerField()
+    action = models.CharField(max_length=8, choices=Action.choices)
+    field = models.CharField(max_length=100, blank=True)
+    old_value = models.JSONField(null=True, blank=True)
+    new_value = models.JSONField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["job", "model", "action"])]
