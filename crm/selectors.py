@@ -3,7 +3,7 @@
 from django.db.models import Count, Prefetch, Q
 from django.shortcuts import get_object_or_404
 
-from crm.models import Account, AccountContact, Contact, Firm
+from crm.models import Account, AccountContact, AccountRole, Contact, CustomField, Firm, FolderTemplate, Membership, Tag
 
 
 def access_account(firm: Firm, pk) -> Account:
@@ -39,12 +39,15 @@ def account_list(*, firm: Firm, query: str = "", tag_id=None, account_type: str 
 def contact_list(*, firm: Firm, query: str = "", tag_id=None, contact_ids=None):
     contacts = Contact.objects.filter(firm=firm)
     if query:
-        contacts = contacts.filter(
-            Q(first_name__icontains=query)
-            | Q(last_name__icontains=query)
-            | Q(email__icontains=query)
-            | Q(accounts__name__icontains=query)
-        ).distinct()
+        # Word by word, so "Jane Doe" finds the contact whose first name is Jane and last is Doe.
+        for word in query.split():
+            contacts = contacts.filter(
+                Q(first_name__icontains=word)
+                | Q(last_name__icontains=word)
+                | Q(email__icontains=word)
+                | Q(accounts__name__icontains=word)
+            )
+        contacts = contacts.distinct()
     if tag_id:
         contacts = contacts.filter(tags__id=tag_id)
     if contact_ids is not None:
@@ -62,3 +65,77 @@ def account_detail(*, firm: Firm, pk) -> Account:
         Prefetch("contact_links", queryset=AccountContact.objects.select_related("contact").order_by("pk")),
     )
     return get_object_or_404(queryset, pk=pk)
+
+
+# --- Firm set-up: every lookup by id goes through the firm ------------------------------------
+
+
+def access_tag(firm: Firm, pk) -> Tag:
+    return get_object_or_404(Tag.objects.filter(firm=firm), pk=pk)
+
+
+def access_custom_field(firm: Firm, pk) -> CustomField:
+    return get_object_or_404(CustomField.objects.filter(firm=firm), pk=pk)
+
+
+def access_account_role(firm: Firm, pk) -> AccountRole:
+    return get_object_or_404(AccountRole.objects.filter(firm=firm), pk=pk)
+
+
+def access_membership(firm: Firm, pk) -> Membership:
+    return get_object_or_404(Membership.objects.filter(firm=firm).select_related("user", "firm"), pk=pk)
+
+
+def access_folder_template(firm: Firm, pk) -> FolderTemplate:
+    return get_object_or_404(FolderTemplate.objects.filter(firm=firm), pk=pk)
+
+
+def access_account_contact(firm: Firm, *, account_pk, pk) -> AccountContact:
+    links = AccountContact.objects.filter(account__firm=firm, account_id=account_pk)
+    links = links.select_related("account", "contact")
+    return get_object_or_404(links, pk=pk)
+
+
+def active_members(*, firm: Firm):
+    return Membership.objects.filter(firm=firm, is_active=True).select_related("user")
+
+
+def team_members(*, firm: Firm):
+    """Active members first, then the deactivated ones."""
+    members = Membership.objects.filter(firm=firm).select_related("user")
+    return members.order_by("-is_active", "user__full_name", "user__email")
+
+
+def custom_fields(*, firm: Firm, applies_to: str):
+    return CustomField.objects.filter(firm=firm, applies_to=applies_to).order_by("name")
+
+
+def tags_with_usage(*, firm: Firm):
+    return Tag.objects.filter(firm=firm).annotate(
+        account_count=Count("accounts", distinct=True), contact_count=Count("contacts", distinct=True)
+    )
+
+
+def account_roles_with_usage(*, firm: Firm):
+    return AccountRole.objects.filter(firm=firm).annotate(assignment_count=Count("assignments"))
+
+
+def contact_detail(*, firm: Firm, pk) -> Contact:
+    queryset = Contact.objects.filter(firm=firm).prefetch_related(
+        "tags",
+        Prefetch(
+            "account_links",
+            queryset=AccountContact.objects.select_related("account").order_by("account__name_key"),
+        ),
+    )
+    return get_object_or_404(queryset, pk=pk)
+
+
+def contacts_addable_to(*, account: Account, query: str = "", limit: int = 20):
+    """Contacts of the account's firm that are not on it yet, for the "add a contact" picker."""
+    contacts = Contact.objects.filter(firm_id=account.firm_id).exclude(account_links__account=account)
+    for word in query.split():
+        contacts = contacts.filter(
+            Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
+        )
+    return contacts[:limit]

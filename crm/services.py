@@ -189,3 +189,68 @@ def contact_link(
         account=account, contact=contact, defaults={"login": login, "notify": notify, "email_sync": email_sync}
     )
     return link
+
+
+# --- Firm settings (used by the settings pages) ----------------------------------------------
+
+
+def firm_update(*, firm: Firm, name: str, default_country: str, date_order: str) -> Firm:
+    firm.name = name.strip()
+    firm.default_country = default_country.upper()
+    firm.date_order = date_order
+    firm.save(update_fields=["name", "default_country", "date_order"])
+    return firm
+
+
+def member_deactivate(*, membership: Membership) -> Membership:
+    """Takes a person off the team without deleting what they did (assignments stay)."""
+    if membership.role == Membership.Role.OWNER:
+        others = membership.firm.memberships.filter(role=Membership.Role.OWNER, is_active=True).exclude(pk=membership.pk)
+        if not others.exists():
+            raise ValueError("A firm must keep at least one owner.")
+    membership.is_active = False
+    membership.save(update_fields=["is_active"])
+    return membership
+
+
+def tag_rename(*, tag: Tag, name: str) -> Tag:
+    name = " ".join(name.split())
+    if Tag.objects.filter(firm_id=tag.firm_id, key=normalize_name_key(name)).exclude(pk=tag.pk).exists():
+        raise ValueError(f'A tag named "{name}" already exists.')
+    tag.name = name
+    tag.save()
+    return tag
+
+
+def tag_delete(*, tag: Tag) -> None:
+    tag.delete()
+
+
+@transaction.atomic
+def custom_field_delete(*, field: CustomField) -> None:
+    """Deletes the field and its values, so a stale value can never resurface."""
+    model = Account if field.applies_to == CustomField.AppliesTo.ACCOUNT else Contact
+    records = list(model.objects.filter(firm_id=field.firm_id, custom_values__has_key=field.value_key))
+    for record in records:
+        record.custom_values.pop(field.value_key, None)
+    model.objects.bulk_update(records, ["custom_values"], batch_size=500)
+    field.delete()
+
+
+def account_role_delete(*, role: AccountRole) -> None:
+    role.delete()
+
+
+def account_role_unassign(*, account: Account, role: AccountRole) -> None:
+    AccountRoleAssignment.objects.filter(account=account, role=role).delete()
+
+
+def folder_template_create(*, firm: Firm, name: str, folders: list[str]) -> FolderTemplate:
+    return FolderTemplate.objects.create(firm=firm, name=" ".join(name.split()), folders=list(folders))
+
+
+def folder_template_delete(*, template: FolderTemplate) -> None:
+    """The built-in template stays; deleting the firm's default leaves the firm with none."""
+    if template.is_builtin:
+        raise ValueError("The built-in template cannot be deleted.")
+    template.delete()

@@ -1,3 +1,9 @@
+from django.urls import path
+
+from imports import views
+
 app_name = "imports"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("clients/import/", views.start, name="start"),
+]

@@ -1,0 +1,583 @@
+"""Forms of the CRM pages. They parse and check input; the services in crm/services.py write.
+
+Every form that offers firm data (tags, members, roles, custom fields) is built for one firm,
+so a foreign id is simply not a valid choice.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from decimal import Decimal
+
+import phonenumbers
+from django import forms
+from django.contrib.auth import get_user_model
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+
+from crm import selectors
+from crm.models import Account, Contact, CustomField, Firm, FolderTemplate, Membership, Tag
+from crm.normalize import normalize_email_key, normalize_name_key
+
+_LIST_SEPARATORS = re.compile(r"[\n,;]+")
+
+
+def _member_label(membership: Membership) -> str:
+    return membership.display_name
+
+
+class WriteOnlyInput(forms.TextInput):
+    """A text input that never renders a value: what is stored (or was typed) stays out of the
+    HTML, so a sensitive number cannot leak through a page, its cache or a screenshot."""
+
+    def format_value(self, value):
+        return None
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+# --- Custom fields ----------------------------------------------------------------------------
+
+
+def custom_field_name(field: CustomField) -> str:
+    return f"cf_{field.pk}"
+
+
+def _custom_form_field(field: CustomField, stored) -> forms.Field:
+    common = {"label": field.name, "required": False}
+    kind = field.field_type
+    if kind == CustomField.Type.NUMBER:
+        return forms.DecimalField(**common, widget=forms.NumberInput(attrs={"step": "any"}))
+    if kind == CustomField.Type.DATE:
+        return forms.DateField(**common, widget=DateInput())
+    if kind == CustomField.Type.YES_NO:
+        widget = forms.NullBooleanSelect()
+        widget.choices = [("unknown", "—"), ("true", "Yes"), ("false", "No")]
+        return forms.NullBooleanField(**common, widget=widget)
+    if kind == CustomField.Type.DROPDOWN:
+        options = [str(option) for option in field.options]
+        if stored not in (None, "") and str(stored) not in options:
+            # An imported value outside the options is shown, not silently dropped on save.
+            options.append(str(stored))
+        return forms.ChoiceField(**common, choices=[("", "—")] + [(option, option) for option in options])
+    if kind == CustomField.Type.EMAIL:
+        return forms.EmailField(**common)
+    if kind == CustomField.Type.URL:
+        return forms.URLField(**common, assume_scheme="https")
+    if kind == CustomField.Type.PHONE:
+        return forms.CharField(**common, max_length=50, widget=forms.TextInput(attrs={"type": "tel"}))
+    return forms.CharField(**common, max_length=1000)
+
+
+def _json_value(field: CustomField, value):
+    """The JSON-able value stored for a cleaned form value; None means "no value"."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return value.strip() or None
+    return value
+
+
+class CustomFieldsMixin:
+    """Adds one typed input per firm custom field and merges the values into `custom_values`."""
+
+    def add_custom_fields(self, *, firm: Firm, applies_to: str, values: dict) -> None:
+        self.custom_field_rows = list(selectors.custom_fields(firm=firm, applies_to=applies_to))
+        self._stored_custom_values = dict(values or {})
+        for field in self.custom_field_rows:
+            stored = self._stored_custom_values.get(field.value_key)
+            name = custom_field_name(field)
+            self.fields[name] = _custom_form_field(field, stored)
+            self.initial.setdefault(name, stored)
+
+    def custom_fields_bound(self):
+        return [self[custom_field_name(field)] for field in self.custom_field_rows]
+
+    def custom_values(self) -> dict:
+        """The stored values with this form's fields applied; keys of other fields are kept."""
+        values = dict(self._stored_custom_values)
+        for field in self.custom_field_rows:
+            value = _json_value(field, self.cleaned_data.get(custom_field_name(field)))
+            if value is None:
+                values.pop(field.value_key, None)
+            else:
+                values[field.value_key] = value
+        return values
+
+
+# --- Accounts ---------------------------------------------------------------------------------
+
+
+class AccountForm(CustomFieldsMixin, forms.Form):
+    name = forms.CharField(max_length=255)
+    type = forms.ChoiceField(choices=Account.Type.choices, initial=Account.Type.INDIVIDUAL)
+    company_name = forms.CharField(
+        max_length=255, required=False, help_text="Filled from the account name for a company when left blank."
+    )
+    client_id = forms.CharField(label="Client ID", max_length=64, required=False)
+    tags = forms.ModelMultipleChoiceField(
+        queryset=Tag.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    assignees = forms.ModelMultipleChoiceField(
+        queryset=Membership.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, firm: Firm, account: Account | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.firm = firm
+        self.account = account
+        members = selectors.active_members(firm=firm)
+        self.fields["tags"].queryset = Tag.objects.filter(firm=firm)
+        self.fields["assignees"].queryset = members
+        self.fields["assignees"].label_from_instance = _member_label
+        self.roles = list(firm.account_roles.all())
+        held = {}
+        if account is not None:
+            self.initial.update(
+                name=account.name,
+                type=account.type,
+                company_name=account.company_name,
+                client_id=account.client_id,
+                tags=list(account.tags.all()),
+                assignees=list(account.assignees.all()),
+            )
+            held = {assignment.role_id: assignment.member_id for assignment in account.role_assignments.all()}
+        for role in self.roles:
+            field = forms.ModelChoiceField(queryset=members, required=False, label=role.name, empty_label="— nobody —")
+            field.label_from_instance = _member_label
+            self.fields[f"role_{role.pk}"] = field
+            self.initial.setdefault(f"role_{role.pk}", held.get(role.pk))
+        if account is None:
+            self.fields["folder_template"] = forms.ChoiceField(
+                label="Folders", choices=self._folder_choices(firm), initial="default", required=False
+            )
+        self.add_custom_fields(
+            firm=firm, applies_to=CustomField.AppliesTo.ACCOUNT, values=account.custom_values if account else {}
+        )
+
+    @staticmethod
+    def _folder_choices(firm: Firm):
+        default = firm.default_folder_template
+        choices = [("default", f"Firm default ({default.name})" if default else "Firm default (no folders)")]
+        choices.append(("none", "No folders"))
+        choices += [(str(template.pk), template.name) for template in firm.folder_templates.all()]
+        return choices
+
+    def role_fields(self):
+        return [self[f"role_{role.pk}"] for role in self.roles]
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        duplicates = Account.objects.filter(firm=self.firm, name_key=normalize_name_key(name))
+        if self.account is not None:
+            duplicates = duplicates.exclude(pk=self.account.pk)
+        existing = duplicates.first()
+        if existing is not None:
+            raise ValidationError(f'An account named "{existing.name}" already exists.', code="duplicate")
+        return name
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("type") == Account.Type.COMPANY and not cleaned.get("company_name") and cleaned.get("name"):
+            cleaned["company_name"] = cleaned["name"]
+        return cleaned
+
+    def chosen_folder_template(self) -> FolderTemplate | None | str:
+        choice = self.cleaned_data.get("folder_template") or "default"
+        if choice == "default":
+            return "default"
+        if choice == "none":
+            return None
+        return self.firm.folder_templates.get(pk=choice)
+
+    def chosen_roles(self):
+        """(role, member or None) for every firm role."""
+        return [(role, self.cleaned_data.get(f"role_{role.pk}")) for role in self.roles]
+
+    def account_fields(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "name": data["name"],
+            "type": data["type"],
+            "company_name": data["company_name"],
+            "client_id": data["client_id"],
+            "custom_values": self.custom_values(),
+        }
+
+
+class AddContactToAccountForm(forms.Form):
+    contact = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class LinkSwitchForm(forms.Form):
+    field = forms.ChoiceField(choices=[("login", "Login"), ("notify", "Notify"), ("email_sync", "Email sync")])
+    value = forms.ChoiceField(choices=[("on", "On"), ("off", "Off")])
+
+
+# --- Contacts ---------------------------------------------------------------------------------
+
+
+def split_list(text: str) -> list[str]:
+    return [item.strip() for item in _LIST_SEPARATORS.split(text or "") if item.strip()]
+
+
+def normalise_phone(raw: str, country: str) -> str:
+    """E.164 when the number parses for the firm's country, otherwise kept as typed."""
+    try:
+        number = phonenumbers.parse(raw, country or None)
+    except phonenumbers.NumberParseException:
+        return raw
+    if not phonenumbers.is_possible_number(number):
+        return raw
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+class ContactForm(CustomFieldsMixin, forms.Form):
+    prefix = forms.CharField(max_length=30, required=False)
+    first_name = forms.CharField(max_length=100, required=False)
+    middle_name = forms.CharField(max_length=100, required=False)
+    last_name = forms.CharField(max_length=100, required=False)
+    suffix = forms.CharField(max_length=30, required=False)
+    email = forms.EmailField(label="Primary email", max_length=254, required=False)
+    additional_emails = forms.CharField(
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="One per line."
+    )
+    phones = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="One per line.")
+    street = forms.CharField(max_length=255, required=False)
+    city = forms.CharField(max_length=100, required=False)
+    state = forms.CharField(label="State/region", max_length=100, required=False)
+    postal_code = forms.CharField(max_length=20, required=False)
+    country = forms.CharField(max_length=100, required=False)
+    date_of_birth = forms.DateField(required=False, widget=DateInput())
+    tax_id = forms.CharField(
+        label="SSN/TIN",
+        max_length=20,
+        required=False,
+        widget=WriteOnlyInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+    notes = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 4}))
+    tags = forms.ModelMultipleChoiceField(
+        queryset=Tag.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, firm: Firm, contact: Contact | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.firm = firm
+        self.contact = contact
+        self.fields["tags"].queryset = Tag.objects.filter(firm=firm)
+        self.fields["phones"].help_text = (
+            f"One per line. Numbers without a country code are read as {firm.default_country}."
+        )
+        if contact is not None:
+            for name in (
+                "prefix", "first_name", "middle_name", "last_name", "suffix", "email",
+                "street", "city", "state", "postal_code", "country", "date_of_birth", "notes",
+            ):
+                self.initial[name] = getattr(contact, name)
+            self.initial["additional_emails"] = "\n".join(contact.additional_emails)
+            self.initial["phones"] = "\n".join(contact.phones)
+            self.initial["tags"] = list(contact.tags.all())
+        if contact is not None and contact.tax_id:
+            self.fields["tax_id"].help_text = (
+                f"On file: {contact.tax_id_masked}. Leave blank to keep it; type a new number to replace it."
+            )
+            self.fields["clear_tax_id"] = forms.BooleanField(label="Remove the SSN/TIN on file", required=False)
+        else:
+            self.fields["tax_id"].help_text = "Stored and only ever shown masked."
+        self.add_custom_fields(
+            firm=firm, applies_to=CustomField.AppliesTo.CONTACT, values=contact.custom_values if contact else {}
+        )
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip()
+        if not email:
+            return ""
+        duplicates = Contact.objects.filter(firm=self.firm, email_key=normalize_email_key(email))
+        if self.contact is not None:
+            duplicates = duplicates.exclude(pk=self.contact.pk)
+        existing = duplicates.first()
+        if existing is not None:
+            raise ValidationError(f"{existing} already has this email address.", code="duplicate")
+        return email
+
+    def clean_additional_emails(self):
+        emails, seen, bad = [], set(), []
+        for email in split_list(self.cleaned_data["additional_emails"]):
+            try:
+                validate_email(email)
+            except ValidationError:
+                bad.append(email)
+                continue
+            if email.casefold() not in seen:
+                seen.add(email.casefold())
+                emails.append(email)
+        if bad:
+            raise ValidationError("Not a valid email address: %(bad)s", params={"bad": ", ".join(bad)})
+        return emails
+
+    def clean_phones(self):
+        phones = []
+        for line in (self.cleaned_data["phones"] or "").splitlines():
+            if line.strip():
+                phone = normalise_phone(line.strip(), self.firm.default_country)
+                if phone not in phones:
+                    phones.append(phone)
+        return phones
+
+    def clean_tax_id(self):
+        return self.cleaned_data["tax_id"].strip()
+
+    def clean(self):
+        cleaned = super().clean()
+        if not any(cleaned.get(name) for name in ("first_name", "last_name", "email")):
+            raise ValidationError("Give the contact a first name, a last name or an email address.")
+        primary = normalize_email_key(cleaned.get("email") or "")
+        if "additional_emails" in cleaned:
+            cleaned["additional_emails"] = [e for e in cleaned["additional_emails"] if e.casefold() != primary]
+        return cleaned
+
+    def contact_fields(self) -> dict:
+        data = self.cleaned_data
+        fields = {
+            name: data[name]
+            for name in (
+                "prefix", "first_name", "middle_name", "last_name", "suffix", "email", "additional_emails",
+                "phones", "street", "city", "state", "postal_code", "country", "date_of_birth", "notes",
+            )
+        }
+        fields["custom_values"] = self.custom_values()
+        # Write-only: blank keeps what is stored; the checkbox is the one way to remove it.
+        if data.get("tax_id"):
+            fields["tax_id"] = data["tax_id"]
+        elif data.get("clear_tax_id"):
+            fields["tax_id"] = ""
+        elif self.contact is None:
+            fields["tax_id"] = ""
+        return fields
+
+
+# --- Filters of the lists ---------------------------------------------------------------------
+
+
+class ListFilterForm(forms.Form):
+    q = forms.CharField(required=False, label="Search")
+    tag = forms.ModelChoiceField(queryset=Tag.objects.none(), required=False, empty_label="All tags")
+
+    def __init__(self, *args, firm: Firm, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["tag"].queryset = Tag.objects.filter(firm=firm)
+
+    def filters(self) -> dict:
+        if not self.is_valid():
+            return {"query": "", "tag_id": None}
+        tag = self.cleaned_data.get("tag")
+        return {"query": self.cleaned_data.get("q", "").strip(), "tag_id": tag.pk if tag else None}
+
+
+class AccountFilterForm(ListFilterForm):
+    type = forms.ChoiceField(choices=[("", "All types")] + Account.Type.choices, required=False)
+
+    def filters(self) -> dict:
+        filters = super().filters()
+        filters["account_type"] = self.cleaned_data.get("type", "") if self.is_valid() else ""
+        return filters
+
+
+# --- Firm settings ----------------------------------------------------------------------------
+
+
+class FirmForm(forms.Form):
+    name = forms.CharField(label="Firm name", max_length=200)
+    default_country = forms.CharField(
+        label="Default country for phones",
+        max_length=2,
+        min_length=2,
+        help_text="Two-letter country code (US, CA, GB…): numbers without a country code are read as this country's.",
+    )
+    date_order = forms.ChoiceField(
+        label="Date order",
+        choices=Firm.DateOrder.choices,
+        help_text="How dates like 03/04/2024 in imported files are read.",
+    )
+
+    def clean_default_country(self):
+        code = self.cleaned_data["default_country"].strip().upper()
+        if code not in phonenumbers.SUPPORTED_REGIONS:
+            raise ValidationError("Unknown country code.")
+        return code
+
+
+class MemberAddForm(forms.Form):
+    email = forms.EmailField()
+    full_name = forms.CharField(label="Name", max_length=150, required=False)
+    role = forms.ChoiceField(choices=Membership.Role.choices, initial=Membership.Role.MEMBER)
+    can_manage_contacts = forms.BooleanField(
+        label="Manage contacts", required=False, help_text="May import, create and edit accounts and contacts."
+    )
+
+    def __init__(self, *args, firm: Firm, by: Membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.firm = firm
+        if by.role != Membership.Role.OWNER:
+            self.fields["role"].choices = [c for c in Membership.Role.choices if c[0] != Membership.Role.OWNER]
+
+    def clean_email(self):
+        email = self.cleaned_data["email"].strip().lower()
+        if self.firm.memberships.filter(user__email__iexact=email, is_active=True).exists():
+            raise ValidationError("This person is already on the team.")
+        return email
+
+
+class MemberUpdateForm(forms.Form):
+    role = forms.ChoiceField(choices=Membership.Role.choices)
+    can_manage_contacts = forms.BooleanField(label="Manage contacts", required=False)
+
+
+class TagForm(forms.Form):
+    name = forms.CharField(max_length=100)
+
+    def __init__(self, *args, firm: Firm, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.firm = firm
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if not name:
+            raise ValidationError("Give the tag a name.")
+        if Tag.objects.filter(firm=self.firm, key=normalize_name_key(name)).exists():
+            raise ValidationError(f'A tag named "{name}" already exists.')
+        return name
+
+
+class CustomFieldForm(forms.Form):
+    name = forms.CharField(max_length=100)
+    applies_to = forms.ChoiceField(label="For", choices=CustomField.AppliesTo.choices)
+    field_type = forms.ChoiceField(label="Type", choices=CustomField.Type.choices)
+    options = forms.CharField(
+        label="Dropdown options",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="One per line (dropdown fields only).",
+    )
+
+    def __init__(self, *args, firm: Firm, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.firm = firm
+
+    def clean_name(self):
+        return " ".join(self.cleaned_data["name"].split())
+
+    def clean_options(self):
+        options = []
+        for line in (self.cleaned_data["options"] or "").splitlines():
+            if line.strip() and line.strip() not in options:
+                options.append(line.strip())
+        return options
+
+    def clean(self):
+        cleaned = super().clean()
+        name, applies_to = cleaned.get("name"), cleaned.get("applies_to")
+        if name and applies_to:
+            if CustomField.objects.filter(firm=self.firm, applies_to=applies_to, key=normalize_name_key(name)).exists():
+                self.add_error("name", "A field with this name already exists.")
+        if cleaned.get("field_type") == CustomField.Type.DROPDOWN and not cleaned.get("options"):
+            self.add_error("options", "A dropdown needs at least one option.")
+        if cleaned.get("field_type") != CustomField.Type.DROPDOWN:
+            cleaned["options"] = []
+        return cleaned
+
+
+class AccountRoleForm(forms.Form):
+    name = forms.CharField(max_length=100)
+
+    def __init__(self, *args, firm: Firm, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.firm = firm
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if self.firm.account_roles.filter(key=normalize_name_key(name)).exists():
+            raise ValidationError("This role already exists.")
+        return name
+
+
+class FolderTemplateForm(forms.Form):
+    name = forms.CharField(max_length=100)
+    folders = forms.CharField(
+        widget=forms.Textarea(attrs={"rows": 6, "placeholder": "Tax returns\nTax returns/2024\nPayroll"}),
+        help_text="One folder per line; use / for subfolders.",
+    )
+
+    def __init__(self, *args, firm: Firm, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.firm = firm
+
+    def clean_name(self):
+        name = " ".join(self.cleaned_data["name"].split())
+        if self.firm.folder_templates.filter(name=name).exists():
+            raise ValidationError("A template with this name already exists.")
+        return name
+
+    def clean_folders(self):
+        paths = []
+        for line in self.cleaned_data["folders"].splitlines():
+            path = "/".join(part.strip() for part in line.split("/") if part.strip())
+            if path and path not in paths:
+                if len(path) > 255:
+                    raise ValidationError("A folder path is longer than 255 characters.")
+                paths.append(path)
+        if not paths:
+            raise ValidationError("List at least one folder.")
+        return paths
+
+
+class DefaultFolderTemplateForm(forms.Form):
+    template = forms.ChoiceField(label="Default for new accounts")
+
+    def __init__(self, *args, firm: Firm, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.firm = firm
+        self.fields["template"].choices = [("none", "None (no folders)")] + [
+            (str(t.pk), t.name) for t in firm.folder_templates.all()
+        ]
+        self.initial.setdefault(
+            "template", str(firm.default_folder_template_id) if firm.default_folder_template_id else "none"
+        )
+
+    def chosen(self) -> FolderTemplate | None:
+        value = self.cleaned_data["template"]
+        return None if value == "none" else self.firm.folder_templates.get(pk=value)
+
+
+# --- Sign in and password reset --------------------------------------------------------------
+
+
+class EmailAuthenticationForm(AuthenticationForm):
+    """Sign in by email, whatever its case: addresses are stored lower-cased (UserManager)."""
+
+    def clean_username(self):
+        return self.cleaned_data["username"].strip().lower()
+
+
+
+class TeamPasswordResetForm(PasswordResetForm):
+    """Django's reset form, also for team members who were added but never chose a password.
+
+    Django skips users without a usable password; here that is exactly the person who lost the
+    "set your password" email, and there is no other way (SSO, LDAP) for them to sign in.
+    """
+
+    def get_users(self, email):
+        user_model = get_user_model()
+        return user_model._default_manager.filter(email__iexact=email.strip(), is_active=True)

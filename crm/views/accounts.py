@@ -1,0 +1,156 @@
+"""Clients > Accounts: list, detail, create, edit, and the contacts on an account."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db import IntegrityError
+from django.http import HttpResponseBadRequest
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from crm import selectors, services
+from crm.forms import AccountFilterForm, AccountForm, AddContactToAccountForm, LinkSwitchForm
+from crm.models import CustomField
+from crm.permissions import client_editor_required, firm_member_required
+from crm.views.common import custom_value_rows, editor_context, paginate
+
+
+@firm_member_required
+def account_list(request):
+    firm = request.membership.firm
+    filter_form = AccountFilterForm(request.GET or None, firm=firm)
+    filters = filter_form.filters()
+    # Aggregating queries drop Meta.ordering: order explicitly, or pages would shuffle.
+    accounts = selectors.account_list(firm=firm, **filters).order_by("name_key", "pk")
+    page = paginate(request, accounts)
+    return render(
+        request,
+        "crm/account_list.html",
+        {
+            "page": page,
+            "accounts": page.object_list,
+            "filter_form": filter_form,
+            "filtered": any(filters.values()),
+            **editor_context(request),
+        },
+    )
+
+
+@firm_member_required
+def account_detail(request, pk):
+    firm = request.membership.firm
+    account = selectors.account_detail(firm=firm, pk=pk)
+    contact_query = request.GET.get("contact_q", "").strip()
+    context = {
+        "account": account,
+        "links": list(account.contact_links.all()),
+        "roles": sorted(account.role_assignments.all(), key=lambda a: a.role.name.casefold()),
+        "custom_rows": custom_value_rows(
+            firm=firm, applies_to=CustomField.AppliesTo.ACCOUNT, values=account.custom_values
+        ),
+        "contact_query": contact_query,
+        "addable_contacts": selectors.contacts_addable_to(account=account, query=contact_query)
+        if contact_query
+        else [],
+        **editor_context(request),
+    }
+    if request.htmx and request.htmx.target == "contact-options":
+        return render(request, "crm/includes/contact_options.html", context)
+    return render(request, "crm/account_detail.html", context)
+
+
+@client_editor_required
+def account_create(request):
+    firm = request.membership.firm
+    form = AccountForm(request.POST or None, firm=firm)
+    if request.method == "POST" and form.is_valid():
+        try:
+            account = services.account_create(
+                firm=firm,
+                tags=form.cleaned_data["tags"],
+                assignees=form.cleaned_data["assignees"],
+                folder_template=form.chosen_folder_template(),
+                **form.account_fields(),
+            )
+        except IntegrityError:
+            # Someone (or an import) created the same name since the form was checked.
+            form.add_error("name", "An account with this name already exists.")
+        else:
+            _save_roles(account, form)
+            messages.success(request, f'Account "{account.name}" created.')
+            return redirect("crm:account_detail", pk=account.pk)
+    return render(request, "crm/account_form.html", {"form": form, "account": None})
+
+
+@client_editor_required
+def account_edit(request, pk):
+    firm = request.membership.firm
+    account = selectors.account_detail(firm=firm, pk=pk)
+    form = AccountForm(request.POST or None, firm=firm, account=account)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.account_update(
+                account=account,
+                tags=form.cleaned_data["tags"],
+                assignees=form.cleaned_data["assignees"],
+                **form.account_fields(),
+            )
+        except IntegrityError:
+            form.add_error("name", "An account with this name already exists.")
+            account.refresh_from_db()
+        else:
+            _save_roles(account, form)
+            messages.success(request, "Changes saved.")
+            return redirect("crm:account_detail", pk=account.pk)
+    return render(request, "crm/account_form.html", {"form": form, "account": account})
+
+
+def _save_roles(account, form: AccountForm) -> None:
+    for role, member in form.chosen_roles():
+        if member is None:
+            services.account_role_unassign(account=account, role=role)
+        else:
+            services.account_role_assign(account=account, role=role, member=member)
+
+
+@client_editor_required
+@require_POST
+def account_contact_add(request, pk):
+    firm = request.membership.firm
+    account = selectors.access_account(firm, pk)
+    form = AddContactToAccountForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("Choose a contact.")
+    contact = selectors.access_contact(firm, form.cleaned_data["contact"])
+    if account.contact_links.filter(contact=contact).exists():
+        messages.info(request, f"{contact} is already on this account.")
+    else:
+        services.contact_link(account=account, contact=contact)
+        messages.success(request, f"{contact} added to the account.")
+    return redirect("crm:account_detail", pk=account.pk)
+
+
+@client_editor_required
+@require_POST
+def account_contact_switch(request, pk, link_pk):
+    """Turns one portal switch (Login, Notify, Email sync) of a contact on an account on or off."""
+    firm = request.membership.firm
+    link = selectors.access_account_contact(firm, account_pk=pk, pk=link_pk)
+    form = LinkSwitchForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest("Unknown switch.")
+    switches = {"login": link.login, "notify": link.notify, "email_sync": link.email_sync}
+    field, on = form.cleaned_data["field"], form.cleaned_data["value"] == "on"
+    error = ""
+    if on and field in ("login", "notify") and not link.contact.email:
+        error = f"{link.contact} has no email address: add one before turning on {field.capitalize()}."
+    else:
+        switches[field] = on
+        link = services.contact_link(account=link.account, contact=link.contact, **switches)
+    if request.htmx:
+        return render(
+            request, "crm/includes/account_contact_row.html", {"link": link, "can_edit": True, "row_error": error}
+        )
+    if error:
+        messages.error(request, error)
+    return redirect("crm:account_detail", pk=pk)

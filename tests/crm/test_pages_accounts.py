@@ -1,0 +1,361 @@
+"""Clients > Accounts: list, detail, create, edit, contacts on an account."""
+
+import pytest
+from django.urls import reverse
+
+from crm import services
+from crm.models import Account, AccountContact, CustomField, Membership
+
+LIST = reverse("crm:account_list")
+
+
+def names_in(response) -> list[str]:
+    return [account.name for account in response.context["accounts"]]
+
+
+@pytest.fixture
+def vip(firm):
+    return services.tag_get_or_create(firm=firm, name="VIP")
+
+
+@pytest.fixture
+def accounts(firm, vip):
+    smith = services.account_create(firm=firm, name="Smith Household", tags=[vip], folder_template=None)
+    acme = services.account_create(firm=firm, name="Acme LLC", type=Account.Type.COMPANY, folder_template=None)
+    contact = services.contact_create(firm=firm, first_name="Jane", last_name="Doe", email="jane@acme.example")
+    services.contact_link(account=acme, contact=contact)
+    return {"smith": smith, "acme": acme, "jane": contact}
+
+
+# --- List ---------------------------------------------------------------------------------------
+
+
+def test_list_shows_the_firms_accounts_with_counts_tags_and_assignees(owner_client, firm, accounts, owner_membership):
+    services.account_update(account=accounts["smith"], assignees=[owner_membership])
+    response = owner_client.get(LIST)
+    assert response.status_code == 200
+    assert names_in(response) == ["Acme LLC", "Smith Household"]
+    html = response.content.decode()
+    assert "VIP" in html and "Olivia Owner" in html
+    acme = next(a for a in response.context["accounts"] if a.name == "Acme LLC")
+    assert acme.contact_count == 1
+
+
+def test_list_never_shows_another_firms_accounts(owner_client, accounts, other_firm):
+    services.account_create(firm=other_firm, name="Beta Secret Client", folder_template=None)
+    response = owner_client.get(LIST)
+    assert "Beta Secret Client" not in response.content.decode()
+
+
+def test_search_by_name(owner_client, accounts):
+    response = owner_client.get(LIST, {"q": "smith"})
+    assert names_in(response) == ["Smith Household"]
+
+
+def test_search_by_contact_email(owner_client, accounts):
+    response = owner_client.get(LIST, {"q": "jane@acme"})
+    assert names_in(response) == ["Acme LLC"]
+
+
+def test_filter_by_tag(owner_client, accounts, vip):
+    response = owner_client.get(LIST, {"tag": vip.pk})
+    assert names_in(response) == ["Smith Household"]
+
+
+def test_filter_by_type(owner_client, accounts):
+    response = owner_client.get(LIST, {"type": "company"})
+    assert names_in(response) == ["Acme LLC"]
+
+
+def test_another_firms_tag_is_not_a_valid_filter(owner_client, accounts, other_firm):
+    foreign = services.tag_get_or_create(firm=other_firm, name="VIP")
+    response = owner_client.get(LIST, {"tag": foreign.pk})
+    assert response.status_code == 200
+    assert set(names_in(response)) == {"Acme LLC", "Smith Household"}
+
+
+def test_pagination_is_50_per_page_and_keeps_filters(owner_client, firm, vip):
+    for number in range(60):
+        services.account_create(firm=firm, name=f"Client {number:02d}", tags=[vip], folder_template=None)
+    services.account_create(firm=firm, name="Client untagged", folder_template=None)
+    first = owner_client.get(LIST, {"tag": vip.pk, "q": "client"})
+    assert len(first.context["accounts"]) == 50
+    html = first.content.decode()
+    assert f"?tag={vip.pk}&amp;q=client&amp;page=2" in html
+    second = owner_client.get(LIST, {"tag": vip.pk, "q": "client", "page": 2})
+    assert len(second.context["accounts"]) == 10
+    assert "Client untagged" not in second.content.decode()
+    assert "Client 59" in second.content.decode()
+
+
+def test_import_and_new_buttons_follow_the_rights(client, firm, accounts, plain_member, manager):
+    client.force_login(plain_member)
+    html = client.get(LIST).content.decode()
+    assert reverse("imports:start") not in html
+    assert reverse("crm:account_create") not in html
+    client.force_login(manager)
+    html = client.get(LIST).content.decode()
+    assert reverse("imports:start") in html
+    assert reverse("crm:account_create") in html
+
+
+def test_account_name_with_script_is_escaped(owner_client, firm):
+    account = services.account_create(firm=firm, name="<script>alert(1)</script>", folder_template=None)
+    for url in (LIST, reverse("crm:account_detail", args=[account.pk]), reverse("crm:account_edit", args=[account.pk])):
+        html = owner_client.get(url).content.decode()
+        assert "<script>alert(1)</script>" not in html
+        assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+# --- Detail -------------------------------------------------------------------------------------
+
+
+def test_detail_shows_everything_about_the_account(owner_client, firm, accounts, owner_membership):
+    acme = accounts["acme"]
+    role = services.account_role_get_or_create(firm=firm, name="Tax preparer")
+    services.account_role_assign(account=acme, role=role, member=owner_membership)
+    field = services.custom_field_create(firm=firm, applies_to="account", name="Fiscal year end", field_type="date")
+    flag = services.custom_field_create(firm=firm, applies_to="account", name="Has payroll", field_type="yes_no")
+    services.account_update(
+        account=acme, client_id="C-0042", custom_values={field.value_key: "2024-06-30", flag.value_key: True}
+    )
+    services.account_apply_folder_template(account=acme, template=firm.default_folder_template)
+    AccountContact.objects.filter(account=acme).update(login=True, invitation="invited")
+
+    response = owner_client.get(reverse("crm:account_detail", args=[acme.pk]))
+    html = response.content.decode()
+    assert response.status_code == 200
+    for text in ("Acme LLC", "Company", "C-0042", "Tax preparer", "Olivia Owner", "Fiscal year end",
+                 "Jun 30, 2024", "Has payroll", "Yes", "Engagement letters", "Jane Doe", "Invited"):
+        assert text in html, text
+    assert 'aria-checked="true"' in html  # Login is on
+
+
+def test_switch_toggles_with_a_plain_post(owner_client, accounts):
+    link = AccountContact.objects.get(account=accounts["acme"])
+    url = reverse("crm:account_contact_switch", args=[accounts["acme"].pk, link.pk])
+    response = owner_client.post(url, {"field": "notify", "value": "on"})
+    assert response.status_code == 302
+    link.refresh_from_db()
+    assert link.notify and not link.login and not link.email_sync
+
+
+def test_switch_with_htmx_returns_the_row(owner_client, accounts):
+    link = AccountContact.objects.get(account=accounts["acme"])
+    link.email_sync = True
+    link.save()
+    url = reverse("crm:account_contact_switch", args=[accounts["acme"].pk, link.pk])
+    response = owner_client.post(url, {"field": "login", "value": "on"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response.content.decode().lstrip().startswith(f'<tr id="link-{link.pk}">')
+    link.refresh_from_db()
+    assert link.login and link.email_sync
+
+
+def test_login_needs_an_email(owner_client, firm, accounts):
+    nameless = services.contact_create(firm=firm, first_name="No", last_name="Email")
+    link = services.contact_link(account=accounts["acme"], contact=nameless)
+    url = reverse("crm:account_contact_switch", args=[accounts["acme"].pk, link.pk])
+    response = owner_client.post(url, {"field": "login", "value": "on"}, follow=True)
+    assert "has no email address" in response.content.decode()
+    link.refresh_from_db()
+    assert not link.login
+
+
+def test_add_an_existing_contact_to_an_account(owner_client, accounts):
+    smith, jane = accounts["smith"], accounts["jane"]
+    found = owner_client.get(reverse("crm:account_detail", args=[smith.pk]), {"contact_q": "jane"})
+    assert jane in found.context["addable_contacts"]
+    response = owner_client.post(reverse("crm:account_contact_add", args=[smith.pk]), {"contact": jane.pk})
+    assert response.status_code == 302
+    assert smith.contacts.filter(pk=jane.pk).exists()
+
+
+def test_contact_search_with_htmx_returns_only_the_options(owner_client, accounts):
+    response = owner_client.get(
+        reverse("crm:account_detail", args=[accounts["smith"].pk]),
+        {"contact_q": "doe"},
+        headers={"HX-Request": "true", "HX-Target": "contact-options"},
+    )
+    html = response.content.decode()
+    assert html.lstrip().startswith('<div id="contact-options">')
+    assert "Jane Doe" in html and "<html" not in html
+
+
+def test_adding_an_already_linked_contact_keeps_its_switches(owner_client, accounts):
+    acme, jane = accounts["acme"], accounts["jane"]
+    AccountContact.objects.filter(account=acme, contact=jane).update(login=True)
+    owner_client.post(reverse("crm:account_contact_add", args=[acme.pk]), {"contact": jane.pk})
+    assert AccountContact.objects.get(account=acme, contact=jane).login
+
+
+# --- Create and edit ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def setup(firm, vip, admin_user):
+    """Tags, members, a role and one custom field of every type."""
+    admin = Membership.objects.get(firm=firm, user=admin_user)
+    role = services.account_role_get_or_create(firm=firm, name="Reviewer")
+    fields = {
+        kind: services.custom_field_create(
+            firm=firm, applies_to="account", name=f"F {kind}", field_type=kind,
+            options=["Q1", "Q2"] if kind == "dropdown" else None,
+        )
+        for kind in CustomField.Type.values
+    }
+    return {"admin": admin, "role": role, "fields": fields}
+
+
+def test_create_account_with_everything(owner_client, firm, vip, setup, owner_membership):
+    fields = setup["fields"]
+    data = {
+        "name": "  Brown   Family ",
+        "type": "individual",
+        "client_id": "B-7",
+        "tags": [vip.pk],
+        "assignees": [owner_membership.pk, setup["admin"].pk],
+        f"role_{setup['role'].pk}": setup["admin"].pk,
+        "folder_template": "default",
+        f"cf_{fields['text'].pk}": "hello",
+        f"cf_{fields['number'].pk}": "12.50",
+        f"cf_{fields['date'].pk}": "2024-02-29",
+        f"cf_{fields['yes_no'].pk}": "false",
+        f"cf_{fields['dropdown'].pk}": "Q2",
+        f"cf_{fields['email'].pk}": "books@brown.example",
+        f"cf_{fields['phone'].pk}": "+1 212 555 0100",
+        f"cf_{fields['url'].pk}": "https://brown.example",
+    }
+    response = owner_client.post(reverse("crm:account_create"), data)
+    account = Account.objects.get(firm=firm, name="Brown Family")
+    assert response.status_code == 302 and response.url == reverse("crm:account_detail", args=[account.pk])
+    assert account.client_id == "B-7"
+    assert list(account.tags.all()) == [vip]
+    assert set(account.assignees.all()) == {owner_membership, setup["admin"]}
+    assert account.role_assignments.get().member == setup["admin"]
+    assert account.folders.exists()
+    assert account.custom_values == {
+        fields["text"].value_key: "hello",
+        fields["number"].value_key: 12.5,
+        fields["date"].value_key: "2024-02-29",
+        fields["yes_no"].value_key: False,
+        fields["dropdown"].value_key: "Q2",
+        fields["email"].value_key: "books@brown.example",
+        fields["phone"].value_key: "+1 212 555 0100",
+        fields["url"].value_key: "https://brown.example",
+    }
+
+
+def test_create_company_fills_company_name_and_no_folders(owner_client, firm):
+    owner_client.post(reverse("crm:account_create"), {"name": "Globex", "type": "company", "folder_template": "none"})
+    account = Account.objects.get(firm=firm, name="Globex")
+    assert account.company_name == "Globex"
+    assert not account.folders.exists()
+
+
+def test_bad_custom_values_are_form_errors(owner_client, firm, setup):
+    fields = setup["fields"]
+    response = owner_client.post(
+        reverse("crm:account_create"),
+        {"name": "X", "type": "other", f"cf_{fields['number'].pk}": "twelve", f"cf_{fields['dropdown'].pk}": "Q9"},
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert f"cf_{fields['number'].pk}" in form.errors and f"cf_{fields['dropdown'].pk}" in form.errors
+    assert not Account.objects.filter(firm=firm, name="X").exists()
+
+
+def test_foreign_tags_and_members_are_refused(owner_client, firm, other_firm, other_owner):
+    foreign_tag = services.tag_get_or_create(firm=other_firm, name="Theirs")
+    foreign_member = Membership.objects.get(firm=other_firm, user=other_owner)
+    response = owner_client.post(
+        reverse("crm:account_create"),
+        {"name": "Sneaky", "type": "other", "tags": [foreign_tag.pk], "assignees": [foreign_member.pk]},
+    )
+    assert response.status_code == 200
+    assert {"tags", "assignees"} <= set(response.context["form"].errors)
+    assert not Account.objects.filter(name="Sneaky").exists()
+
+
+def test_deactivated_members_cannot_be_assigned(owner_client, firm, plain_member):
+    membership = Membership.objects.get(firm=firm, user=plain_member)
+    services.member_deactivate(membership=membership)
+    response = owner_client.post(
+        reverse("crm:account_create"), {"name": "Z", "type": "other", "assignees": [membership.pk]}
+    )
+    assert "assignees" in response.context["form"].errors
+
+
+@pytest.mark.parametrize("name", ["Smith Household", "  smith   HOUSEHOLD ", "ＳＭＩＴＨ Household"])
+def test_duplicate_account_name_is_a_form_error(owner_client, firm, accounts, name):
+    response = owner_client.post(reverse("crm:account_create"), {"name": name, "type": "individual"})
+    assert response.status_code == 200
+    assert "already exists" in response.context["form"].errors["name"][0]
+    assert Account.objects.filter(firm=firm).count() == 2
+
+
+def test_same_name_in_another_firm_is_fine(owner_client, firm, other_firm):
+    services.account_create(firm=other_firm, name="Shared Name", folder_template=None)
+    response = owner_client.post(reverse("crm:account_create"), {"name": "Shared Name", "type": "individual"})
+    assert response.status_code == 302
+
+
+def test_edit_account_keeps_its_own_name_and_updates_fields(owner_client, firm, accounts, setup, vip):
+    acme = accounts["acme"]
+    fields = setup["fields"]
+    orphan_key = "999999"
+    services.account_update(account=acme, custom_values={orphan_key: "from a deleted field", fields["text"].value_key: "x"})
+    url = reverse("crm:account_edit", args=[acme.pk])
+    form = owner_client.get(url).context["form"]
+    assert form.initial["name"] == "Acme LLC"
+    response = owner_client.post(
+        url,
+        {"name": "acme llc", "type": "company", "company_name": "Acme Limited", "tags": [vip.pk],
+         f"role_{setup['role'].pk}": setup["admin"].pk, f"cf_{fields['yes_no'].pk}": "true"},
+    )
+    assert response.status_code == 302
+    acme.refresh_from_db()
+    assert acme.name == "acme llc" and acme.company_name == "Acme Limited"
+    assert list(acme.tags.all()) == [vip]
+    assert acme.custom_values == {orphan_key: "from a deleted field", fields["yes_no"].value_key: True}
+    # Clearing the role takes it off the account.
+    owner_client.post(url, {"name": "acme llc", "type": "company"})
+    assert not acme.role_assignments.exists()
+
+
+def test_edit_form_shows_stored_custom_values(owner_client, firm, accounts, setup):
+    fields = setup["fields"]
+    services.account_update(
+        account=accounts["acme"],
+        custom_values={fields["date"].value_key: "2023-12-31", fields["yes_no"].value_key: True, fields["number"].value_key: 3},
+    )
+    html = owner_client.get(reverse("crm:account_edit", args=[accounts["acme"].pk])).content.decode()
+    assert 'value="2023-12-31"' in html
+    assert 'value="true" selected' in html
+    assert 'value="3"' in html
+
+
+def test_dropdown_keeps_an_imported_value_outside_its_options(owner_client, firm, accounts, setup):
+    field = setup["fields"]["dropdown"]
+    services.account_update(account=accounts["acme"], custom_values={field.value_key: "Q7"})
+    html = owner_client.get(reverse("crm:account_edit", args=[accounts["acme"].pk])).content.decode()
+    assert '<option value="Q7" selected>Q7</option>' in html
+
+
+def test_new_account_page_renders_with_roles_and_fields(owner_client, setup):
+    response = owner_client.get(reverse("crm:account_create"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "Reviewer" in html and 'type="date"' in html and "F dropdown" in html
+    assert "Firm default (Default tax years)" in html
+
+
+def test_a_name_taken_between_check_and_save_is_a_form_error(owner_client, firm, monkeypatch):
+    """The database constraint is the last word: a race ends in a form error, not a 500."""
+    from crm.forms import AccountForm
+
+    monkeypatch.setattr(AccountForm, "clean_name", lambda form: form.cleaned_data["name"])
+    services.account_create(firm=firm, name="Raced", folder_template=None)
+    response = owner_client.post(reverse("crm:account_create"), {"name": "raced", "type": "individual"})
+    assert response.status_code == 200
+    assert "already exists" in response.context["form"].errors["name"][0]
