@@ -1,0 +1,818 @@
+"""Automatic column mapping: which field each column of an uploaded file feeds (DESIGN §2 steps 2-4, §4).
+
+`suggest_mapping(headers, sample_rows)` proposes a complete `Mapping` the wizard shows and the CLI
+runs without `--mapping`. For each header, in this order:
+
+1. the header of a known export as that export means it (`presets.PRESET_OVERRIDES`);
+2. a target's own label ("Account name", "Contact 2 email": what `target_label` gives, so a
+   Clientport export re-imports unchanged);
+3. a firm role or custom field of that name ("Tax preparer", "Filing status");
+4. the synonym table (`imports.presets`): real header names of common exports;
+5. fuzzy matching, accepted only for an unambiguous winner (a typo, not a guess).
+
+All comparisons are on `normalize_header`. Then the file as a whole settles what one header alone
+cannot: one address block (home before business, unless only business has data), the street among
+QuickBooks' free-form "Bill to" lines, and one column per single-column target (the best one; a
+second email becomes an additional email). A column nothing fits becomes a new custom field named
+after the header, typed from its values; an empty one is ignored. Nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date
+
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
+
+from imports import presets
+from imports.mapping import (
+    IGNORE,
+    KINDS,
+    MAX_PEOPLE_PER_ROW,
+    MULTI_FIELDS,
+    NAMED_FIELDS,
+    PERSON_FIELDS,
+    AccountTypeChoice,
+    ColumnMapping,
+    Mapping,
+    person_prefix,
+)
+from imports.presets import Synonym
+
+# A fuzzy winner must score this much (0-100: the share of letters that need no edit, a swap of
+# two letters being one edit) and beat the best candidate for any *other* target by this margin;
+# anything less is a guess and the user decides. 87 allows one typo in a header of 8+ letters
+# ("Frist Name", "Emial Address") and two from 16.
+FUZZY_MIN_SCORE = 87
+FUZZY_MIN_MARGIN = 8
+FUZZY_MIN_LENGTH = 5  # shorter headers ("Stat", "Zp") have too many near neighbours to guess
+CUSTOM_FIELD_NAME_MAX = 100  # crm.CustomField.name
+# Synonyms ranked at least this only restate other columns (Google "Address 1 - Formatted"): when
+# they lose their target they are ignored instead of becoming a custom field.
+DERIVED_RANK = 5
+
+ADDRESS_ATTRIBUTES = ("street", "street2", "city", "state", "postal_code", "country")
+_NEW_CUSTOM = ("account.custom", "contact.custom")
+_PRIMARY_IDENTITY = {"contact.first_name", "contact.last_name", "contact.full_name", "contact.email"}
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """A firm's existing custom field, passed in by the caller."""
+
+    applies_to: str  # "account" | "contact"
+    name: str
+    field_type: str  # one of imports.mapping.FIELD_TYPES
+    options: tuple[str, ...] = ()
+
+
+# --- Normalisation ----------------------------------------------------------------------------
+_EMAIL_WORD = re.compile(r"\be[\s_.\-]?mail", re.IGNORECASE)
+_LOWER_UPPER = re.compile(r"(?<=[a-z])(?=[A-Z])")  # emailAddress -> email Address
+_ACRONYM_WORD = re.compile(r"(?<=[A-Z])(?=[A-Z][a-z])")  # POAddress -> PO Address
+_LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)|(?<=\d)(?=[^\W\d_])")  # Line1 -> Line 1
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def normalize_header(header: str) -> str:
+    """The comparable form of a header: lower-case words separated by single spaces.
+
+    Case, accents, punctuation, underscores and camelCase are folded, "E-mail" is "email", and
+    digits are split from letters: "E-mail Address", "email_address" and "EmailAddress" all give
+    "email address"; "*ContactName" gives "contact name"; "Person1Email" gives "person 1 email".
+    """
+    text = unicodedata.normalize("NFKC", header or "").replace("\ufeff", "")
+    text = "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    text = text.replace("'", "").replace("\u2019", "")  # "Assistant's Phone" -> "Assistants Phone"
+    text = _EMAIL_WORD.sub("email", text)
+    if any(c.islower() for c in text) and any(c.isupper() for c in text):
+        text = _ACRONYM_WORD.sub(" ", _LOWER_UPPER.sub(" ", text))
+    text = _LETTER_DIGIT.sub(" ", text)
+    text = text.replace("&", " and ").replace("#", " number ")
+    return " ".join(_NON_WORD.sub(" ", text).casefold().split())
+
+
+def _key(header: str) -> str:
+    """Lookup key: the normalised header without spaces, so "FIRSTNAME" == "First Name"."""
+    return normalize_header(header).replace(" ", "")
+
+
+def _digits(normalized: str) -> tuple[str, ...]:
+    return tuple(re.findall(r"\d+", normalized))
+
+
+def _sorted_key(normalized: str) -> str:
+    """Lookup key with the words sorted: "Name First" finds "First Name"."""
+    return "".join(sorted(normalized.split()))
+
+
+# --- Target labels ------------------------------------------------------------------------
+_ACCOUNT_LABELS = {
+    "name": "Account name", "type": "Account type", "company_name": "Company name", "client_id": "Client ID",
+    "tags": "Tags", "assignees": "Assignees",
+}
+_PERSON_LABELS = {
+    "full_name": "Full name", "prefix": "Prefix", "first_name": "First name", "middle_name": "Middle name",
+    "last_name": "Last name", "suffix": "Suffix", "email": "Email", "additional_emails": "Additional emails",
+    "phone": "Phone", "date_of_birth": "Date of birth", "tax_id": "SSN/TIN",
+}
+_CONTACT_LABELS = {
+    "street": "Street address", "street2": "Address line 2", "city": "City", "state": "State/Region",
+    "postal_code": "Postal code", "country": "Country", "notes": "Notes", "tags": "Contact tags",
+}
+
+
+def target_label(target: str, field: str = "") -> str:
+    """The human name of a target; also a header that maps straight back to it.
+
+    Use it for the wizard's field list and for export headers: `match_header(target_label(t))`
+    is `t` (round trip: export, edit, re-import).
+    """
+    record, _, attribute = target.partition(".")
+    if attribute in NAMED_FIELDS:
+        return field or ("Role" if attribute == "role" else "Custom field")
+    if record == "account":
+        return _ACCOUNT_LABELS[attribute]
+    if record == "contact":
+        return _PERSON_LABELS.get(attribute) or _CONTACT_LABELS[attribute]
+    label = _PERSON_LABELS[attribute]
+    if not label[:2].isupper():  # keep "SSN/TIN" as written
+        label = label[0].lower() + label[1:]
+    return f"Contact {record.removeprefix('contact')} {label}"
+
+
+def _label_targets() -> list[str]:
+    targets = [f"account.{a}" for a in _ACCOUNT_LABELS]
+    targets += [f"contact.{a}" for a in (*_PERSON_LABELS, *_CONTACT_LABELS)]
+    for index in range(2, MAX_PEOPLE_PER_ROW + 1):
+        targets += [f"{person_prefix(index)}.{a}" for a in PERSON_FIELDS]
+    return targets
+
+
+# --- The compiled synonym table -------------------------------------------------------------
+class _Table:
+    """Normalised synonyms; a header given two different meanings is a bug, raised when built."""
+
+    def __init__(self) -> None:
+        self.synonyms: dict[str, Synonym] = {}
+        self.spaced: dict[str, str] = {}
+        # Generated from two-letter words ("SP SSN", "PO City"): one typo away from too much, so
+        # matched exactly only, never fuzzily.
+        self.exact_only: set[str] = set()
+
+    def add(self, header: str, synonym: Synonym, *parts: str) -> None:
+        key = _key(header)
+        if not key:
+            return
+        existing = self.synonyms.get(key)
+        if existing is None:
+            self.synonyms[key] = synonym
+            self.spaced[key] = normalize_header(header)
+            if any(len(_key(part)) <= 2 for part in parts):
+                self.exact_only.add(key)
+        elif existing.target != synonym.target:
+            raise ValueError(
+                f"imports.presets gives header {header!r} two meanings: {existing.target} and {synonym.target}."
+            )
+        # Same target twice: the first (more specific) definition stands.
+
+
+def _build_table() -> tuple[_Table, frozenset[str]]:
+    table = _Table()
+    labels = {_key(target_label(t)): t for t in _label_targets()}
+    for key, target in labels.items():  # labels first: they must mean their own target
+        table.synonyms[key] = Synonym(target)
+        table.spaced[key] = normalize_header(target_label(target))
+    for header in presets.IGNORED:
+        table.add(header, Synonym(IGNORE))
+    for kind in presets.GOOGLE_LABELLED:
+        for n in range(1, 10):
+            for suffix in ("label", "type", "service"):
+                table.add(f"{kind} {n} {suffix}", Synonym(IGNORE))
+    for target, names in presets.KNOWN_CUSTOM.items():
+        for name in names:
+            table.add(name, Synonym(target))
+    for target, names in (*presets.OTHER.items(), *presets.ACCOUNT.items()):
+        for name, rank in names:
+            table.add(name, Synonym(target, rank=rank))
+    for attribute, names in presets.PRIMARY_PERSON.items():
+        for name, rank in names:
+            table.add(name, Synonym(f"contact.{attribute}", rank=rank))
+    _add_people(table)
+    _add_addresses(table)
+    return table, frozenset(labels)
+
+
+def _add_people(table: _Table) -> None:
+    for record, prefixes in presets.PERSON_PREFIXES.items():
+        for prefix in prefixes:
+            for attribute, words in presets.PERSON_FIELD_WORDS.items():
+                for word in words:
+                    excluded = presets.PERSON_PREFIX_EXCLUDED
+                    if (prefix, attribute) in excluded or (prefix, word) in excluded:
+                        continue
+                    table.add(f"{prefix} {word}", Synonym(f"{record}.{attribute}"), prefix, word)
+    for record, suffixes in presets.PERSON_SUFFIXES.items():
+        for suffix in suffixes:
+            for attribute, words in presets.PERSON_FIELD_WORDS.items():
+                for word in words:
+                    table.add(f"{word} {suffix}", Synonym(f"{record}.{attribute}"), word, suffix)
+    # Xero: FirstName/LastName/EmailAddress are the primary person, Person1..Person5 the others.
+    for n in range(1, 6):
+        for attribute in ("full_name", "first_name", "last_name", "email", "phone"):
+            for word in presets.PERSON_FIELD_WORDS[attribute]:
+                table.add(f"person {n} {word}", Synonym(f"person{n}.{attribute}", person=n))
+        table.add(f"person {n} include in email", Synonym(IGNORE))
+        table.add(f"person {n} include in emails", Synonym(IGNORE))
+
+
+def _add_addresses(table: _Table) -> None:
+    for block, prefixes in presets.ADDRESS_BLOCKS:
+        for prefix in prefixes:
+            for attribute, words in presets.ADDRESS_WORDS.items():
+                for word, rank in words:
+                    table.add(f"{prefix} {word}", Synonym(f"contact.{attribute}", rank=rank, block=block), prefix, word)
+            for word in presets.FORMATTED_ADDRESS_WORDS:
+                table.add(f"{prefix} {word}", Synonym("contact.street", rank=DERIVED_RANK, block=block), prefix)
+    for block, prefixes in presets.ADDRESS_LINES.items():
+        for prefix in prefixes:
+            for n in range(1, 6):
+                table.add(f"{prefix} {n}", Synonym("contact.street", rank=2, block=block, line=n))
+
+
+@dataclass(frozen=True)
+class _Compiled:
+    synonyms: dict[str, Synonym]
+    labels: frozenset[str]
+    fuzzy_keys: list[str]  # parallel lists, for rapidfuzz
+    fuzzy_spaced: list[str]
+    fuzzy_sorted: list[str]
+    overrides: dict[str, dict[str, Synonym]]
+
+
+@functools.cache
+def _compiled() -> _Compiled:
+    """Built on first use (about a quarter of a second), not at import: most processes never match."""
+    table, labels = _build_table()
+    keys = [key for key in table.synonyms if key not in table.exact_only]
+    spaced = [table.spaced[k] for k in keys]
+    overrides = {
+        preset: {_key(header): synonym for header, synonym in entries.items()}
+        for preset, entries in presets.PRESET_OVERRIDES.items()
+    }
+    return _Compiled(table.synonyms, labels, keys, spaced, [_sorted_key(s) for s in spaced], overrides)
+
+
+_BLOCK_ORDER = {block: order for order, (block, _) in enumerate(presets.ADDRESS_BLOCKS)}
+
+
+def synonym_table() -> dict[str, Synonym]:
+    """The compiled table (normalised key without spaces -> meaning), for tests and tooling."""
+    return dict(_compiled().synonyms)
+
+
+# --- Presets --------------------------------------------------------------------------------
+def detect_preset(headers: list[str]) -> str:
+    """The known export these headers come from ("google-contacts", "xero", ...), or ""."""
+    keys = {_key(h) for h in headers}
+    starred = {_key(h) for h in headers if h.strip().startswith("*")}
+    for name, signatures in presets.PRESET_SIGNATURES:
+        for signature in signatures:
+            if all(_key(s) in (starred if s.startswith("*") else keys) for s in signature):
+                return name
+    return ""
+
+
+# --- Field types ------------------------------------------------------------------------------
+_PLACEHOLDERS = {"n/a", "na", "-", "--", "none", "null", "nil"}
+_YES_NO = {"yes", "no", "y", "n", "true", "false", "t", "f", "on", "off", "checked", "unchecked", "0", "1"}
+_NUMBER = re.compile(
+    r"^[+-]?\(?[$€£]?\s?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\)?%?$"  # 1,234.56  ($12)  7%
+    r"|^[+-]?(?:\d{1,3}(?:\.\d{3})+|\d+),\d+$"  # 1.234,56  12,5
+)
+_MONTHS = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATE_NUMERIC = re.compile(
+    r"^(\d{1,4})[/.\-](\d{1,2})[/.\-](\d{1,4})"
+    r"(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?\s*(?:[ap]m|z|[+-]\d{2}:?\d{2})?)?$",
+    re.IGNORECASE,
+)
+_DATE_WORDS = re.compile(
+    rf"^(?:\d{{1,2}}\s+{_MONTHS},?\s+\d{{4}}|{_MONTHS}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})$", re.IGNORECASE
+)
+_DATE_NO_YEAR = re.compile(r"^--\d{2}-\d{2}$")  # Google Contacts birthday without a year
+_EMAIL = re.compile(r"^[^@\s,;]+@[^@\s,;]+\.[^@\s,;]+$")
+_URL = re.compile(
+    r"^(?:https?://|www\.)\S+$"
+    r"|^[a-z0-9\-]+(?:\.[a-z0-9\-]+)*\.(?:com|org|net|edu|gov|io|co|us|uk|ca|de|fr|info|biz|me|app)(?:/\S*)?$",
+    re.IGNORECASE,
+)
+_PHONE_CHARS = re.compile(r"^\+?[\d\s().\-]+(?:\s*(?:x|ext\.?)\s*\d+)?$", re.IGNORECASE)
+
+
+def guess_field_type(values: Sequence[str]) -> str:
+    """The custom-field type these sample values fit; "text" unless every value agrees.
+
+    Empty cells and placeholders ("N/A", "-") are ignored. Codes with leading zeros (ZIP codes,
+    IDs) stay text, phone numbers need their formatting (a bare 10-digit run is a number), and
+    "dropdown" needs many values drawn from a handful of short choices.
+    """
+    cleaned = [str(v).strip() for v in values if v is not None]
+    cleaned = [v for v in cleaned if v and v.casefold() not in _PLACEHOLDERS]
+    if not cleaned:
+        return "text"
+    lowered = [v.casefold() for v in cleaned]
+    if all(v in _YES_NO for v in lowered) and any(v.isalpha() for v in lowered):
+        return "yes_no"
+    if all(_is_date(v) for v in cleaned):
+        return "date"
+    if all(_is_number(v) for v in cleaned):
+        return "number"
+    if all(_EMAIL.match(v) for v in cleaned):
+        return "email"
+    if all(_URL.match(v) for v in cleaned):
+        return "url"
+    if all(_is_phone(v) for v in cleaned):
+        return "phone"
+    if _is_dropdown(cleaned):
+        return "dropdown"
+    return "text"
+
+
+def _is_number(value: str) -> bool:
+    digits = re.sub(r"\D", "", value)
+    if len(digits) > 15:  # card and account numbers: identifiers, not quantities
+        return False
+    if re.match(r"^[+-]?0\d", value) and not re.match(r"^[+-]?0[.,]", value):  # 02134: a code
+        return False
+    return bool(_NUMBER.match(value))
+
+
+def _is_date(value: str) -> bool:
+    if _DATE_WORDS.match(value) or _DATE_NO_YEAR.match(value):
+        return True
+    match = _DATE_NUMERIC.match(value)
+    if not match:
+        return False
+    a, b, c = match.groups()
+    if len(a) == 4:  # 2024-01-31, 2024/01/31
+        year, candidates = int(a), [(int(b), int(c))]
+    elif len(c) in (2, 4) and len(a) <= 2:  # 01/31/2024 or 31.01.2024
+        year = int(c) + (2000 if len(c) == 2 else 0)
+        candidates = [(int(a), int(b)), (int(b), int(a))]
+    else:
+        return False
+    for month, day in candidates:
+        try:
+            date(year, month, day)
+        except ValueError:
+            continue
+        return True
+    return False
+
+
+def _is_phone(value: str) -> bool:
+    if not _PHONE_CHARS.match(value):
+        return False
+    number = re.split(r"(?i)\s*(?:x|ext\.?)\s*\d+$", value)[0]
+    digits = re.sub(r"\D", "", number)
+    formatted = number.strip().startswith("+") or bool(re.search(r"[\s().\-]", number.strip()))
+    return formatted and (10 <= len(digits) <= 15 or (number.strip().startswith("+") and 7 <= len(digits) <= 15))
+
+
+def _is_dropdown(values: list[str]) -> bool:
+    distinct = {v.casefold() for v in values}
+    return (
+        len(values) >= 10
+        and len(distinct) <= 5
+        and len(distinct) * 3 <= len(values)
+        and all(len(v) <= 25 for v in values)
+    )
+
+
+# --- Matching one header --------------------------------------------------------------------
+@dataclass
+class _Context:
+    kind: str
+    preset: str = ""
+    roles: dict[str, str] = field(default_factory=dict)  # key -> role name as the firm spells it
+    role_names: tuple[str, ...] = ()
+    custom: dict[str, FieldSpec] = field(default_factory=dict)  # key -> field usable in this kind
+    # Contact fields named like an account field: a second column of that name is the contact's
+    # (a Clientport export writes account fields first, then contact fields).
+    contact_twins: dict[str, FieldSpec] = field(default_factory=dict)
+    has_person_name: bool = False  # the file has first/last/full-name columns for the primary person
+    shift_people: bool = False  # Xero-style "Person N" columns with no primary person: Person 1 is it
+
+    @classmethod
+    def build(cls, kind: str, custom_fields: Sequence[FieldSpec], roles: Sequence[str], preset: str = "") -> _Context:
+        if kind not in KINDS:
+            raise ValueError(f"Unknown import kind {kind!r}; use one of {', '.join(KINDS)}.")
+        role_keys: dict[str, str] = {}
+        if kind != "contacts":
+            for role in roles:
+                key = _key(role)
+                if key:
+                    for variant in (key, key + "name", key + "email"):
+                        role_keys.setdefault(variant, role)
+        sides = {"contacts": ("contact",), "accounts": ("account",)}.get(kind, ("account", "contact"))
+        custom: dict[str, FieldSpec] = {}
+        twins: dict[str, FieldSpec] = {}
+        for side in sides:  # an account field wins over a contact field of the same name
+            for spec in custom_fields:
+                key = _key(spec.name)
+                if spec.applies_to == side and key:
+                    if key in custom and custom[key].applies_to != side:
+                        twins.setdefault(key, spec)
+                    custom.setdefault(key, spec)
+        return cls(
+            kind=kind, preset=preset, roles=role_keys, role_names=tuple(roles), custom=custom, contact_twins=twins
+        )
+
+
+@dataclass
+class _Claim:
+    """What one column is about to feed, while the whole file is being settled."""
+
+    index: int
+    header: str
+    target: str = ""  # "" = nothing fits (a new custom field if the column has data)
+    field: str = ""
+    rank: int = 0
+    score: float = 100.0
+    block: str = ""
+    line: int = 0
+    has_data: bool = False
+
+    @property
+    def record(self) -> str:
+        return self.target.split(".", 1)[0] if "." in self.target else ""
+
+    @property
+    def attribute(self) -> str:
+        return self.target.split(".", 1)[1] if "." in self.target else ""
+
+
+def _lookup(header: str, ctx: _Context) -> tuple[Synonym | None, str, float]:
+    """(meaning, field, score) of one header before the file's context is applied."""
+    key = _key(header)
+    if not key:
+        return None, "", 0.0
+    table = _compiled()
+    override = table.overrides.get(ctx.preset, {}).get(key)
+    if override is not None:
+        return (override if override.target else None), "", 100.0
+    if key in table.labels:
+        return table.synonyms[key], "", 100.0
+    if key in ctx.roles:
+        return Synonym("account.role"), ctx.roles[key], 100.0
+    if key in ctx.custom:
+        spec = ctx.custom[key]
+        return Synonym(f"{spec.applies_to}.custom"), spec.name, 100.0
+    if key in table.synonyms:
+        return table.synonyms[key], "", 100.0
+    return _fuzzy(key, normalize_header(header), ctx)
+
+
+def _similarity(key: str, sorted_key: str, choice: str, choice_sorted: str) -> float:
+    """0-100; a typo (swap, missing or extra letter) costs one edit, word order costs nothing."""
+    return 100 * max(OSA.normalized_similarity(key, choice), OSA.normalized_similarity(sorted_key, choice_sorted))
+
+
+def _fuzzy(key: str, spaced: str, ctx: _Context) -> tuple[Synonym | None, str, float]:
+    """The one clearly closest synonym, or nothing: a typo is fixed, a guess is not made."""
+    if len(key) < FUZZY_MIN_LENGTH:
+        return None, "", 0.0
+    sorted_key = _sorted_key(spaced)
+    table = _compiled()
+    shortlist = {i for _, _, i in process.extract(key, table.fuzzy_keys, scorer=fuzz.ratio, limit=20, score_cutoff=60)}
+    shortlist |= {
+        i for _, _, i in process.extract(sorted_key, table.fuzzy_sorted, scorer=fuzz.ratio, limit=20, score_cutoff=60)
+    }
+    wanted = _digits(spaced)
+    candidates: list[tuple[float, tuple[str, str], Synonym, str]] = []
+    for i in shortlist:
+        if _digits(table.fuzzy_spaced[i]) != wanted:  # "Person 6", "Address 2": the number means something
+            continue
+        synonym = table.synonyms[table.fuzzy_keys[i]]
+        score = _similarity(key, sorted_key, table.fuzzy_keys[i], table.fuzzy_sorted[i])
+        candidates.append((score, (synonym.target, ""), synonym, ""))
+    named = [(k, Synonym("account.role"), role) for k, role in ctx.roles.items()]
+    named += [(k, Synonym(f"{spec.applies_to}.custom"), spec.name) for k, spec in ctx.custom.items()]
+    for choice, synonym, name in named:
+        score = 100 * OSA.normalized_similarity(key, choice)
+        candidates.append((score, (synonym.target, name), synonym, name))
+    if not candidates:
+        return None, "", 0.0
+    candidates.sort(key=lambda c: -c[0])
+    best_score, best_identity, synonym, name = candidates[0]
+    runner_up = next((c[0] for c in candidates if c[1] != best_identity), 0.0)
+    if best_score >= FUZZY_MIN_SCORE and best_score - runner_up >= FUZZY_MIN_MARGIN:
+        return synonym, name, best_score
+    return None, "", 0.0
+
+
+def _resolve(synonym: Synonym | None, name: str, values: list[str], ctx: _Context) -> tuple[str, str] | None:
+    """(target, field) a meaning stands for in this file and this kind; None when nothing fits here.
+
+    The target is IGNORE for columns that are recognised but have no place in this kind of import.
+    """
+    if synonym is None:
+        return None
+    target = synonym.target
+    if target == presets.NAME:
+        if ctx.kind == "contacts":
+            target = "contact.full_name"
+        elif ctx.kind == "accounts" or ctx.has_person_name or _looks_like_organisations(values):
+            target = "account.name"
+        else:
+            target = "contact.full_name"
+    elif target == presets.TITLE:
+        filled = [v for v in values if v]
+        target = "contact.custom" if filled and not all(_is_honorific(v) for v in filled) else "contact.prefix"
+    elif target == presets.PREPARER:
+        role = _preparer_role(ctx.role_names) if ctx.kind != "contacts" else None
+        target, name = ("account.role", role) if role else ("account.assignees", "")
+    elif target.startswith("person"):
+        record, _, attribute = target.partition(".")
+        index = int(record.removeprefix("person")) + (0 if ctx.shift_people else 1)
+        if index > MAX_PEOPLE_PER_ROW:
+            return None
+        target = f"{person_prefix(index)}.{attribute}"
+    fitted = _fit_to_kind(target, ctx.kind)
+    if fitted is None:
+        return None
+    return fitted, (name if fitted.split(".", 1)[-1] in NAMED_FIELDS else "")
+
+
+def _fit_to_kind(target: str, kind: str) -> str | None:
+    if target == IGNORE or kind == "accounts-and-contacts":
+        return target
+    record, _, attribute = target.partition(".")
+    if kind == "contacts":
+        if record != "account":
+            return target
+        if attribute == "tags":
+            return "contact.tags"
+        return "contact.custom" if attribute == "custom" else None  # kept as the contact's custom field
+    if record == "account":
+        return target
+    if attribute == "tags":
+        return "account.tags"
+    if attribute in ("notes", "custom"):  # notes in an accounts file are about the account
+        return "account.custom"
+    return IGNORE  # a person's field: an accounts-only import never touches contacts
+
+
+def match_header(
+    header: str,
+    *,
+    kind: str = "accounts-and-contacts",
+    custom_fields: Sequence[FieldSpec] = (),
+    roles: Sequence[str] = (),
+) -> tuple[str, str] | None:
+    """(target, field) for one header on its own, or None when nothing fits.
+
+    target is a key of `imports.mapping.all_targets()`, or "ignore" for a header that is
+    recognised but has no place in this kind of import (export plumbing such as Google's
+    "Phone 1 - Label", a contact's field in an accounts-only import). field is the role or
+    custom field name for `account.role` / `*.custom` (for a new custom field: the header).
+    Without the rest of the file, a bare "Name" is the person's and "Title" a courtesy title.
+    """
+    ctx = _Context.build(kind, custom_fields, roles, detect_preset([header]))  # "*ContactName" is Xero's
+    synonym, name, _ = _lookup(header, ctx)
+    resolved = _resolve(synonym, name, [], ctx)
+    if resolved is None:
+        return None
+    target, name = resolved
+    if target in _NEW_CUSTOM and not name:
+        name = _custom_field_name(header, 0)
+    return target, name
+
+
+# --- Suggesting a whole mapping --------------------------------------------------------------
+def suggest_mapping(
+    headers: list[str],
+    sample_rows: list[list[str]],
+    *,
+    kind: str = "accounts-and-contacts",
+    custom_fields: Sequence[FieldSpec] = (),
+    roles: Sequence[str] = (),
+) -> Mapping:
+    """A complete mapping for a file: one ColumnMapping per header, in header order.
+
+    `sample_rows` are the first data rows (the more, the better the type guesses and the
+    address choices). Sets `Mapping.preset` for a recognised export, and the account type to
+    "column" when a column maps to account.type ("auto" otherwise).
+    """
+    preset = detect_preset(headers)
+    ctx = _Context.build(kind, custom_fields, roles, preset)
+    values = [_column_values(sample_rows, i) for i in range(len(headers))]
+    looked_up = [_lookup(h, ctx) for h in headers]
+
+    # What the file says about its people, which a bare "Name" and Xero's "Person N" depend on.
+    plain = [(s.target if s else "") for s, _, _ in looked_up]
+    ctx.has_person_name = any(t in ("contact.first_name", "contact.last_name", "contact.full_name") for t in plain)
+    ctx.shift_people = any(t.startswith("person") for t in plain) and not any(t in _PRIMARY_IDENTITY for t in plain)
+
+    claims = []
+    taken: set[tuple[str, str]] = set()
+    for i, (header, (synonym, name, score)) in enumerate(zip(headers, looked_up)):
+        twin = ctx.contact_twins.get(_key(header))
+        if twin and synonym and synonym.target == "account.custom" and (synonym.target, name) in taken:
+            synonym, name = Synonym("contact.custom"), twin.name
+        if synonym:
+            taken.add((synonym.target, name))
+        claim = _Claim(index=i, header=header, score=score, has_data=any(values[i]))
+        resolved = _resolve(synonym, name, values[i], ctx)
+        if resolved is not None:
+            claim.target, claim.field = resolved
+            claim.rank, claim.block, claim.line = synonym.rank, synonym.block, synonym.line
+        claims.append(claim)
+
+    _choose_address_block(claims, ctx)
+    _place_address_lines(claims, values, ctx)
+    _settle_single_targets(claims, ctx)
+
+    columns = [_column_mapping(claim, values[claim.index], ctx) for claim in claims]
+    mapping = Mapping(kind=kind, columns=columns, preset=preset)
+    if any(c.target == "account.type" for c in columns):
+        mapping.account_type = AccountTypeChoice(mode="column")
+    return mapping
+
+
+def _column_values(rows: list[list[str]], index: int) -> list[str]:
+    return [str(row[index]).strip() if row[index] is not None else "" for row in rows if index < len(row)]
+
+
+def _is_address(claim: _Claim) -> bool:
+    return claim.record == "contact" and claim.attribute in ADDRESS_ATTRIBUTES
+
+
+def _choose_address_block(claims: list[_Claim], ctx: _Context) -> None:
+    """Keep one address block: the most preferred one that has data (home before business)."""
+    address = [c for c in claims if _is_address(c)]
+    blocks = sorted({c.block for c in address}, key=lambda b: _BLOCK_ORDER.get(b, len(_BLOCK_ORDER)))
+    if len(blocks) < 2:
+        return
+    with_data = [b for b in blocks if any(c.has_data for c in address if c.block == b)]
+    chosen = (with_data or blocks)[0]
+    for claim in address:
+        if claim.block != chosen:
+            _demote(claim, ctx)
+
+
+_STREET_LINE = re.compile(r"^\s*(?:\d+[a-z]?\b|p\.?\s*o\.?\s*box\b|one\b|two\b|rr\b|rural route\b)", re.IGNORECASE)
+_CITY_LINE = re.compile(  # "Springfield, IL 62701", "Toronto, ON M5V 2T6"
+    r"^[^\d,]+,\s*[A-Za-z]{2}\.?\s+(?:\d{5}(?:-\d{4})?|[A-Za-z]\d[A-Za-z]\s?\d[A-Za-z]\d)\s*$"
+)
+
+
+def _place_address_lines(claims: list[_Claim], values: list[list[str]], ctx: _Context) -> None:
+    """Free-form address lines ("Bill to 1".."5"): the street is the line that reads like one.
+
+    QuickBooks puts the name or company on the first lines and "City, ST 12345" on a later one,
+    depending on the customer. With sample values: the first street-like line is the street, the
+    line after it (unless it is the city line) the second street line, and the "City, ST ZIP" line
+    goes to city for cleaning to split. Without samples: lines 1 and 2. Other lines are kept as
+    custom fields.
+    """
+    lines = sorted((c for c in claims if c.line and _is_address(c)), key=lambda c: c.line)
+    if not lines:
+        return
+    structured = {c.attribute for c in claims if _is_address(c) and not c.line and c.block == lines[0].block}
+    placed: dict[int, str] = {}
+    if not any(c.has_data for c in lines):
+        placed = {lines[0].index: "street"}
+        if len(lines) > 1:
+            placed[lines[1].index] = "street2"
+    else:
+        kinds = [_line_kind(values[c.index]) for c in lines]
+        street = next((i for i, k in enumerate(kinds) if k == "street"), None)
+        if street is not None:
+            placed[lines[street].index] = "street"
+            if street + 1 < len(lines) and kinds[street + 1] == "other":
+                placed[lines[street + 1].index] = "street2"
+            city = next((i for i in range(street + 1, len(lines)) if kinds[i] == "city"), None)
+            if city is not None:
+                placed[lines[city].index] = "city"
+    for claim in lines:
+        attribute = placed.get(claim.index)
+        if attribute and attribute not in structured:
+            claim.target = f"contact.{attribute}"
+        else:
+            _demote(claim, ctx)
+
+
+def _line_kind(values: list[str]) -> str:
+    filled = [v for v in values if v]
+    if not filled:
+        return "empty"
+    if sum(bool(_CITY_LINE.match(v)) for v in filled) * 2 >= len(filled):
+        return "city"
+    if sum(bool(_STREET_LINE.match(v)) for v in filled) * 2 >= len(filled):
+        return "street"
+    return "other"
+
+
+def _settle_single_targets(claims: list[_Claim], ctx: _Context) -> None:
+    """One column per single-column target: the one with data, then the best ranked, then the first."""
+    groups: dict[tuple[str, str], list[_Claim]] = {}
+    for claim in claims:
+        if claim.target and claim.target != IGNORE and claim.attribute not in MULTI_FIELDS:
+            groups.setdefault((claim.target, claim.field), []).append(claim)
+    for group in groups.values():
+        if len(group) > 1:
+            group.sort(key=lambda c: (not c.has_data, c.rank, -c.score, c.index))
+            for loser in group[1:]:
+                _demote(loser, ctx)
+
+
+def _demote(claim: _Claim, ctx: _Context) -> None:
+    """Move a column off a target another column keeps, without losing what it holds."""
+    if claim.attribute == "email":
+        claim.target = f"{claim.record}.additional_emails"
+    elif claim.rank >= DERIVED_RANK:
+        claim.target = IGNORE  # it only restated the columns that won
+    else:
+        side = "contact" if claim.record == "contact" else "account"
+        claim.target = _fit_to_kind(f"{side}.custom", ctx.kind) or IGNORE
+    claim.field, claim.block, claim.line = "", "", 0
+
+
+def _column_mapping(claim: _Claim, values: list[str], ctx: _Context) -> ColumnMapping:
+    target = claim.target
+    if target == IGNORE:
+        return ColumnMapping(column=claim.header)
+    if not target or (target in _NEW_CUSTOM and not claim.field):
+        if not claim.has_data:
+            return ColumnMapping(column=claim.header)  # nothing to keep
+        side = target.split(".")[0] if target else _custom_side(claim.header, ctx.kind)
+        return ColumnMapping(
+            column=claim.header,
+            target=f"{side}.custom",
+            field=_custom_field_name(claim.header, claim.index),
+            field_type=guess_field_type(values),
+        )
+    return ColumnMapping(column=claim.header, target=target, field=claim.field)
+
+
+# --- Helpers for the file's context ------------------------------------------------------------
+_OTHER_PERSON = re.compile(r"\b(?:spouse|spouses|partner|secondary|co client|(?:contact|person|client) [2-5])\b")
+_PERSON_WORDS = {
+    "title", "position", "department", "nickname", "gender", "sex", "occupation", "profession",
+    "marital", "anniversary", "license", "licence", "passport", "phonetic", "maiden", "pager", "linkedin",
+    "twitter", "facebook", "skype", "im", "language", "initials", "personal", "home", "mobile", "cell",
+    "birthplace", "citizenship", "nationality", "drivers", "driver", "age", "hobby", "children", "employer",
+    "relationship", "taxpayer", "yomi",
+}
+
+
+def _custom_side(header: str, kind: str) -> str:
+    """Where a new custom field for this column lives: about the person, or about the account."""
+    if kind != "accounts-and-contacts":
+        return "contact" if kind == "contacts" else "account"
+    words = normalize_header(header)
+    if _OTHER_PERSON.search(words):
+        return "account"  # a spouse's detail would be wrong on the primary contact; keep it on the account
+    return "contact" if set(words.split()) & _PERSON_WORDS else "account"
+
+
+def _custom_field_name(header: str, index: int) -> str:
+    name = " ".join(header.replace("\ufeff", "").split()).lstrip("*").strip()
+    return (name or f"Column {index + 1}")[:CUSTOM_FIELD_NAME_MAX]
+
+
+_ORGANISATION = re.compile(
+    r"(?:\b(?:llc|l\.l\.c|inc|incorporated|corp|corporation|co|company|ltd|limited|llp|lp|pllc|pc|plc|gmbh"
+    r"|trust|foundation|partners|partnership|group|associates|holdings|enterprises|church|estate|services)\b\.?"
+    r"|&)",
+    re.IGNORECASE,
+)
+
+
+def _looks_like_organisations(values: list[str]) -> bool:
+    filled = [v for v in values if v]
+    return bool(filled) and sum(bool(_ORGANISATION.search(v)) for v in filled) * 2 > len(filled)
+
+
+_HONORIFICS = {
+    "mr", "mrs", "ms", "miss", "mx", "dr", "prof", "rev", "sir", "dame", "lady", "lord", "hon", "fr",
+    "mr and mrs", "mr mrs", "dr and mrs", "messrs", "madam", "mme", "mlle", "herr", "frau", "sr", "sra",
+}
+
+
+def _is_honorific(value: str) -> bool:
+    return normalize_header(value) in _HONORIFICS
+
+
+def _preparer_role(roles: Sequence[str]) -> str | None:
+    by_key = {_key(r): r for r in roles}
+    for wanted in ("taxpreparer", "preparer"):
+        if wanted in by_key:
+            return by_key[wanted]
+    return next((r for r in roles if "preparer" in _key(r)), None)

@@ -1,0 +1,511 @@
+"""What the headers of real exports mean: the synonym table and the header sets of known exports.
+
+Pure data. `imports.matching` normalises every header written here (case, spaces, punctuation,
+camelCase and accents do not matter: "E-mail Address", "EmailAddress" and "email_address" are one
+key) and raises on first use when two entries give one header two meanings (the tests use it), so
+this file can be edited freely and a contradiction fails loudly.
+
+Header lists come from the exports themselves (Google Contacts, Outlook, QuickBooks Desktop and
+IIF, Xero, LinkedIn, Salesforce and HubSpot) or, for the tax programs whose client reports let
+the user pick columns (Drake, UltraTax CS, Lacerte) and for TaxDome's export, from their usual
+column names: close enough that a real file maps with no clicks, and anything not recognised still
+lands in a custom field rather than being lost.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from imports.mapping import IGNORE
+
+# Special targets, resolved by `imports.matching` from the rest of the file and its sample values:
+NAME = "@name"  # a bare "Name": the account's name, or the person's when the file names nobody else
+TITLE = "@title"  # "Title": a courtesy title (Mr, Dr) -> prefix; a job title -> a custom field
+PREPARER = "@preparer"  # "Preparer": the firm's "Tax preparer" role when it exists, else an assignee
+
+
+@dataclass(frozen=True)
+class Synonym:
+    """What a header means.
+
+    target: a target key of `imports.mapping`, "ignore", a special above, "personN.<field>" for
+        Xero's numbered people (see `person`), "account.custom"/"contact.custom" for "a new
+        custom field on that side", or "" for "not a standard field" (an override that un-learns
+        a generic synonym for one export).
+    rank: lower wins when several columns claim one single-column target ("Email" beats
+        "Work Email"; "Home Street" beats "Home Address"). From `matching.DERIVED_RANK` (5) up,
+        the column only restates others (Google's "Address 1 - Formatted") and is ignored when
+        it loses.
+    block: for address fields, which address the column belongs to ("home", "business", ...);
+        a file gets one address block, chosen as a whole, so street and city never come from two
+        different addresses.
+    line: for free-form address lines (QuickBooks "Bill to 1".."5", IIF BADDR1..5), the line number;
+        which line holds the street is decided from the sample values.
+    person: Xero's "Person1".."Person5": further people after the primary one, so Person1 is
+        Contact 2 ... unless the file has no primary person at all.
+    """
+
+    target: str
+    rank: int = 0
+    block: str = ""
+    line: int = 0
+    person: int = 0
+
+
+# --- People -----------------------------------------------------------------------------
+# The words a header uses for each person field. Prefixed by a person word ("Spouse", "Contact 2",
+# "Taxpayer") they name that person's field; the primary person's bare headers are further down.
+PERSON_FIELD_WORDS: dict[str, list[str]] = {
+    "full_name": ["name", "full name", "fullname", "contact name"],
+    "prefix": ["prefix", "title", "salutation", "name prefix"],
+    "first_name": ["first name", "first", "given name", "fname", "forename"],
+    "middle_name": ["middle name", "middle", "middle initial", "mi", "initial", "additional name"],
+    "last_name": ["last name", "last", "surname", "family name", "lname"],
+    "suffix": ["suffix", "name suffix"],
+    "email": ["email", "email address", "primary email", "email 1", "e mail address"],
+    "additional_emails": ["additional email", "additional emails", "email 2", "secondary email", "alternate email"],
+    "phone": [
+        "phone", "phone number", "telephone", "tel", "cell", "cell phone", "mobile", "mobile phone",
+        "mobile number", "work phone", "home phone", "daytime phone", "evening phone", "business phone",
+        "phone 1", "phone 2", "cell number",
+    ],
+    "date_of_birth": ["date of birth", "dob", "birth date", "birthdate", "birthday", "born"],
+    "tax_id": [
+        "ssn", "social security number", "social security", "social security no", "ssn tin", "tin",
+        "tax id", "taxpayer id", "itin", "ssn itin", "ssn number", "id number",
+    ],
+}
+
+# Person words by record. "Person N" (Xero) is handled separately; "Secondary" alone is left out
+# because "Secondary Email" is the primary person's second address, and "Partner" is used only
+# with a person field ("Partner First Name"): a bare "Partner" column usually names the firm's
+# engagement partner.
+PERSON_PREFIXES: dict[str, list[str]] = {
+    "contact": ["taxpayer", "tp", "primary", "primary contact", "contact", "contact 1", "client", "main contact"],
+    "contact2": [
+        "spouse", "spouses", "sp", "contact 2", "second contact", "2nd contact", "secondary contact",
+        "partner", "co client", "additional contact", "client 2",
+    ],
+    "contact3": ["contact 3", "third contact", "3rd contact", "client 3"],
+    "contact4": ["contact 4", "fourth contact", "4th contact", "client 4"],
+    "contact5": ["contact 5", "fifth contact", "5th contact", "client 5"],
+}
+# Prefix/field pairs that would read as something else.
+PERSON_PREFIX_EXCLUDED: set[tuple[str, str]] = {
+    ("client", "full_name"),  # "Client Name" names the account
+    ("client", "first"),
+    ("client", "last"),
+    ("contact", "first"),
+    ("contact", "last"),
+    ("partner", "full_name"),  # "Partner Name": likely the firm's partner
+    ("partner", "prefix"),
+    ("partner", "suffix"),
+    ("partner", "additional_emails"),
+    ("primary", "full_name"),
+}
+# Headers that put the person word last: "First Name (Spouse)", "Email Spouse", "SSN - Taxpayer".
+PERSON_SUFFIXES: dict[str, list[str]] = {
+    "contact": ["taxpayer", "tp"],
+    "contact2": ["spouse", "sp"],
+}
+
+# The primary person's bare headers, beyond PERSON_FIELD_WORDS. Rank orders duplicates.
+PRIMARY_PERSON: dict[str, list[tuple[str, int]]] = {
+    "full_name": [
+        ("full name", 0), ("contact name", 0), ("contact", 1), ("primary contact", 1), ("contact full name", 0),
+        ("client full name", 1), ("person name", 1), ("cont 1", 2), ("contact person", 1),
+    ],
+    "prefix": [
+        ("prefix", 0), ("salutation", 0), ("name prefix", 0), ("mr ms", 0), ("honorific", 0),
+        ("courtesy title", 0),
+    ],
+    "first_name": [
+        ("first name", 0), ("firstname", 0), ("first", 1), ("given name", 0), ("fname", 1), ("forename", 1),
+        ("given", 2), ("contact first name", 0),
+    ],
+    "middle_name": [
+        ("middle name", 0), ("middle", 1), ("middle initial", 0), ("mi", 1), ("m i", 1), ("additional name", 0),
+        ("midinit", 1), ("initial", 2),
+    ],
+    "last_name": [
+        ("last name", 0), ("lastname", 0), ("last", 1), ("surname", 0), ("family name", 0), ("lname", 1),
+        ("contact last name", 0),
+    ],
+    "suffix": [("suffix", 0), ("name suffix", 0), ("jr sr", 1)],
+    "email": [
+        ("email", 0), ("email address", 0), ("emails", 1), ("email addresses", 1), ("primary email", 0),
+        ("main email", 0), ("email 1", 0), ("email 1 value", 0), ("email address 1", 0), ("personal email", 1),
+        ("home email", 1), ("work email", 2), ("business email", 2), ("contact email", 0), ("client email", 0),
+        ("email id", 1), ("mail", 3),
+    ],
+    "additional_emails": [
+        ("additional email", 0), ("additional emails", 0), ("other email", 0), ("other emails", 0),
+        ("secondary email", 0), ("alternate email", 0), ("alt email", 0), ("email 2", 0), ("email 3", 0),
+        ("email 4", 0), ("email 5", 0), ("email 2 value", 0), ("email 3 value", 0), ("email 4 value", 0),
+        ("email 5 value", 0), ("email 2 address", 0), ("email 3 address", 0), ("email address 2", 0),
+        ("email address 3", 0), ("cc email", 0), ("cc", 0), ("backup email", 0),
+    ],
+    "phone": [
+        ("phone", 0), ("phone number", 0), ("phone numbers", 0), ("telephone", 0), ("telephone number", 0),
+        ("tel", 1), ("main phone", 0), ("primary phone", 0), ("mobile", 0), ("mobile phone", 0),
+        ("mobile number", 0), ("mobile phone number", 0), ("cell", 0), ("cell phone", 0), ("cellphone", 0),
+        ("cell number", 0), ("home phone", 0), ("home phone 2", 0), ("work phone", 0), ("business phone", 0),
+        ("business phone 2", 0), ("office phone", 0), ("daytime phone", 0), ("evening phone", 0),
+        ("day phone", 0), ("night phone", 0), ("alt phone", 0), ("alternate phone", 0), ("other phone", 0),
+        ("direct phone", 0), ("direct dial", 0), ("ddi number", 0), ("phone 1", 0), ("phone 2", 0),
+        ("phone 3", 0), ("phone 4", 0), ("phone 5", 0), ("phone 1 value", 0), ("phone 2 value", 0),
+        ("phone 3 value", 0), ("phone 4 value", 0), ("phone 5 value", 0), ("contact phone", 0),
+        ("client phone", 0), ("landline", 0), ("personal phone", 0),
+    ],
+    "date_of_birth": [
+        ("date of birth", 0), ("dob", 0), ("birth date", 0), ("birthdate", 0), ("birthday", 0),
+        ("birth day", 0), ("d o b", 0), ("bdate", 0),
+    ],
+    "tax_id": [
+        ("ssn", 0), ("social security number", 0), ("social security", 0), ("social security no", 0),
+        ("ss number", 0), ("ssn tin", 0), ("ssn ein", 0), ("ssn itin", 0), ("ssn or ein", 0), ("tin", 0),
+        ("tax id", 0), ("taxid", 0), ("tax id number", 0), ("taxpayer id", 0), ("taxpayer identification number", 0),
+        ("itin", 0), ("tax number", 0), ("government id number", 0), ("ssn number", 0), ("client ssn", 0),
+        ("ssn ein number", 0),
+    ],
+    "notes": [
+        ("notes", 0), ("note", 0), ("comments", 0), ("comment", 0), ("memo", 0), ("remarks", 0),
+        ("client notes", 0), ("contact notes", 0), ("description", 1), ("notepad", 0), ("additional info", 1),
+        ("additional information", 1),
+    ],
+}
+
+# --- Addresses ----------------------------------------------------------------------------
+# Words per address field, with the rank among columns of one block.
+ADDRESS_WORDS: dict[str, list[tuple[str, int]]] = {
+    "street": [
+        ("street", 0), ("street address", 0), ("street 1", 0), ("street line 1", 0), ("address", 1),
+        ("address 1", 0), ("address line 1", 0), ("addr 1", 0), ("address street", 0), ("street address 1", 0),
+        ("line 1", 1),
+    ],
+    "street2": [
+        ("street 2", 0), ("street line 2", 0), ("address 2", 0), ("address line 2", 0), ("addr 2", 0),
+        ("street address 2", 0), ("apt", 1), ("apartment", 1), ("suite", 1), ("unit", 1), ("apt suite", 1),
+        ("line 2", 1), ("extended address", 0),
+    ],
+    "city": [("city", 0), ("town", 0), ("city town", 0), ("town city", 0), ("suburb", 1), ("locality", 1)],
+    "state": [
+        ("state", 0), ("province", 0), ("region", 0), ("state province", 0), ("state region", 0),
+        ("state province region", 0), ("province state", 0), ("st", 1), ("state code", 0),
+    ],
+    "postal_code": [
+        ("zip", 0), ("zip code", 0), ("zipcode", 0), ("postal code", 0), ("postcode", 0), ("post code", 0),
+        ("zip postal code", 0), ("postal zip code", 0), ("postal code zip", 0), ("zip postal", 0),
+    ],
+    "country": [("country", 0), ("country region", 0), ("country code", 1)],
+}
+# Address blocks: the prefixes that name each, in order of preference for a person's address.
+# "" is a file's only, unprefixed address. A block that has no data in the samples is passed over.
+ADDRESS_BLOCKS: list[tuple[str, list[str]]] = [
+    ("", [""]),
+    ("home", ["home", "home address", "residence", "residential", "personal"]),
+    ("mailing", ["mailing", "mailing address", "postal", "postal address", "po"]),  # "po": Xero's POAddressLine1
+    ("address1", ["address 1"]),  # Google: "Address 1 - Street"
+    ("billing", ["billing", "billing address", "bill", "bill to", "bill address"]),
+    ("physical", ["physical", "physical address", "sa", "street address"]),  # "sa": Xero's SAAddressLine1
+    ("business", ["business", "business address", "work", "work address", "office"]),
+    ("shipping", ["shipping", "shipping address", "ship", "ship to", "ship address"]),
+    ("other", ["other", "other address"]),
+    ("address2", ["address 2"]),
+    ("address3", ["address 3"]),
+]
+# Free-form numbered address lines: QuickBooks Desktop "Bill to 1".."Bill to 5", IIF BADDR1..5.
+ADDRESS_LINES: dict[str, list[str]] = {
+    "billing": ["bill to", "baddr"],
+    "shipping": ["ship to", "saddr"],
+}
+# Google's block-level whole-address column: a fallback street that loses to the block's street.
+FORMATTED_ADDRESS_WORDS = ["formatted", "formatted address", "full address"]
+
+# --- Accounts -----------------------------------------------------------------------------
+ACCOUNT: dict[str, list[tuple[str, int]]] = {
+    "account.name": [
+        ("account name", 0), ("account", 1), ("client name", 0), ("client", 1), ("customer", 1),
+        ("customer name", 0), ("customer full name", 0), ("display name", 0), ("display name as", 0),
+        ("household", 2), ("household name", 1), ("family", 3), ("client account", 1), ("account title", 2),
+        ("clients", 3), ("customer account", 2), ("billing name", 2),
+    ],
+    "account.type": [
+        ("account type", 0), ("client type", 0), ("entity type", 0), ("entity", 1), ("type", 2),
+        ("business type", 1), ("return type", 1), ("client entity", 1), ("entity form", 1), ("account kind", 1),
+        ("individual or company", 0), ("individual company", 0),
+    ],
+    "account.company_name": [
+        ("company", 0), ("company name", 0), ("companyname", 0), ("organization", 0), ("organisation", 0),
+        ("organization name", 0), ("organisation name", 0), ("organization 1 name", 0), ("business name", 0),
+        ("business", 2), ("employer", 3), ("associated company", 1), ("legal name", 0), ("entity name", 0),
+        ("firm name", 1), ("corporation", 2), ("company legal name", 0),
+    ],
+    "account.client_id": [
+        ("client id", 0), ("client number", 0), ("client no", 0), ("client code", 0), ("client ref", 1),
+        ("client reference", 1), ("customer id", 0), ("customer number", 0), ("customer no", 0),
+        ("customer code", 0), ("account number", 0), ("account no", 0), ("account id", 1), ("account code", 0),
+        ("accnum", 0), ("file number", 1), ("client file number", 1), ("client identifier", 0), ("acct no", 0),
+        ("acct number", 0), ("account num", 0),
+    ],
+    "account.tags": [
+        ("tags", 0), ("tag", 0), ("account tags", 0), ("client tags", 0), ("categories", 0), ("category", 0),
+        ("group", 1), ("groups", 1), ("client group", 0), ("client groups", 0), ("customer type", 0),
+        ("ctype", 0), ("client category", 0), ("segment", 2),
+    ],
+    "account.assignees": [
+        ("assignees", 0), ("assignee", 0), ("assigned to", 0), ("assigned", 1), ("team members", 0),
+        ("team member", 0), ("team", 1), ("staff", 0), ("staff member", 0), ("assigned staff", 0),
+        ("account manager", 0), ("client manager", 0), ("relationship manager", 0), ("contact owner", 0),
+        ("account owner", 0), ("client owner", 0), ("record owner", 0), ("responsible", 1),
+        ("engagement manager", 0), ("accountant", 1), ("bookkeeper", 1), ("staff assigned", 0),
+    ],
+    "contact.tags": [
+        ("contact tags", 0), ("labels", 0), ("label", 0), ("group membership", 0), ("contact labels", 0),
+    ],
+}
+# Further targets' headers.
+OTHER: dict[str, list[tuple[str, int]]] = {
+    NAME: [("name", 0), ("names", 1)],
+    TITLE: [("title", 0)],
+    PREPARER: [
+        ("preparer", 0), ("preparer name", 0), ("tax preparer", 0), ("return preparer", 0), ("preparer email", 0),
+    ],
+    "contact2.full_name": [
+        ("spouse", 0), ("spouse name", 0), ("spouse full name", 0), ("secondary contact", 0), ("alt contact", 0),
+        ("alternate contact", 0), ("cont 2", 0), ("second contact", 0), ("contact 2", 0), ("co client", 0),
+    ],
+}
+
+# Common columns that are no standard field, listed so that fuzzy matching never bends them into
+# one ("Fax Number" is one letter from "Tax Number"): each becomes a new custom field on its side.
+KNOWN_CUSTOM: dict[str, list[str]] = {
+    "contact.custom": [
+        "job title", "position", "occupation", "profession", "department", "nickname", "gender", "home fax",
+        "pager", "marital status", "maiden name", "linkedin", "linkedin url", "twitter",
+    ],
+    "account.custom": [
+        "fax", "fax number", "faxnum", "business fax", "other fax", "website", "web page", "website url", "web site",
+        "url", "open balance", "balance", "balance total", "credit limit", "terms", "filing status", "referred by",
+        "referral source", "lead source", "lead status", "lifecycle stage", "status", "client status",
+        "active status", "office", "industry", "fiscal year end", "year end", "ein", "fein", "federal ein",
+        "federal id", "dba", "trading name", "company number", "tax year", "fee", "fees",
+    ],
+}
+
+# Export plumbing: labels of the columns next to them, display names, flags of the exporting tool.
+IGNORED: list[str] = [
+    "email type", "email 2 type", "email 3 type", "email display name", "email 2 display name",
+    "email 3 display name", "internet free busy", "sensitivity", "timestamp", "delcount", "photo",
+    "organization 1 type", "organization 1 yomi name", "organization 1 symbol", "organization 1 location",
+]
+# Google writes "<kind> <n> - Label" (new format) or "- Type" (old) next to each value.
+GOOGLE_LABELLED = ["email", "phone", "address", "website", "event", "relation", "im", "custom field", "external id"]
+
+# --- Known exports --------------------------------------------------------------------------
+# Each export's real header list (tests map them with no clicks) and its signature: the preset is
+# recognised when every header of one of its signature sets is present (after normalisation).
+# Checked in this order, most distinctive first.
+PRESET_SIGNATURES: list[tuple[str, list[list[str]]]] = [
+    # Clientport's own export (`clientport export`), which re-imports with no changes.
+    ("clientport", [["Account name", "Account tags", "Team members", "Contact tags"],
+                    ["Additional emails", "Contact tags"]]),
+    ("xero", [["POAddressLine1"], ["SAAddressLine1"], ["Person1FirstName"], ["Person1Email"], ["*ContactName"]]),
+    ("google-contacts", [["E-mail 1 - Value"], ["Phone 1 - Value"], ["Given Name", "Family Name", "Group Membership"],
+                         ["File As", "Labels"], ["Address 1 - Formatted"]]),
+    ("outlook", [["E-mail 2 Address"], ["E-mail Display Name"], ["Home Street", "Business Street"],
+                 ["Home Country/Region"], ["Business Country/Region"]]),
+    ("quickbooks-iif", [["NAME", "BADDR1"], ["NAME", "REFNUM", "TIMESTAMP"], ["CONT1", "CTYPE"]]),
+    ("quickbooks-desktop", [["Bill to 1"], ["Mr./Ms./..."], ["Customer", "Main Email"], ["Customer", "Main Phone"]]),
+    ("quickbooks-online", [["Customer", "Open Balance"], ["Display Name As"], ["Customer full name"],
+                           ["Customer", "Attachments"]]),
+    ("taxdome", [["Account Name", "Email Sync"], ["Account Name", "Team Members"],
+                 ["Account Name", "Login", "Notify"]]),
+    ("hubspot", [["Lifecycle Stage"], ["Record ID", "Contact owner"], ["Associated Company"],
+                 ["State/Region", "Contact owner"]]),
+    ("salesforce", [["Mailing Street"], ["Mailing State/Province"], ["Mailing Zip/Postal Code"],
+                    ["Account Name", "Contact Owner"], ["Account Name", "Salutation"]]),
+    ("linkedin", [["Connected On"], ["URL", "Position", "Company"]]),
+    # The tax programs' client reports have user-chosen columns: only a combination no generic
+    # client list would have counts.
+    ("ultratax", [["Client ID", "Taxpayer First Name", "Entity"], ["Client ID", "Taxpayer SSN", "Spouse SSN"]]),
+    ("lacerte", [["Client Number", "Taxpayer First Name"], ["Client Number", "Taxpayer SSN"]]),
+    ("drake", [["SSN", "Spouse SSN", "Preparer"], ["SSN/EIN", "Spouse SSN"], ["SSN", "Spouse SSN", "Return Type"]]),
+]
+
+PRESET_LABELS: dict[str, str] = {
+    "clientport": "Clientport export",
+    "google-contacts": "Google Contacts",
+    "outlook": "Outlook",
+    "quickbooks-online": "QuickBooks Online",
+    "quickbooks-desktop": "QuickBooks Desktop",
+    "quickbooks-iif": "QuickBooks (IIF)",
+    "xero": "Xero",
+    "drake": "Drake Tax",
+    "ultratax": "UltraTax CS",
+    "lacerte": "Lacerte",
+    "taxdome": "TaxDome",
+    "hubspot": "HubSpot",
+    "salesforce": "Salesforce",
+    "linkedin": "LinkedIn",
+}
+
+# What a header means in one export when it differs from the generic meaning.
+PRESET_OVERRIDES: dict[str, dict[str, Synonym]] = {
+    # Xero's ContactName is the customer (the account); its people are FirstName/LastName + PersonN.
+    "xero": {
+        "contact name": Synonym("account.name"),
+        "account number": Synonym("account.client_id"),
+        "tax number": Synonym("contact.tax_id"),
+        "legal name": Synonym("account.company_name"),
+    },
+    # Outlook's "Title" is the courtesy title; "Account" and "Priority" are Outlook's own fields.
+    "outlook": {
+        "title": Synonym("contact.prefix"),
+        "account": Synonym(""),
+        "priority": Synonym(IGNORE),
+        "private": Synonym(IGNORE),
+    },
+    "google-contacts": {"priority": Synonym(IGNORE)},
+    # Salesforce and LinkedIn "Title"/"Position" are job titles, about the person.
+    "salesforce": {"title": Synonym("contact.custom")},
+    "linkedin": {
+        "url": Synonym("contact.custom"),
+        "position": Synonym("contact.custom"),
+        "connected on": Synonym("contact.custom"),
+        "company": Synonym("account.company_name"),
+    },
+    "hubspot": {"record id": Synonym("contact.custom")},
+    # TaxDome's portal switches are the wizard's per-email-column settings, not data columns.
+    "taxdome": {"login": Synonym(IGNORE), "notify": Synonym(IGNORE), "email sync": Synonym(IGNORE)},
+}
+
+# Real header lists, as exported (used by the tests and by anyone documenting presets).
+KNOWN_HEADERS: dict[str, list[str]] = {
+    # As `imports.exporting` writes them, with a firm role and a custom field of each side.
+    "clientport": [
+        "Account name", "Account type", "Company name", "Client ID", "Account tags", "Team members", "Tax preparer",
+        "Filing status", "Prefix", "First name", "Middle name", "Last name", "Suffix", "Email", "Additional emails",
+        "Phone", "Street", "City", "State", "Postal code", "Country", "Date of birth", "Notes", "Contact tags",
+        "Occupation",
+    ],
+    "google-contacts": [
+        "First Name", "Middle Name", "Last Name", "Phonetic First Name", "Phonetic Middle Name",
+        "Phonetic Last Name", "Name Prefix", "Name Suffix", "Nickname", "File As", "Organization Name",
+        "Organization Title", "Organization Department", "Birthday", "Notes", "Photo", "Labels",
+        "E-mail 1 - Label", "E-mail 1 - Value", "E-mail 2 - Label", "E-mail 2 - Value", "Phone 1 - Label",
+        "Phone 1 - Value", "Phone 2 - Label", "Phone 2 - Value", "Address 1 - Label", "Address 1 - Formatted",
+        "Address 1 - Street", "Address 1 - City", "Address 1 - PO Box", "Address 1 - Region",
+        "Address 1 - Postal Code", "Address 1 - Country", "Address 1 - Extended Address", "Address 2 - Label",
+        "Address 2 - Formatted", "Address 2 - Street", "Address 2 - City", "Address 2 - PO Box",
+        "Address 2 - Region", "Address 2 - Postal Code", "Address 2 - Country", "Address 2 - Extended Address",
+        "Website 1 - Label", "Website 1 - Value", "Event 1 - Label", "Event 1 - Value",
+        "Custom Field 1 - Label", "Custom Field 1 - Value",
+    ],
+    "google-contacts-legacy": [
+        "Name", "Given Name", "Additional Name", "Family Name", "Yomi Name", "Given Name Yomi",
+        "Additional Name Yomi", "Family Name Yomi", "Name Prefix", "Name Suffix", "Initials", "Nickname",
+        "Short Name", "Maiden Name", "Birthday", "Gender", "Location", "Billing Information", "Directory Server",
+        "Mileage", "Occupation", "Hobby", "Sensitivity", "Priority", "Subject", "Notes", "Language", "Photo",
+        "Group Membership", "E-mail 1 - Type", "E-mail 1 - Value", "E-mail 2 - Type", "E-mail 2 - Value",
+        "Phone 1 - Type", "Phone 1 - Value", "Phone 2 - Type", "Phone 2 - Value", "Address 1 - Type",
+        "Address 1 - Formatted", "Address 1 - Street", "Address 1 - City", "Address 1 - PO Box",
+        "Address 1 - Region", "Address 1 - Postal Code", "Address 1 - Country", "Address 1 - Extended Address",
+        "Organization 1 - Type", "Organization 1 - Name", "Organization 1 - Yomi Name", "Organization 1 - Title",
+        "Organization 1 - Department", "Organization 1 - Symbol", "Organization 1 - Location",
+        "Organization 1 - Job Description",
+    ],
+    "outlook": [
+        "Title", "First Name", "Middle Name", "Last Name", "Suffix", "Company", "Department", "Job Title",
+        "Business Street", "Business Street 2", "Business Street 3", "Business City", "Business State",
+        "Business Postal Code", "Business Country/Region", "Home Street", "Home Street 2", "Home Street 3",
+        "Home City", "Home State", "Home Postal Code", "Home Country/Region", "Other Street", "Other Street 2",
+        "Other Street 3", "Other City", "Other State", "Other Postal Code", "Other Country/Region",
+        "Assistant's Phone", "Business Fax", "Business Phone", "Business Phone 2", "Callback", "Car Phone",
+        "Company Main Phone", "Home Fax", "Home Phone", "Home Phone 2", "ISDN", "Mobile Phone", "Other Fax",
+        "Other Phone", "Pager", "Primary Phone", "Radio Phone", "TTY/TDD Phone", "Telex", "Account",
+        "Anniversary", "Assistant's Name", "Billing Information", "Birthday", "Business Address PO Box",
+        "Categories", "Children", "Directory Server", "E-mail Address", "E-mail Type", "E-mail Display Name",
+        "E-mail 2 Address", "E-mail 2 Type", "E-mail 2 Display Name", "E-mail 3 Address", "E-mail 3 Type",
+        "E-mail 3 Display Name", "Gender", "Government ID Number", "Hobby", "Home Address PO Box", "Initials",
+        "Internet Free Busy", "Keywords", "Language", "Location", "Manager's Name", "Mileage", "Notes",
+        "Office Location", "Organizational ID Number", "Other Address PO Box", "Priority", "Private",
+        "Profession", "Referred By", "Sensitivity", "Spouse", "User 1", "User 2", "User 3", "User 4", "Web Page",
+    ],
+    "quickbooks-online": [
+        "Customer", "Company", "Street Address", "City", "State", "Country", "Zip", "Phone", "Email",
+        "Attachments", "Open Balance", "Notes",
+    ],
+    "quickbooks-desktop": [
+        "Active Status", "Customer", "Balance", "Balance Total", "Company", "Mr./Ms./...", "First Name", "M.I.",
+        "Last Name", "Primary Contact", "Main Phone", "Fax", "Alt. Phone", "Secondary Contact", "Job Title",
+        "Main Email", "Bill to 1", "Bill to 2", "Bill to 3", "Bill to 4", "Bill to 5", "Ship to 1", "Ship to 2",
+        "Ship to 3", "Ship to 4", "Ship to 5", "Customer Type", "Terms", "Rep", "Sales Tax Code", "Tax item",
+        "Resale Num", "Account No.", "Credit Limit", "Job Status", "Job Type", "Job Description", "Start Date",
+        "Projected End", "End Date",
+    ],
+    "quickbooks-iif": [
+        "NAME", "REFNUM", "TIMESTAMP", "BADDR1", "BADDR2", "BADDR3", "BADDR4", "BADDR5", "SADDR1", "SADDR2",
+        "SADDR3", "SADDR4", "SADDR5", "PHONE1", "PHONE2", "FAXNUM", "EMAIL", "NOTE", "CONT1", "CONT2", "CTYPE",
+        "TERMS", "TAXABLE", "SALESTAXCODE", "LIMIT", "RESALENUM", "REP", "TAXITEM", "NOTEPAD", "SALUTATION",
+        "COMPANYNAME", "FIRSTNAME", "MIDINIT", "LASTNAME", "CUSTFLD1", "CUSTFLD2", "CUSTFLD3", "JOBDESC",
+        "JOBTYPE", "JOBSTATUS", "JOBSTART", "JOBPROJEND", "JOBEND", "HIDDEN", "DELCOUNT", "PRICELEVEL",
+    ],
+    "xero": [
+        "ContactName", "AccountNumber", "EmailAddress", "FirstName", "LastName", "POAttentionTo",
+        "POAddressLine1", "POAddressLine2", "POAddressLine3", "POAddressLine4", "POCity", "PORegion",
+        "POPostalCode", "POCountry", "SAAttentionTo", "SAAddressLine1", "SAAddressLine2", "SAAddressLine3",
+        "SAAddressLine4", "SACity", "SARegion", "SAPostalCode", "SACountry", "PhoneNumber", "FaxNumber",
+        "MobileNumber", "DDINumber", "SkypeName", "BankAccountName", "BankAccountNumber",
+        "BankAccountParticulars", "TaxNumber", "AccountsReceivableTaxCodeName", "AccountsPayableTaxCodeName",
+        "Website", "LegalName", "Discount", "CompanyNumber", "DueDateBillDay", "DueDateBillTerm",
+        "DueDateSalesDay", "DueDateSalesTerm", "SalesAccount", "PurchasesAccount", "TrackingName1",
+        "SalesTrackingOption1", "PurchasesTrackingOption1", "TrackingName2", "SalesTrackingOption2",
+        "PurchasesTrackingOption2", "BrandingTheme", "DefaultTaxBills", "DefaultTaxSales", "Person1FirstName",
+        "Person1LastName", "Person1Email", "Person1IncludeInEmail", "Person2FirstName", "Person2LastName",
+        "Person2Email", "Person2IncludeInEmail", "Person3FirstName", "Person3LastName", "Person3Email",
+        "Person3IncludeInEmail", "Person4FirstName", "Person4LastName", "Person4Email", "Person4IncludeInEmail",
+        "Person5FirstName", "Person5LastName", "Person5Email", "Person5IncludeInEmail",
+    ],
+    "xero-template": [
+        "*ContactName", "EmailAddress", "FirstName", "LastName", "POAttentionTo", "POAddressLine1",
+        "POAddressLine2", "POCity", "PORegion", "POPostalCode", "POCountry", "SAAttentionTo", "SAAddressLine1",
+        "SAAddressLine2", "SACity", "SARegion", "SAPostalCode", "SACountry", "PhoneNumber", "MobileNumber",
+        "TaxNumber",
+    ],
+    "drake": [
+        "SSN", "First Name", "Middle Initial", "Last Name", "Suffix", "Spouse First Name", "Spouse Middle Initial",
+        "Spouse Last Name", "Spouse SSN", "Address", "City", "State", "ZIP", "Home Phone", "Work Phone",
+        "Cell Phone", "Email", "Spouse Email", "Spouse Cell Phone", "Date of Birth", "Spouse Date of Birth",
+        "Filing Status", "Preparer", "Return Type",
+    ],
+    "ultratax": [
+        "Client ID", "Client Name", "Entity", "Taxpayer First Name", "Taxpayer Middle Initial",
+        "Taxpayer Last Name", "Taxpayer SSN", "Taxpayer Date of Birth", "Taxpayer Email",
+        "Spouse First Name", "Spouse Middle Initial", "Spouse Last Name", "Spouse SSN", "Spouse Date of Birth",
+        "Spouse Email", "Address", "City", "State", "ZIP Code", "Home Phone", "Taxpayer Work Phone",
+        "Spouse Work Phone", "Filing Status", "Office", "Staff Assigned",
+    ],
+    "lacerte": [
+        "Client Number", "Taxpayer First Name", "Taxpayer Last Name", "Taxpayer SSN", "Taxpayer Birth Date",
+        "Spouse First Name", "Spouse Last Name", "Spouse SSN", "Spouse Birth Date", "Street Address", "City",
+        "State", "Zip Code", "Home Phone", "Taxpayer Email", "Spouse Email", "Taxpayer Cell Phone", "Preparer",
+        "Client Status",
+    ],
+    "taxdome": [
+        "Account Name", "Account Type", "Tags", "Team Members", "First Name", "Middle Name", "Last Name",
+        "Email", "Phone Number", "Street Address", "City", "State/Province/Region", "ZIP/Postal Code",
+        "Country", "Date of Birth", "SSN", "Login", "Notify", "Email Sync",
+    ],
+    "hubspot": [
+        "Record ID", "First Name", "Last Name", "Email", "Phone Number", "Mobile Phone Number", "Contact owner",
+        "Lifecycle Stage", "Lead Status", "Create Date", "Associated Company", "Company Name", "Job Title",
+        "Street Address", "City", "State/Region", "Postal Code", "Country/Region", "Website URL",
+    ],
+    "salesforce": [
+        "Contact Owner", "Salutation", "First Name", "Last Name", "Title", "Account Name", "Mailing Street",
+        "Mailing City", "Mailing State/Province", "Mailing Zip/Postal Code", "Mailing Country", "Phone", "Mobile",
+        "Fax", "Email", "Birthdate", "Lead Source", "Description",
+    ],
+    "linkedin": ["First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On"],
+}
