@@ -1,0 +1,58 @@
+"""Cleaning and validation of cell values (DESIGN §3.3): pure functions, no database.
+
+Every cleaner takes the raw cell text and returns the cleaned value and a list of
+`Problem`s without a column; the caller pins the column with `problem.at(column, raw)`.
+A bad value is a warning, never an exception: the row is kept.
+
+    text.py     clean_text, strip_formula_guard, split_list, clean_postal_code
+    emails.py   clean_emails
+    phones.py   clean_phone, clean_phones
+    names.py    PersonName, split_full_name, split_couple, looks_like_organisation
+    dates.py    clean_date
+    values.py   clean_account_type, clean_yes_no, clean_number, clean_url, clean_tax_id
+    custom.py   clean_custom_value
+"""
+
+from .codes import PROBLEM_CODES
+from .custom import CUSTOM_TEXT_MAX_LENGTH, FIELD_TYPES, clean_custom_value
+from .dates import clean_date
+from .emails import clean_emails
+from .names import PersonName, looks_like_organisation, split_couple, split_full_name
+from .phones import clean_phone, clean_phones
+from .text import clean_postal_code, clean_text, scrub, split_list, strip_formula_guard
+from .values import (
+    TAX_ID_MAX_LENGTH,
+    clean_account_type,
+    clean_number,
+    clean_tax_id,
+    clean_url,
+    clean_yes_no,
+    mask_tax_id,
+)
+
+__all__ = [
+    "CUSTOM_TEXT_MAX_LENGTH",
+    "FIELD_TYPES",
+    "PROBLEM_CODES",
+    "TAX_ID_MAX_LENGTH",
+    "PersonName",
+    "clean_account_type",
+    "clean_custom_value",
+    "clean_date",
+    "clean_emails",
+    "clean_number",
+    "clean_phone",
+    "clean_phones",
+    "clean_postal_code",
+    "clean_tax_id",
+    "clean_text",
+    "clean_url",
+    "clean_yes_no",
+    "looks_like_organisation",
+    "mask_tax_id",
+    "scrub",
+    "split_couple",
+    "split_full_name",
+    "split_list",
+    "strip_formula_guard",
+]

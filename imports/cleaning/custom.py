@@ -1,0 +1,90 @@
+"""Custom-field cells: the value checked against the field's type, as JSON-ready data."""
+
+from __future__ import annotations
+
+from imports.problems import Problem
+
+from .dates import clean_date
+from .emails import clean_emails
+from .phones import clean_phone
+from .text import clean_text, scrub
+from .values import clean_number, clean_url, clean_yes_no
+
+FIELD_TYPES = ("text", "number", "date", "yes_no", "dropdown", "email", "phone", "url")
+CUSTOM_TEXT_MAX_LENGTH = 1000
+_OPTIONS_SHOWN = 8
+
+
+def clean_custom_value(
+    value: str,
+    *,
+    field_type: str,
+    options: list[str] | tuple[str, ...] = (),
+    date_order: str = "MDY",
+    default_country: str = "US",
+) -> tuple[object | None, list[Problem]]:
+    """The value to store for a custom field of `field_type`, and what was wrong with it.
+
+    text -> str; number -> int or float; date -> "YYYY-MM-DD"; yes_no -> bool; dropdown ->
+    the option's own spelling; email -> one normalised address; phone -> E.164 (or as typed,
+    with a warning); url -> str. Blank, or a value that does not fit, gives None.
+    """
+    if field_type not in FIELD_TYPES:
+        raise ValueError(f"unknown custom field type {field_type!r}")
+    if not value or not value.strip():
+        return None, []
+    if field_type == "text":
+        text, problems = clean_text(value, max_length=CUSTOM_TEXT_MAX_LENGTH, allow_newlines=True)
+        return text or None, problems
+    if field_type == "number":
+        return clean_number(value)
+    if field_type == "date":
+        date, problems = clean_date(value, date_order=date_order)
+        return (date.isoformat() if date else None), problems
+    if field_type == "yes_no":
+        return clean_yes_no(value)
+    if field_type == "dropdown":
+        return _dropdown(value, options)
+    if field_type == "email":
+        return _email(value)
+    if field_type == "phone":
+        phone, problems = clean_phone(value, default_country=default_country)
+        return phone or None, problems
+    url, problems = clean_url(value)
+    return url or None, problems
+
+
+def _dropdown(value: str, options: list[str] | tuple[str, ...]) -> tuple[str | None, list[Problem]]:
+    text = scrub(value)
+    if not text:
+        return None, []
+    key = " ".join(text.split()).casefold()
+    for option in options:
+        if " ".join(option.split()).casefold() == key:
+            return option, []
+    if not options:
+        allowed = "the field has no options yet"
+    elif len(options) <= _OPTIONS_SHOWN:
+        allowed = "the options are " + ", ".join(options)
+    else:
+        shown = ", ".join(options[:_OPTIONS_SHOWN])
+        allowed = f"the options are {shown} and {len(options) - _OPTIONS_SHOWN} more"
+    message = f'"{_shown(text)}" is not one of the choices ({allowed}); it was left out.'
+    return None, [Problem("invalid_option", message)]
+
+
+def _email(value: str) -> tuple[str | None, list[Problem]]:
+    emails, invalid = clean_emails(value)
+    problems = [Problem("invalid_custom_value", problem.message) for problem in invalid]
+    if len(emails) > 1:
+        problems.append(
+            Problem(
+                "invalid_custom_value",
+                f"This field holds one email address; {emails[0]} was kept and {', '.join(emails[1:])} left out.",
+            )
+        )
+    return (emails[0] if emails else None), problems
+
+
+def _shown(text: str) -> str:
+    return text if len(text) <= 60 else text[:60] + "…"
