@@ -1,3 +1,5 @@
 from clientport.cli import main
 
-main()
+# Guarded: import-time side effects would re-run the CLI in spawned worker processes.
+if __name__ == "__main__":
+    main()

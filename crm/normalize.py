@@ -17,3 +17,9 @@ def normalize_name_key(name: str) -> str:
 def normalize_email_key(email: str) -> str:
     """Email identity: case-insensitive, as firms and mail providers treat addresses."""
     return (email or "").strip().casefold()
+
+
+def contact_name_key(first_name: str, last_name: str) -> str:
+    """Identity of a contact without email within its account: first and last name, each
+    normalised, kept apart so "Lee" as a first name is not "Lee" as a last name."""
+    return f"{normalize_name_key(first_name)}|{normalize_name_key(last_name)}"

@@ -1,7 +1,7 @@
 from django.db import models
 from django.db.models import Q
 
-from crm.normalize import normalize_email_key, normalize_name_key
+from crm.normalize import contact_name_key, normalize_email_key
 
 
 def mask_tax_id(value: str) -> str:
@@ -10,12 +10,6 @@ def mask_tax_id(value: str) -> str:
     if not digits:
         return ""
     return "•••-••-" + digits[-4:] if len(digits) > 4 else "•" * len(digits)
-
-
-def contact_name_key(first_name: str, last_name: str) -> str:
-    """Identity of a contact without email within its account: first and last name, each
-    normalised, kept apart so "Lee" as a first name is not "Lee" as a last name."""
-    return f"{normalize_name_key(first_name)}|{normalize_name_key(last_name)}"
 
 
 class Contact(models.Model):
@@ -57,7 +51,14 @@ class Contact(models.Model):
                 fields=["firm", "email_key"], condition=~Q(email_key=""), name="contact_unique_email_per_firm"
             )
         ]
-        indexes = [models.Index(fields=["firm", "last_name", "first_name"]), models.Index(fields=["firm", "name_key"])]
+        indexes = [
+            models.Index(fields=["firm", "last_name", "first_name"]),
+            models.Index(fields=["firm", "name_key"]),
+            # The unique constraint's index is partial (non-empty emails) and neither SQLite
+            # nor PostgreSQL uses it for `email_key IN (...)`: without this one, every import
+            # batch scanned all the firm's contacts.
+            models.Index(fields=["firm", "email_key"]),
+        ]
         ordering = ["last_name", "first_name", "email"]
 
     def save(self, *args, **kwargs):

@@ -1,0 +1,94 @@
+"""`make bench` (python -m bench): import speed and memory, median of repeated runs.
+
+For each size it measures, each in a fresh SQLite database and its own process:
+  ceiling   the same file parsed, cleaned with the same validators, written with sqlite3
+  dry run   the real pipeline without writes (what the wizard's review step runs)
+  import    the real import, exactly as `clientport import` runs it
+and prints rows/s, peak memory and the import's share of the ceiling.
+
+    python -m bench                       # 100,000 rows x3 and 1,000,000 rows x1
+    python -m bench --sizes 100000 --repeat 5
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bench.generate import write
+
+ROOT = Path(__file__).resolve().parent.parent
+OUT = ROOT / "var" / "bench"
+
+
+def measure(what: str, path: Path, *, dry_run: bool = False) -> dict:
+    workdir = Path(tempfile.mkdtemp(prefix="clientport-bench-"))
+    try:
+        command = [sys.executable, "-m", "bench.worker", what, str(path), "--db", str(workdir / "bench.sqlite3")]
+        if dry_run:
+            command.append("--dry-run")
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise SystemExit(f"{what} failed:\n{done.stderr[-3000:]}")
+        return json.loads(done.stdout.strip().splitlines()[-1])
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+def summarise(runs: list[dict]) -> dict:
+    rates = [run["rows"] / run["seconds"] for run in runs]
+    return {
+        "rows": runs[0]["rows"],
+        "runs": len(runs),
+        "rows_per_s": round(statistics.median(rates)),
+        "seconds": round(statistics.median(run["seconds"] for run in runs), 2),
+        "peak_mb": max(run["peak_mb"] for run in runs),
+    }
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
+    parser.add_argument("--repeat", type=int, default=3, help="runs per measurement for files under 1M rows")
+    args = parser.parse_args(argv)
+    OUT.mkdir(parents=True, exist_ok=True)
+    report = {}
+    for size in args.sizes:
+        path = OUT / f"clients-{size}.csv"
+        if not path.exists():
+            print(f"generating {path.name} ...", flush=True)
+            write(path, size)
+        repeat = args.repeat if size < 1_000_000 else 1
+        results = {}
+        for label, what, dry in (("ceiling", "ceiling", False), ("dry run", "import", True), ("import", "import", False)):
+            runs = []
+            for attempt in range(repeat):
+                run = measure(what, path, dry_run=dry)
+                print(f"  {size:>9,} rows  {label:<8} run {attempt + 1}: {run['rows'] / run['seconds']:>8,.0f} rows/s  "
+                      f"peak {run['peak_mb']:.0f} MB", flush=True)
+                runs.append(run)
+            results[label] = summarise(runs)
+        ceiling = results["ceiling"]["rows_per_s"]
+        for label in ("dry run", "import"):
+            results[label]["share_of_ceiling"] = round(results[label]["rows_per_s"] / ceiling, 2)
+        report[size] = results
+    (OUT / "results.json").write_text(json.dumps(report, indent=2))
+    print()
+    print("| rows | measurement | rows/s (median) | share of ceiling | peak memory MB |")
+    print("|---:|---|---:|---:|---:|")
+    for size, results in report.items():
+        for label, result in results.items():
+            share = f"{result['share_of_ceiling']:.0%}" if "share_of_ceiling" in result else "—"
+            print(f"| {size:,} | {label} | {result['rows_per_s']:,} | {share} | "
+                  f"{result['peak_mb']:.0f} |")
+    print(f"\nwritten to {OUT / 'results.json'}")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

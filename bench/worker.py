@@ -1,0 +1,83 @@
+"""One measured run, in its own process so its peak memory is its own:
+
+    python -m bench.worker import FILE --db DB.sqlite3 [--dry-run]
+    python -m bench.worker ceiling FILE --db DB.sqlite3
+
+Prints one JSON line: rows, seconds, peak_mb (the process's peak resident memory).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import sys
+import time
+from pathlib import Path
+
+
+def _peak_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def run_import(path: Path, db: Path, dry_run: bool) -> dict:
+    os.environ["DATABASE_URL"] = f"sqlite:///{db}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clientport.settings")
+    os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
+    os.environ["DEBUG"] = "0"  # DEBUG records every query: not what production runs
+    os.environ["CLIENTPORT_VAR_DIR"] = str(db.parent / "var")
+    import django
+
+    django.setup()
+    from django.core.files import File
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    from crm import services
+    from crm.models import User
+    from imports import jobs
+
+    user = User.objects.create_user(email="bench@example.com", password="bench-password")
+    firm = services.firm_create(name="Bench Tax", slug="bench", owner=user)
+    services.custom_field_create(firm=firm, applies_to="account", name="Fiscal Year End", field_type="date")
+    with path.open("rb") as handle:
+        job = jobs.job_create(firm=firm, user=user, file=File(handle, name=path.name), original_name=path.name)
+    started = time.perf_counter()
+    if dry_run:
+        counts = jobs.job_dry_run(job).counters.as_dict()
+    else:
+        jobs.job_start(job, enqueue=False)
+        job = jobs.job_run(job.pk)
+        if job.status != "finished":
+            raise SystemExit(f"import {job.status}: {job.error}")
+        counts = job.counts
+    seconds = time.perf_counter() - started
+    return {"rows": counts["rows_total"], "seconds": round(seconds, 3), "peak_mb": _peak_mb(), "counts": counts}
+
+
+def run_ceiling(path: Path, db: Path) -> dict:
+    from bench import ceiling
+
+    started = time.perf_counter()
+    rows = ceiling.run(path, db)
+    seconds = time.perf_counter() - started
+    return {"rows": rows, "seconds": round(seconds, 3), "peak_mb": _peak_mb()}
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("what", choices=["import", "ceiling"])
+    parser.add_argument("file", type=Path)
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--dry-run", action="store_true")
+    args = parser.parse_args(argv)
+    if args.what == "ceiling":
+        result = run_ceiling(args.file, args.db)
+    else:
+        result = run_import(args.file, args.db, args.dry_run)
+    print(json.dumps(result))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -1,0 +1,389 @@
+"""Stage 3 of the pipeline: one source row + the mapping -> a CleanRow.
+
+Pure: no database. Everything the firm has that the row may refer to (custom fields, team
+members, roles, its default country and date order) arrives in an ExtractionContext built once
+per import, so this stage can run in worker processes.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+
+from crm.normalize import contact_name_key, normalize_email_key, normalize_name_key
+from imports import cleaning
+from imports.mapping import IGNORE, Mapping
+from imports.problems import Problem
+from imports.reading import SourceRow
+
+MAX_NOTES_LENGTH = 10_000
+
+# Skip reasons decided from the row alone (DESIGN §3.4); the planner adds the ones that need
+# the database.
+MISSING_ACCOUNT_NAME = "missing_account_name"
+MISSING_CONTACT_IDENTITY = "missing_contact_identity"
+UNREADABLE_ROW = "unreadable_row"
+
+
+@dataclass(frozen=True, slots=True)
+class CustomFieldSpec:
+    """A custom field as the row cleaner needs it; `exists` is False for one the mapping creates."""
+
+    applies_to: str
+    name: str
+    field_type: str
+    options: tuple[str, ...] = ()
+    exists: bool = True
+
+    @property
+    def key(self) -> str:
+        return normalize_name_key(self.name)
+
+
+@dataclass(slots=True)
+class PersonData:
+    """One person named on a row: the row's contact (slot 1) or Contact 2 ... 5."""
+
+    slot: int
+    prefix: str = ""
+    first_name: str = ""
+    middle_name: str = ""
+    last_name: str = ""
+    suffix: str = ""
+    email: str = ""
+    email_column: str = ""  # where the primary email came from: decides the portal switches
+    additional_emails: list[str] = field(default_factory=list)
+    phones: list[str] = field(default_factory=list)
+    date_of_birth: datetime.date | None = None
+    tax_id: str = ""
+    street: str = ""
+    city: str = ""
+    state: str = ""
+    postal_code: str = ""
+    country: str = ""
+    notes: str = ""
+    tags: list[str] = field(default_factory=list)
+    custom: dict[str, object] = field(default_factory=dict)  # custom field key -> clean value
+
+    @property
+    def has_name(self) -> bool:
+        return bool(self.first_name or self.last_name)
+
+    @property
+    def display_name(self) -> str:
+        """ "First Last": how an individual's account is named after its person (DESIGN §3.2)."""
+        return " ".join(part for part in (self.first_name, self.last_name) if part)
+
+    @property
+    def name_key(self) -> str:
+        return contact_name_key(self.first_name, self.last_name)
+
+    @property
+    def email_key(self) -> str:
+        return normalize_email_key(self.email)
+
+    @property
+    def is_identifiable(self) -> bool:
+        return self.has_name or bool(self.email)
+
+
+@dataclass(slots=True)
+class AccountData:
+    name: str = ""
+    name_given: bool = True  # False when the name was derived from the person or email
+    type: str = ""
+    type_from_file: bool = False  # the type came from the mapped column (conflicts are checked)
+    company_name: str = ""
+    client_id: str = ""
+    tags: list[str] = field(default_factory=list)
+    assignees: list[int] = field(default_factory=list)  # membership ids
+    roles: dict[str, int] = field(default_factory=dict)  # role key -> membership id
+    custom: dict[str, object] = field(default_factory=dict)
+
+    @property
+    def key(self) -> str:
+        return normalize_name_key(self.name)
+
+
+@dataclass(slots=True)
+class CleanRow:
+    number: int
+    cells: list[str]
+    account: AccountData | None = None
+    people: list[PersonData] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    skip: Problem | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class _Column:
+    index: int
+    header: str
+    record: str  # "account", "contact", "contact2", ...
+    attribute: str
+    field_key: str  # custom field key or role key
+
+
+@dataclass
+class ExtractionContext:
+    """Everything row cleaning needs, computed once per import (and picklable)."""
+
+    mapping: Mapping
+    headers: list[str]
+    default_country: str = "US"
+    date_order: str = "MDY"
+    custom_fields: dict[tuple[str, str], CustomFieldSpec] = field(default_factory=dict)
+    # Lower-cased name or email of each active team member -> membership id.
+    members: dict[str, int] = field(default_factory=dict)
+    columns: list[_Column] = field(init=False)
+
+    def __post_init__(self):
+        positions = {header: index for index, header in enumerate(self.headers)}
+        self.columns = []
+        for col in self.mapping.columns:
+            if col.target == IGNORE or col.column not in positions:
+                continue
+            record, attribute = col.target.split(".", 1)
+            self.columns.append(
+                _Column(positions[col.column], col.column, record, attribute, normalize_name_key(col.field))
+            )
+
+    def member_id(self, value: str) -> int | None:
+        return self.members.get(value.strip().casefold())
+
+
+def extract_row(source: SourceRow, ctx: ExtractionContext) -> CleanRow:
+    """Cleans every mapped cell of the row and decides the row's account and people."""
+    row = CleanRow(number=source.number, cells=source.cells)
+    if source.error:
+        row.skip = Problem(UNREADABLE_ROW, source.error)
+        return row
+    kind = ctx.mapping.kind
+    account = AccountData(name="") if kind != "contacts" else None
+    people: dict[str, PersonData] = {}
+    full_names: dict[str, str] = {}
+    warnings = row.warnings
+
+    for col in ctx.columns:
+        raw = source.cells[col.index]
+        if not raw or raw.isspace():
+            continue
+        if col.record == "account":
+            _extract_account_cell(account, col, raw, ctx, warnings)
+            continue
+        person = people.get(col.record)
+        if person is None:
+            slot = 1 if col.record == "contact" else int(col.record[len("contact"):])
+            person = people[col.record] = PersonData(slot=slot)
+        if col.attribute == "full_name":
+            full_names[col.record] = raw
+        else:
+            _extract_person_cell(person, col, raw, ctx, warnings)
+
+    for record, raw in full_names.items():
+        _apply_full_name(people, record, raw)
+    if source.extra:
+        warnings.append(
+            Problem("extra_cells", "The row has more cells than the header; the extra values were not imported.",
+                    value=" | ".join(source.extra))
+        )
+
+    row.people = sorted((p for p in people.values() if p.is_identifiable), key=lambda p: p.slot)
+    if kind == "contacts":
+        if not row.people or row.people[0].slot != 1:
+            row.skip = Problem(MISSING_CONTACT_IDENTITY, "The row has neither a name nor a valid email for the contact.")
+        return row
+    if kind == "accounts":
+        row.people = []
+        if not account.name:
+            row.skip = Problem(MISSING_ACCOUNT_NAME, "The row has no account name.")
+            return row
+    elif not account.name:
+        _name_account_after_person(row, account)
+        if row.skip:
+            return row
+    _decide_account_type(account, row.people, ctx.mapping.account_type)
+    row.account = account
+    return row
+
+
+def _extract_account_cell(account: AccountData, col: _Column, raw: str, ctx, warnings: list[Problem]) -> None:
+    attribute = col.attribute
+    if attribute == "name":
+        account.name, problems = cleaning.clean_text(raw, max_length=255)
+    elif attribute == "type":
+        value, problems = cleaning.clean_account_type(raw)
+        if value:
+            account.type, account.type_from_file = value, True
+    elif attribute == "company_name":
+        account.company_name, problems = cleaning.clean_text(raw, max_length=255)
+    elif attribute == "client_id":
+        account.client_id, problems = cleaning.clean_text(raw, max_length=64)
+    elif attribute == "tags":
+        problems = _extend_tags(account.tags, raw)
+    elif attribute == "assignees":
+        problems = []
+        for name in cleaning.split_list(raw):
+            member = ctx.member_id(name)
+            if member is None:
+                problems.append(_unknown_member(name))
+            elif member not in account.assignees:
+                account.assignees.append(member)
+    elif attribute == "role":
+        member = ctx.member_id(raw)
+        problems = [_unknown_member(raw)] if member is None else []
+        if member is not None:
+            account.roles[col.field_key] = member
+    elif attribute == "custom":
+        problems = _extract_custom(account.custom, "account", col, raw, ctx)
+    else:  # pragma: no cover - the mapping validator rejects unknown targets
+        raise ValueError(f"unknown account target {attribute}")
+    for problem in problems:
+        warnings.append(problem.at(col.header, raw))
+
+
+def _extract_person_cell(person: PersonData, col: _Column, raw: str, ctx, warnings: list[Problem]) -> None:
+    attribute = col.attribute
+    problems: list[Problem] = []
+    if attribute in ("first_name", "middle_name", "last_name", "prefix", "suffix"):
+        value, problems = cleaning.clean_text(raw, max_length=100 if attribute.endswith("name") else 30)
+        setattr(person, attribute, value)
+    elif attribute == "email":
+        emails, problems = cleaning.clean_emails(raw)
+        if emails:
+            if person.email:  # a second column mapped to the primary email: keep both
+                person.additional_emails.extend(emails)
+            else:
+                person.email, person.email_column = emails[0], col.header
+                person.additional_emails.extend(emails[1:])
+    elif attribute == "additional_emails":
+        emails, problems = cleaning.clean_emails(raw)
+        person.additional_emails.extend(emails)
+    elif attribute == "phone":
+        phones, problems = cleaning.clean_phones(raw, default_country=ctx.default_country)
+        person.phones.extend(p for p in phones if p not in person.phones)
+    elif attribute == "date_of_birth":
+        person.date_of_birth, problems = cleaning.clean_date(raw, date_order=ctx.date_order)
+    elif attribute == "tax_id":
+        person.tax_id, problems = cleaning.clean_tax_id(raw)
+        # The SSN itself never goes into a warning: only its last four characters.
+        for problem in problems:
+            warnings.append(problem.at(col.header, "…" + raw.strip()[-4:]))
+        return
+    elif attribute in ("street", "street2"):
+        value, problems = cleaning.clean_text(raw, max_length=255)
+        person.street = f"{person.street}, {value}" if person.street and value else (person.street or value)
+    elif attribute in ("city", "state", "country"):
+        value, problems = cleaning.clean_text(raw, max_length=100)
+        setattr(person, attribute, value)
+    elif attribute == "postal_code":
+        person.postal_code = cleaning.clean_postal_code(raw)[:20]
+    elif attribute == "notes":
+        value, problems = cleaning.clean_text(raw, max_length=MAX_NOTES_LENGTH, allow_newlines=True)
+        person.notes = f"{person.notes}\n{value}" if person.notes and value else (person.notes or value)
+    elif attribute == "tags":
+        problems = _extend_tags(person.tags, raw)
+    elif attribute == "custom":
+        problems = _extract_custom(person.custom, "contact", col, raw, ctx)
+    else:  # pragma: no cover
+        raise ValueError(f"unknown contact target {attribute}")
+    for problem in problems:
+        warnings.append(problem.at(col.header, raw))
+
+
+def _extend_tags(tags: list[str], raw: str) -> list[Problem]:
+    problems = []
+    seen = {normalize_name_key(tag) for tag in tags}
+    for name in cleaning.split_list(raw):
+        name, tag_problems = cleaning.clean_text(name, max_length=100)
+        problems.extend(tag_problems)
+        key = normalize_name_key(name)
+        if key and key not in seen:
+            seen.add(key)
+            tags.append(name)
+    return problems
+
+
+def _extract_custom(values: dict, applies_to: str, col: _Column, raw: str, ctx) -> list[Problem]:
+    spec = ctx.custom_fields.get((applies_to, col.field_key))
+    if spec is None:  # pragma: no cover - the job resolves every mapped custom field first
+        raise ValueError(f"custom field {col.field_key!r} was not resolved")
+    value, problems = cleaning.clean_custom_value(
+        raw, field_type=spec.field_type, options=list(spec.options),
+        date_order=ctx.date_order, default_country=ctx.default_country,
+    )
+    if value is not None and value != "":
+        values[spec.key] = value
+    return problems
+
+
+def _unknown_member(value: str) -> Problem:
+    return Problem("unknown_team_member", f"No team member is called {value.strip()!r}; it was not assigned.")
+
+
+def _apply_full_name(people: dict[str, PersonData], record: str, raw: str) -> None:
+    """A *Full name* column fills the name parts that separate columns left empty. A couple
+    ("John & Jane Smith") in the first person's full name brings Contact 2 along when the
+    file names no Contact 2 itself."""
+    person = people[record]
+    names = cleaning.split_couple(raw) if record == "contact" else [cleaning.split_full_name(raw)]
+    if not names:
+        return
+    _fill_name(person, names[0])
+    if len(names) > 1 and "contact2" not in people:
+        second = people["contact2"] = PersonData(slot=2)
+        _fill_name(second, names[1])
+
+
+def _fill_name(person: PersonData, name) -> None:
+    if person.first_name or person.last_name:
+        return
+    person.prefix = person.prefix or name.prefix
+    person.first_name, person.middle_name, person.last_name = name.first, name.middle, name.last
+    person.suffix = person.suffix or name.suffix
+
+
+def _name_account_after_person(row: CleanRow, account: AccountData) -> None:
+    """DESIGN §3.2: an empty account name becomes "First Last" of the first person, or their
+    email (with a warning); with neither the row is skipped."""
+    account.name_given = False
+    first = row.people[0] if row.people else None
+    if first is not None and first.has_name:
+        account.name = first.display_name
+    elif first is not None and first.email:
+        account.name = first.email
+        row.warnings.append(
+            Problem("account_named_after_email", f"The row has no account or person name; the account is named {first.email}.",
+                    value=first.email)
+        )
+    else:
+        row.skip = Problem(MISSING_ACCOUNT_NAME, "The row has no account name, no person name and no valid email.")
+
+
+def _decide_account_type(account: AccountData, people: list[PersonData], choice) -> None:
+    if choice.mode == "fixed":
+        account.type, account.type_from_file = choice.value, False
+    elif choice.mode == "ignore":
+        account.type, account.type_from_file = "", False
+    elif not account.type_from_file:
+        account.type = _automatic_type(account, people)
+
+
+def _automatic_type(account: AccountData, people: list[PersonData]) -> str:
+    """Individual when the account is named after its person (or unnamed); company when the
+    row names an organisation other than its person."""
+    if not account.name_given:
+        return "individual"
+    if cleaning.looks_like_organisation(account.name):
+        return "company"
+    key = account.key
+    for person in people:
+        if not person.has_name:
+            continue
+        if key in (normalize_name_key(person.display_name), normalize_name_key(f"{person.last_name}, {person.first_name}")):
+            return "individual"
+        if person.last_name and normalize_name_key(person.last_name) in key.split():
+            return "individual"  # "The Smith Household", "John & Jane Smith"
+    if account.company_name and normalize_name_key(account.company_name) == key:
+        return "company"
+    return "company" if any(p.has_name for p in people) else "individual"

@@ -1,0 +1,254 @@
+"""The import job's lifecycle: create (upload), map, dry run, start, run, cancel.
+
+Every door (wizard, CLI, API, worker) calls these functions; none of them holds import logic.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.db import transaction
+from django.utils import timezone
+
+from crm.models import AccountRole, CustomField, Firm, Membership, User
+from crm.permissions import can_import
+from imports.mapping import Mapping
+from imports.matching import FieldSpec, suggest_mapping
+from imports.models import ImportJob
+from imports.pipeline import PipelineResult, open_job_table, run_pipeline
+from imports.reading import UnreadableFile
+
+logger = logging.getLogger(__name__)
+
+PREVIEW_ROWS = 5
+
+
+class ImportRefused(Exception):
+    """The file cannot be imported at all; str() is one sentence for the user."""
+
+
+def require_importer(firm: Firm, user: User) -> Membership:
+    membership = Membership.objects.filter(firm=firm, user=user, is_active=True).first()
+    if not can_import(membership):
+        raise PermissionDenied(f"{user.email} may not import clients into {firm.name}.")
+    return membership
+
+
+def _limit_text(limit: int) -> str:
+    return f"{limit / (1024 * 1024):.0f} MB"
+
+
+def job_create(*, firm: Firm, user: User, file, original_name: str, kind: str = "accounts-and-contacts",
+               mapping: Mapping | None = None) -> ImportJob:
+    """Stores the upload through Django's storage, detects how to read it and suggests a
+    mapping. Refuses (ImportRefused) files over the size limit and files that are no table,
+    deleting what was stored."""
+    require_importer(firm, user)
+    limit = settings.IMPORT_MAX_UPLOAD_BYTES
+    size = getattr(file, "size", None)
+    if size is not None and size > limit:
+        raise ImportRefused(f"This file is larger than the {_limit_text(limit)} limit.")
+    if kind not in ImportJob.Kind.values:
+        raise ImportRefused(f"Unknown import kind {kind!r}.")
+    display_name = PurePath(original_name.replace("\\", "/")).name[:255] or "upload"
+    job = ImportJob(firm=firm, created_by=user, kind=kind, original_name=display_name, file_size=size or 0)
+    job.file.save(display_name, file if isinstance(file, File) else File(file), save=False)
+    job.file_size = job.file.size
+    job.save()
+    try:
+        job_detect(job, mapping=mapping)
+    except ImportRefused:
+        job.file.delete(save=False)
+        job.delete()
+        raise
+    return job
+
+
+def _firm_fields(firm: Firm) -> list[FieldSpec]:
+    return [
+        FieldSpec(applies_to=f.applies_to, name=f.name, field_type=f.field_type, options=tuple(f.options))
+        for f in CustomField.objects.filter(firm=firm)
+    ]
+
+
+def job_detect(job: ImportJob, *, mapping: Mapping | None = None) -> ImportJob:
+    """(Re)reads the file with the mapping's reading choices; without a mapping, suggests one."""
+    base = mapping or (Mapping.from_dict(job.mapping) if job.mapping else Mapping(kind=job.kind))
+    try:
+        with open_job_table(job, base) as table:
+            info = table.info
+            preview = [row.cells for row in table.preview(PREVIEW_ROWS)]
+    except UnreadableFile as exc:
+        raise ImportRefused(str(exc)) from exc
+    if mapping is None:
+        suggested = suggest_mapping(
+            info.headers, preview, kind=job.kind, custom_fields=_firm_fields(job.firm),
+            roles=list(AccountRole.objects.filter(firm=job.firm).values_list("name", flat=True)),
+        )
+        suggested.read = base.read
+        if not suggested.settings.assignees and base.settings.assignees:
+            suggested.settings = base.settings
+        mapping = suggested
+    mapping.kind = job.kind
+    job.mapping = mapping.to_dict()
+    job.read_info = {
+        "format": info.format, "encoding": info.encoding, "delimiter": info.delimiter,
+        "header_row": info.header_row, "sheet": info.sheet, "sheets": info.sheets, "headers": info.headers,
+        "preamble": info.preamble, "detected": info.detected,
+    }
+    job.save(update_fields=["mapping", "read_info", "kind"])
+    return job
+
+
+def job_set_mapping(job: ImportJob, mapping: Mapping) -> list[str]:
+    """Validates and stores a mapping; returns the problems (none: stored)."""
+    if job.status not in (ImportJob.Status.DRAFT, ImportJob.Status.READY):
+        return ["This import has already started; its mapping can no longer change."]
+    mapping.kind = job.kind
+    errors = mapping.validate(job.read_info.get("headers", []))
+    members = {e.casefold() for e in Membership.objects.filter(firm=job.firm, is_active=True)
+               .values_list("user__email", flat=True)}
+    errors += [f"{email} is not a team member of this firm." for email in mapping.settings.assignees
+               if email.casefold() not in members]
+    if not errors:
+        job.mapping = mapping.to_dict()
+        job.save(update_fields=["mapping"])
+    return errors
+
+
+def job_dry_run(job: ImportJob, *, progress=None) -> PipelineResult:
+    """The real pipeline without writes: the review step's totals."""
+    result = run_pipeline(job, dry_run=True, progress=progress)
+    job.dry_run_counts = {
+        **result.counters.as_dict(), "skipped": result.skipped.as_dict(), "warning_codes": result.warnings.as_dict(),
+    }
+    job.rows_estimate = result.counters.rows_total
+    if job.status == ImportJob.Status.DRAFT:
+        job.status = ImportJob.Status.READY
+    job.save(update_fields=["dry_run_counts", "rows_estimate", "status"])
+    return result
+
+
+def job_start(job: ImportJob, *, enqueue: bool = True) -> bool:
+    """Queues the job once. A second click, another tab or a retry finds it already queued and
+    gets False: the conditional UPDATE is the lock."""
+    with transaction.atomic():
+        started = ImportJob.objects.filter(
+            pk=job.pk, status__in=[ImportJob.Status.DRAFT, ImportJob.Status.READY]
+        ).update(status=ImportJob.Status.QUEUED)
+    if not started:
+        return False
+    job.status = ImportJob.Status.QUEUED
+    if enqueue:
+        from imports.tasks import run_import_job
+
+        transaction.on_commit(lambda: run_import_job.enqueue(job.pk))
+    return True
+
+
+def job_cancel(job: ImportJob) -> None:
+    """Asks a queued or running import to stop after its current batch."""
+    ImportJob.objects.filter(pk=job.pk).update(cancel_requested=True)
+    ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.QUEUED).update(
+        status=ImportJob.Status.CANCELLED, finished_at=timezone.now()
+    )
+
+
+def job_run(job_id: int, *, progress=None) -> ImportJob:
+    """Runs (or resumes) a queued job to the end. Called by the worker, and by the CLI."""
+    job = ImportJob.objects.select_related("firm", "created_by").get(pk=job_id)
+    if job.status in (ImportJob.Status.FINISHED, ImportJob.Status.CANCELLED):
+        return job
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=ImportJob.Status.RUNNING, started_at=job.started_at or timezone.now()
+    )
+    job.status = ImportJob.Status.RUNNING
+
+    def should_stop() -> bool:
+        return ImportJob.objects.filter(pk=job.pk, cancel_requested=True).exists()
+
+    def on_progress(rows_done: int) -> None:
+        if progress is not None:
+            progress(rows_done)
+
+    try:
+        result = run_pipeline(job, dry_run=False, progress=on_progress, should_stop=should_stop)
+    except Exception as exc:
+        logger.exception("Import #%s failed", job.pk)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED, error=_failure_sentence(exc), finished_at=timezone.now()
+        )
+        job.refresh_from_db()
+        return job
+    status = ImportJob.Status.CANCELLED if result.cancelled else ImportJob.Status.FINISHED
+    ImportJob.objects.filter(pk=job.pk).update(
+        status=status, counts=result.counters.as_dict(), finished_at=timezone.now(),
+        rows_estimate=max(job.rows_estimate, result.counters.rows_total),
+    )
+    job.refresh_from_db()
+    return job
+
+
+def _failure_sentence(exc: Exception) -> str:
+    if isinstance(exc, UnreadableFile):
+        return str(exc)
+    return f"The import stopped because of an unexpected error ({type(exc).__name__}); what was written so far is kept."
+
+
+# --- The review step's check: a dry run with progress, inline or in the background ----------
+
+
+class _CheckSuperseded(Exception):
+    """A newer check was asked for (the mapping changed): this one stops at its next batch."""
+
+
+def job_check_request(job: ImportJob) -> int:
+    """Asks for a fresh dry run of the job's current mapping (the review step's totals) and
+    returns its token. The caller then runs `job_check_run(job.pk)` inline or as a task; a
+    check still running for an older mapping stops at its next batch."""
+    from django.db.models import F
+
+    ImportJob.objects.filter(pk=job.pk).update(
+        dry_run_state=ImportJob.DryRunState.QUEUED, dry_run_token=F("dry_run_token") + 1,
+        dry_run_mapping=job.mapping, dry_run_rows_done=0, dry_run_error="", dry_run_updated_at=timezone.now(),
+    )
+    job.refresh_from_db(fields=["dry_run_state", "dry_run_token", "dry_run_mapping", "dry_run_rows_done",
+                                "dry_run_error", "dry_run_updated_at"])
+    return job.dry_run_token
+
+
+def job_check_run(job_id: int) -> ImportJob:
+    """Runs the requested check (`job_dry_run`), recording its progress on the job row. Only
+    the latest request runs to the end; a second worker picking up the same request does nothing."""
+    job = ImportJob.objects.select_related("firm", "created_by").get(pk=job_id)
+    token = job.dry_run_token
+    claimed = ImportJob.objects.filter(
+        pk=job.pk, dry_run_token=token, dry_run_state=ImportJob.DryRunState.QUEUED
+    ).update(dry_run_state=ImportJob.DryRunState.RUNNING, dry_run_mapping=job.mapping, dry_run_updated_at=timezone.now())
+    if not claimed:
+        return job
+    this_check = ImportJob.objects.filter(pk=job.pk, dry_run_token=token)
+
+    def progress(rows_done: int) -> None:
+        if not this_check.update(dry_run_rows_done=rows_done, dry_run_updated_at=timezone.now()):
+            raise _CheckSuperseded
+
+    try:
+        job_dry_run(job, progress=progress)
+    except _CheckSuperseded:
+        return job
+    except Exception as exc:
+        logger.exception("Check of import #%s failed", job.pk)
+        sentence = str(exc) if isinstance(exc, UnreadableFile) else (
+            f"The check stopped because of an unexpected error ({type(exc).__name__}). Nothing was imported."
+        )
+        this_check.update(dry_run_state=ImportJob.DryRunState.FAILED, dry_run_error=sentence,
+                          dry_run_updated_at=timezone.now())
+    else:
+        this_check.update(dry_run_state=ImportJob.DryRunState.DONE, dry_run_updated_at=timezone.now())
+    job.refresh_from_db()
+    return job

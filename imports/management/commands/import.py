@@ -1,0 +1,139 @@
+"""`clientport import FILE --firm SLUG --user EMAIL`: the same pipeline as the web wizard."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from pathlib import Path
+
+from django.core.exceptions import PermissionDenied
+from django.core.files import File
+from django.core.management.base import BaseCommand, CommandError
+
+from crm.models import Firm, User
+from imports import jobs
+from imports.mapping import Mapping
+from imports.models import COUNTER_NAMES, ImportJob
+from imports.report import skipped_rows_zip
+
+
+class ProgressBar:
+    """A one-line bar on a terminal; silence elsewhere (pipes, CI logs)."""
+
+    def __init__(self, stream, total: int, label: str):
+        self.stream, self.total, self.label = stream, max(total, 1), label
+        self.enabled = stream.isatty()
+        self.started = time.monotonic()
+
+    def __call__(self, done: int) -> None:
+        if not self.enabled:
+            return
+        width = 30
+        filled = min(width, int(width * done / self.total))
+        rate = done / max(time.monotonic() - self.started, 1e-6)
+        self.stream.write(f"\r{self.label} [{'#' * filled}{'.' * (width - filled)}] {done:,}/{self.total:,} rows  {rate:,.0f} rows/s")
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\n")
+
+
+class Command(BaseCommand):
+    help = "Imports a client list (CSV, TSV, XLSX, XLS, ODS or IIF) into a firm."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", help="The client list to import.")
+        parser.add_argument("--firm", required=True, help="The firm's slug.")
+        parser.add_argument("--user", required=True, help="Email of the team member importing (must be allowed to).")
+        parser.add_argument("--kind", default="accounts-and-contacts", choices=[k.value for k in ImportJob.Kind])
+        parser.add_argument("--mapping", help="A mapping JSON file (see README); default: the automatic mapping.")
+        parser.add_argument("--dry-run", action="store_true", help="Validate every row and report; write nothing.")
+        parser.add_argument("--json", action="store_true", help="Print the results as one JSON object.")
+        parser.add_argument("--errors-zip", help="Write the skipped rows as a zipped CSV to this path.")
+
+    def handle(self, *args, **options):
+        path = Path(options["file"])
+        if not path.is_file():
+            raise CommandError(f"{path} does not exist or is not a file.")
+        firm = Firm.objects.filter(slug=options["firm"]).first()
+        if firm is None:
+            raise CommandError(f"No firm has the slug {options['firm']!r}.")
+        user = User.objects.filter(email__iexact=options["user"]).first()
+        if user is None:
+            raise CommandError(f"No user has the email {options['user']!r}.")
+        mapping = None
+        if options["mapping"]:
+            try:
+                mapping = Mapping.from_json(Path(options["mapping"]).read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise CommandError(f"The mapping file cannot be used: {exc}") from exc
+            mapping.kind = options["kind"]
+        try:
+            with path.open("rb") as handle:
+                job = jobs.job_create(firm=firm, user=user, file=File(handle, name=path.name),
+                                      original_name=path.name, kind=options["kind"], mapping=mapping)
+        except PermissionDenied as exc:
+            raise CommandError(str(exc)) from exc
+        except jobs.ImportRefused as exc:
+            raise CommandError(f"{path.name}: {exc}") from exc
+        if mapping is not None:
+            errors = jobs.job_set_mapping(job, mapping)
+            if errors:
+                raise CommandError("The mapping does not fit this file: " + " ".join(errors))
+
+        stderr = sys.stderr
+        if options["dry_run"]:
+            bar = ProgressBar(stderr, 0, "Checking")
+            bar.enabled = False
+            result = jobs.job_dry_run(job, progress=bar)
+            counts = result.counters.as_dict()
+            status = "dry-run"
+        else:
+            total = self._count_rows(job) if stderr.isatty() else 0
+            bar = ProgressBar(stderr, total, "Importing")
+            bar.enabled = bar.enabled and total > 0
+            jobs.job_start(job, enqueue=False)
+            job = jobs.job_run(job.pk, progress=bar)
+            bar.close()
+            if job.status == ImportJob.Status.FAILED:
+                raise CommandError(job.error)
+            counts = {name: job.counts.get(name, 0) for name in COUNTER_NAMES}
+            status = job.status
+        if options["errors_zip"] and not options["dry_run"]:
+            with open(options["errors_zip"], "wb") as out:
+                skipped_rows_zip(job, out)
+        self._print(options, job, counts, status, result if options["dry_run"] else None)
+
+    def _count_rows(self, job) -> int:
+        from imports.pipeline import open_job_table
+
+        with open_job_table(job) as table:
+            return sum(1 for _ in table.rows())
+
+    def _print(self, options, job, counts, status, dry_result) -> None:
+        if options["json"]:
+            payload = {name: counts.get(name, 0) for name in COUNTER_NAMES}
+            payload.update(job=job.pk, status=status)
+            if dry_result is not None:
+                payload["skipped_reasons"] = dry_result.skipped.as_dict()
+            else:
+                payload["skipped_reasons"] = {
+                    row["code"]: row["n"] for row in job.issues.filter(severity="skip").values("code").annotate(n=_count())
+                }
+            self.stdout.write(json.dumps(payload))
+            return
+        self.stdout.write(f"Import #{job.pk} of {job.original_name}: {status}")
+        for name in COUNTER_NAMES:
+            self.stdout.write(f"  {name.replace('_', ' '):<22} {counts.get(name, 0):>10,}")
+        if dry_result is not None and dry_result.skipped.counts:
+            self.stdout.write("Rows that would be skipped:")
+            for code, info in dry_result.skipped.as_dict().items():
+                self.stdout.write(f"  {code}: {info['count']} (rows {', '.join(map(str, info['rows']))}) - {info['message']}")
+
+
+def _count():
+    from django.db.models import Count
+
+    return Count("id")

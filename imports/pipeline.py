@@ -1,0 +1,283 @@
+"""The import pipeline, top to bottom: read -> extract (map + clean) -> plan -> write -> report.
+
+`run_pipeline` is the one engine behind the wizard, the CLI, the API and the worker. A dry run
+is the same loop with the writer left out, which is why it predicts the real run's counters.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import islice
+
+from django.db import transaction
+
+from crm.models import Account, AccountRole, Contact, CustomField, FolderTemplate, Membership, Tag
+from crm.normalize import normalize_name_key
+from imports.existing import load_catalogue, load_existing
+from imports.extraction import CustomFieldSpec, ExtractionContext, extract_row
+from imports.mapping import Mapping
+from imports.models import ImportChange, ImportJob
+from imports.planning import Counters, FileState, PlanContext, Planner
+from imports.reading import ReadOptions, Table, open_table
+from imports.writing import WriteContext, write_batch
+
+logger = logging.getLogger(__name__)
+
+BATCH_SIZE = 1000
+EXAMPLES_PER_CODE = 5
+
+
+@dataclass
+class IssueSummary:
+    """Skip reasons or warnings grouped by code, with a few row numbers each (bounded)."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+    messages: dict[str, str] = field(default_factory=dict)  # the first message seen per code
+    rows: dict[str, list[int]] = field(default_factory=dict)
+
+    def add(self, code: str, row: int, message: str) -> None:
+        self.counts[code] = self.counts.get(code, 0) + 1
+        self.messages.setdefault(code, message)
+        examples = self.rows.setdefault(code, [])
+        if len(examples) < EXAMPLES_PER_CODE and row not in examples:
+            examples.append(row)
+
+    def as_dict(self) -> dict:
+        return {
+            code: {"count": count, "message": self.messages[code], "rows": self.rows[code]}
+            for code, count in sorted(self.counts.items(), key=lambda item: -item[1])
+        }
+
+
+@dataclass
+class PipelineResult:
+    counters: Counters
+    skipped: IssueSummary
+    warnings: IssueSummary
+    cancelled: bool = False
+
+
+@dataclass
+class Prepared:
+    """Everything resolved once per run: the table, the contexts, the new custom fields."""
+
+    table: Table
+    mapping: Mapping
+    extraction: ExtractionContext
+    planning: PlanContext
+    folder_paths: list[str]
+    new_custom_fields: list[CustomFieldSpec]
+    new_roles: list[str]
+
+
+def read_options(mapping: Mapping, max_bytes: int | None = None) -> ReadOptions:
+    read = mapping.read
+    options = ReadOptions(
+        encoding=read.encoding, delimiter=read.delimiter, header_row=read.header_row, sheet=read.sheet,
+        keep_footer=read.keep_footer,
+    )
+    if max_bytes is not None:
+        options.max_bytes = max_bytes
+    return options
+
+
+def open_job_table(job: ImportJob, mapping: Mapping | None = None) -> Table:
+    from django.conf import settings
+
+    mapping = mapping or Mapping.from_dict(job.mapping)
+    return open_table(
+        job.file.path if _has_path(job) else job.file.open("rb"),
+        read_options(mapping, settings.IMPORT_MAX_UPLOAD_BYTES),
+        name=job.original_name,
+    )
+
+
+def _has_path(job: ImportJob) -> bool:
+    try:
+        job.file.path
+    except NotImplementedError:
+        return False
+    return True
+
+
+def member_index(firm) -> dict[str, int]:
+    """Team members as a file may name them: by email or by full name, case-insensitively."""
+    index: dict[str, int] = {}
+    for pk, email, full_name in Membership.objects.filter(firm=firm, is_active=True).values_list(
+        "pk", "user__email", "user__full_name"
+    ):
+        index[email.casefold()] = pk
+        if full_name.strip():
+            index.setdefault(" ".join(full_name.split()).casefold(), pk)
+    return index
+
+
+def prepare(job: ImportJob, *, mapping: Mapping | None = None, dry_run: bool = False) -> Prepared:
+    """Resolves the mapping against the firm (custom fields, roles, members, folders)."""
+    firm = job.firm
+    mapping = mapping or Mapping.from_dict(job.mapping)
+    table = open_job_table(job, mapping)
+    existing_fields = {
+        (f.applies_to, f.key): f for f in CustomField.objects.filter(firm=firm)
+    }
+    specs: dict[tuple[str, str], CustomFieldSpec] = {}
+    new_fields: list[CustomFieldSpec] = []
+    for col in mapping.mapped():
+        if col.attribute != "custom":
+            continue
+        applies_to = "account" if col.record == "account" else "contact"
+        key = normalize_name_key(col.field)
+        if (applies_to, key) in specs:
+            continue
+        field_obj = existing_fields.get((applies_to, key))
+        if field_obj is not None:
+            spec = CustomFieldSpec(applies_to, field_obj.name, field_obj.field_type, tuple(field_obj.options))
+        else:
+            spec = CustomFieldSpec(applies_to, " ".join(col.field.split()), col.field_type or "text", exists=False)
+            new_fields.append(spec)
+        specs[(applies_to, key)] = spec
+    existing_roles = set(AccountRole.objects.filter(firm=firm).values_list("key", flat=True))
+    new_roles = []
+    for col in mapping.columns_for("account.role"):
+        if normalize_name_key(col.field) not in existing_roles and col.field.strip() not in new_roles:
+            new_roles.append(" ".join(col.field.split()))
+
+    members = member_index(firm)
+    importer = Membership.objects.filter(firm=firm, user=job.created_by).values_list("pk", flat=True).first()
+    bulk_assignees = [members[email.casefold()] for email in mapping.settings.assignees if email.casefold() in members]
+    extraction = ExtractionContext(
+        mapping=mapping, headers=table.info.headers, default_country=firm.default_country,
+        date_order=firm.date_order, custom_fields=specs, members=members,
+    )
+    planning = PlanContext(
+        mapping=mapping, job_id=job.pk, catalogue=load_catalogue(firm), importer_member_id=importer,
+        bulk_assignee_ids=bulk_assignees, dry_run=dry_run,
+    )
+    return Prepared(
+        table=table, mapping=mapping, extraction=extraction, planning=planning,
+        folder_paths=_folder_paths(firm, mapping.settings.folder_template),
+        new_custom_fields=new_fields, new_roles=new_roles,
+    )
+
+
+def _folder_paths(firm, choice: str) -> list[str]:
+    if choice == "none" or not choice:
+        return []
+    if choice == "default":
+        template = firm.default_folder_template
+    else:
+        template = FolderTemplate.objects.filter(firm=firm, name=choice).first()
+    return template.folder_paths() if template is not None else []
+
+
+def _create_firm_definitions(job: ImportJob, prepared: Prepared) -> int:
+    """The custom fields and roles the mapping asks for, created before the first batch."""
+    firm = job.firm
+    with transaction.atomic():
+        created = 0
+        for spec in prepared.new_custom_fields:
+            field_obj, was_created = CustomField.objects.get_or_create(
+                firm=firm, applies_to=spec.applies_to, key=spec.key,
+                defaults={"name": spec.name, "field_type": spec.field_type},
+            )
+            if was_created:
+                created += 1
+                ImportChange.objects.create(job=job, model="custom_field", object_id=field_obj.pk, action="create")
+        for name in prepared.new_roles:
+            role, was_created = AccountRole.objects.get_or_create(
+                firm=firm, key=normalize_name_key(name), defaults={"name": name}
+            )
+            if was_created:
+                ImportChange.objects.create(job=job, model="account_role", object_id=role.pk, action="create")
+    prepared.planning.catalogue = load_catalogue(firm)
+    return created
+
+
+def rebuild_state(job: ImportJob) -> FileState:
+    """What the earlier, committed batches of an interrupted run did, read back from the
+    database, so the resumed run counts and merges exactly as an uninterrupted one."""
+    state = FileState()
+    for key, type_ in Account.objects.filter(created_by_import=job).values_list("name_key", "type"):
+        state.remember_account(key, type_, 0)
+    for email_key, name_key, account_key in Contact.objects.filter(created_by_import=job).values_list(
+        "email_key", "name_key", "account_links__account__name_key"
+    ):
+        if email_key:
+            state.contact_emails.add(hash(email_key))
+        state.contact_names.add(hash((account_key or "", name_key)))
+        if not email_key:
+            state.contact_names_without_email.add(hash((account_key or "", name_key)))
+    for model, object_id in ImportChange.objects.filter(job=job, action="update").values_list("model", "object_id"):
+        (state.updated_accounts if model == "account" else state.updated_contacts).add(object_id)
+    for model, object_id in ImportChange.objects.filter(
+        job=job, model__in=["account_tag", "account_assignee", "account_role", "account_contact"]
+    ).values_list("model", "object_id"):
+        if model != "account_contact":
+            state.updated_accounts.add(object_id)
+    tag_ids = ImportChange.objects.filter(job=job, model="tag", action="create").values_list("object_id", flat=True)
+    state.new_tags.update(Tag.objects.filter(pk__in=list(tag_ids)).values_list("key", flat=True))
+    return state
+
+
+def batched(items: Iterable, size: int) -> Iterator[list]:
+    iterator = iter(items)
+    while batch := list(islice(iterator, size)):
+        yield batch
+
+
+def run_pipeline(
+    job: ImportJob,
+    *,
+    dry_run: bool,
+    mapping: Mapping | None = None,
+    progress: Callable[[int], None] | None = None,
+    batch_size: int = BATCH_SIZE,
+    should_stop: Callable[[], bool] | None = None,
+) -> PipelineResult:
+    """Runs the import of `job` (or its dry run) and returns the counters.
+
+    A real run resumes after `job.checkpoint` when an earlier run was interrupted: the rows
+    before it were committed with the checkpoint, so they are neither repeated nor lost.
+    """
+    prepared = prepare(job, mapping=mapping, dry_run=dry_run)
+    skipped, warnings = IssueSummary(), IssueSummary()
+    resume_after = 0 if dry_run else int(job.checkpoint.get("rows_done", 0))
+    if resume_after:
+        totals = Counters.from_dict(job.counts)
+        state = rebuild_state(job)
+    else:
+        totals = Counters()
+        state = FileState()
+        totals.custom_fields_created = (
+            len(prepared.new_custom_fields) if dry_run else _create_firm_definitions(job, prepared)
+        )
+    if not dry_run and resume_after:
+        _create_firm_definitions(job, prepared)  # idempotent: nothing new unless the firm changed
+    planner = Planner(prepared.planning, state)
+    write_ctx = WriteContext(
+        firm=job.firm, job=job, catalogue=prepared.planning.catalogue, folder_paths=prepared.folder_paths,
+        send_invitations=prepared.mapping.settings.send_invitations,
+    )
+    rows_done = resume_after
+    cancelled = False
+    with prepared.table as table:
+        for batch in batched(islice(table.rows(), resume_after, None), batch_size):
+            clean_rows = [extract_row(row, prepared.extraction) for row in batch]
+            existing = load_existing(job.firm, clean_rows, contacts_only=prepared.mapping.kind == "contacts")
+            plan = planner.plan_batch(clean_rows, existing)
+            totals.add(plan.counters)
+            rows_done += len(batch)
+            if not dry_run:
+                write_batch(plan, write_ctx, rows_done=rows_done, totals=totals)
+            for row, problem in plan.skipped:
+                skipped.add(problem.code, row.number, problem.message)
+            for number, problem in plan.warnings:
+                warnings.add(problem.code, number, problem.message)
+            if progress is not None:
+                progress(rows_done)
+            if should_stop is not None and should_stop():
+                cancelled = True
+                break
+    return PipelineResult(counters=totals, skipped=skipped, warnings=warnings, cancelled=cancelled)

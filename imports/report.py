@@ -1,0 +1,53 @@
+"""What an import tells its user: the counters and the skipped rows as a fixable file."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from collections.abc import Iterable
+
+from imports.models import COUNTER_NAMES, ImportIssue, ImportJob
+
+# Characters that make Excel/LibreOffice treat a cell as a formula (OWASP "CSV injection").
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def formula_safe(value: str) -> str:
+    """A cell that cannot run as a formula: a leading apostrophe, which spreadsheets hide and
+    which our importer removes again (DESIGN §3.3), so the file still re-imports unchanged."""
+    if value and value.startswith(FORMULA_TRIGGERS):
+        return "'" + value
+    return value
+
+
+def counters(job: ImportJob) -> dict[str, int]:
+    return {name: int(job.counts.get(name, 0)) for name in COUNTER_NAMES}
+
+
+def write_skipped_csv(out: io.TextIOBase, headers: list[str], issues: Iterable[ImportIssue]) -> int:
+    """Original header and cells, plus `Row` and `Reason`: fix the cells and import it again."""
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow([formula_safe(h) for h in [*headers, "Row", "Reason"]])
+    count = 0
+    for issue in issues:
+        cells = list(issue.cells or [])
+        cells += [""] * (len(headers) - len(cells))
+        writer.writerow([formula_safe(str(c)) for c in cells[: len(headers)]] + [issue.row_number, formula_safe(issue.message)])
+        count += 1
+    return count
+
+
+def skipped_rows_zip(job: ImportJob, out) -> int:
+    """Writes the zipped CSV of the job's skipped rows to the binary file `out`."""
+    headers = list(job.read_info.get("headers", []))
+    issues = job.issues.filter(severity=ImportIssue.Severity.SKIP).order_by("row_number", "pk").iterator(chunk_size=2000)
+    stem = job.original_name.rsplit(".", 1)[0] or "import"
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        with archive.open(f"{stem}-skipped-rows.csv", "w") as raw:
+            # UTF-8 with BOM: Excel opens it with the right accents.
+            text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+            count = write_skipped_csv(text, headers, issues)
+            text.flush()
+            text.detach()
+    return count

@@ -1,0 +1,20 @@
+"""Background work. The task receives only the job id; the job row holds everything else."""
+
+from django_tasks import task
+
+from imports.jobs import job_check_run, job_run
+from imports.notifications import notify_import_finished
+
+
+@task()
+def run_import_job(job_id: int) -> str:
+    job = job_run(job_id)
+    notify_import_finished(job)
+    return job.status
+
+
+@task()
+def check_import_job(job_id: int) -> str:
+    """The review step's full dry run of a large file, with progress on the job row."""
+    job = job_check_run(job_id)
+    return job.dry_run_state

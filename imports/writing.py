@@ -1,0 +1,272 @@
+"""Stage 5: the only stage that writes. One short transaction per batch: multi-row inserts and
+updates, the change log for undo, the batch's skipped rows and warnings, and the checkpoint
+that lets an interrupted import resume after exactly this batch.
+
+Records the import creates carry `created_by_import`; their own links, tags and folders go
+with them on undo, so the change log only holds what touched records that existed before.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils import timezone
+
+from crm.models import Account, AccountContact, AccountRoleAssignment, Contact, Firm, Folder, Tag
+from crm.normalize import contact_name_key, normalize_email_key
+from imports import bulk
+from imports.models import ImportChange, ImportIssue, ImportJob
+from imports.planning import BatchPlan, Catalogue, Counters
+
+MAX_ISSUE_VALUE = 500
+
+ACCOUNT_COLUMNS = ("firm", "name", "name_key", "type", "company_name", "client_id", "custom_values",
+                   "created_by_import", "created_at", "updated_at")
+CONTACT_COLUMNS = ("firm", "prefix", "first_name", "middle_name", "last_name", "suffix", "email", "email_key",
+                   "name_key", "additional_emails", "phones", "street", "city", "state", "postal_code", "country",
+                   "date_of_birth", "tax_id", "notes", "custom_values", "created_by_import", "created_at",
+                   "updated_at")
+LINK_COLUMNS = ("account", "contact", "login", "notify", "email_sync", "invitation", "invited_at", "created_at")
+ISSUE_COLUMNS = ("job", "row_number", "severity", "code", "column", "value", "message", "cells")
+CHANGE_COLUMNS = ("job", "model", "object_id", "action", "field", "old_value", "new_value")
+
+
+@dataclass
+class WriteContext:
+    firm: Firm
+    job: ImportJob
+    catalogue: Catalogue
+    folder_paths: list[str] = field(default_factory=list)  # applied to new accounts
+    send_invitations: bool = False
+
+
+class _Changes(list):
+    """The batch's change-log rows, as tuples ready to insert."""
+
+    def __init__(self, job_id: int):
+        super().__init__()
+        self.job_id = job_id
+
+    def add(self, model: str, object_id: int, action: str, field_name: str = "", old=None, new=None) -> None:
+        self.append((self.job_id, model, object_id, action, field_name, bulk.json_value(_json(old)),
+                     bulk.json_value(_json(new))))
+
+
+def write_batch(plan: BatchPlan, ctx: WriteContext, *, rows_done: int, totals: Counters) -> None:
+    """Writes one planned batch and moves the job's checkpoint to `rows_done`, atomically."""
+    with transaction.atomic():
+        changes = _Changes(ctx.job.pk)
+        _create_tags(plan, ctx, changes)
+        account_ids = _write_accounts(plan, ctx, changes)
+        _write_contacts(plan, ctx, account_ids, changes)
+        _write_issues(plan, ctx.job)
+        bulk.insert(ImportChange, CHANGE_COLUMNS, changes)
+        ImportJob.objects.filter(pk=ctx.job.pk).update(
+            rows_done=rows_done, counts=totals.as_dict(), checkpoint={"rows_done": rows_done}
+        )
+
+
+def _create_tags(plan: BatchPlan, ctx: WriteContext, changes: _Changes) -> None:
+    if not plan.new_tags:
+        return
+    Tag.objects.bulk_create(
+        [Tag(firm=ctx.firm, name=name, key=key) for key, name in plan.new_tags.items()], ignore_conflicts=True
+    )
+    for key, pk in Tag.objects.filter(firm=ctx.firm, key__in=list(plan.new_tags)).values_list("key", "id"):
+        if key not in ctx.catalogue.tags:
+            ctx.catalogue.tags[key] = pk
+            changes.add("tag", pk, ImportChange.Action.CREATE)
+
+
+def _custom_values(stored: dict, values: dict, applies_to: str, catalogue: Catalogue) -> dict:
+    merged = dict(stored)
+    for key, value in values.items():
+        merged[str(catalogue.custom_fields[(applies_to, key)])] = value
+    return merged
+
+
+def _pre_existing(work, job: ImportJob) -> bool:
+    """True for a record that existed before this import: its changes go to the change log."""
+    return work.snapshot is not None and work.snapshot.created_by_import_id != job.pk
+
+
+def _write_accounts(plan: BatchPlan, ctx: WriteContext, changes: _Changes) -> dict[str, int]:
+    """Creates and updates the batch's accounts; returns every planned account's id by key."""
+    catalogue, job = ctx.catalogue, ctx.job
+    now = bulk.datetime_value(timezone.now())
+    new_works = [w for w in plan.accounts.values() if w.is_new]
+    new_ids = bulk.insert_returning_ids(Account, ACCOUNT_COLUMNS, [
+        (ctx.firm.pk, w.values["name"], w.key, w.values["type"], w.values["company_name"], w.values["client_id"],
+         bulk.json_value(_custom_values({}, w.custom, "account", catalogue)), job.pk, now, now)
+        for w in new_works
+    ])
+    ids = {}
+    for work, pk in zip(new_works, new_ids):
+        work.created_id = ids[work.key] = pk
+
+    updated = []
+    for work in plan.accounts.values():
+        if work.virtual:
+            raise AssertionError("a dry-run plan reached the writer")
+        if work.snapshot is None:
+            continue
+        snapshot = work.snapshot
+        ids[work.key] = snapshot.id
+        if not (work.values or work.custom):
+            continue
+        record = _pre_existing(work, job)
+        account = Account(id=snapshot.id, name=snapshot.name, name_key=work.key, type=snapshot.type,
+                          company_name=snapshot.company_name, client_id=snapshot.client_id,
+                          updated_at=timezone.now())
+        for name, value in work.values.items():
+            setattr(account, name, value)
+            if record:
+                changes.add("account", snapshot.id, "update", name, work.previous.get(name), value)
+        account.custom_values = _custom_values(snapshot.custom_values, work.custom, "account", catalogue)
+        if record:
+            for key, value in work.custom.items():
+                field_id = catalogue.custom_fields[("account", key)]
+                changes.add("account", snapshot.id, "update", f"custom:{field_id}", work.previous_custom.get(key), value)
+        updated.append(account)
+    if updated:
+        Account.objects.bulk_update(updated, ["type", "company_name", "client_id", "custom_values", "updated_at"])
+
+    tag_links, assignee_links, new_roles, folders = [], [], [], []
+    for work in plan.accounts.values():
+        account_id = ids[work.key]
+        record = _pre_existing(work, job)
+        for tag_key in work.tags:
+            tag_id = catalogue.tags[tag_key]
+            tag_links.append((account_id, tag_id))
+            if record:
+                changes.add("account_tag", account_id, "add", str(tag_id))
+        for member_id in work.assignees:
+            assignee_links.append((account_id, member_id))
+            if record:
+                changes.add("account_assignee", account_id, "add", str(member_id))
+        for role_key, member_id in work.roles.items():
+            role_id = catalogue.roles[role_key]
+            held = work.snapshot.roles.get(role_id) if work.snapshot else None
+            if held is None:
+                new_roles.append((account_id, role_id, member_id))
+                if record:
+                    changes.add("account_role", account_id, "add", str(role_id), None, member_id)
+            else:
+                AccountRoleAssignment.objects.filter(account_id=account_id, role_id=role_id).update(member_id=member_id)
+                if record:
+                    changes.add("account_role", account_id, "update", str(role_id), held, member_id)
+        if work.is_new:
+            folders.extend((account_id, path) for path in ctx.folder_paths)
+    bulk.insert(Account.tags.through, ("account", "tag"), tag_links, ignore_conflicts=True)
+    bulk.insert(Account.assignees.through, ("account", "membership"), assignee_links, ignore_conflicts=True)
+    bulk.insert(AccountRoleAssignment, ("account", "role", "member"), new_roles, ignore_conflicts=True)
+    bulk.insert(Folder, ("account", "path"), folders, ignore_conflicts=True)
+    return ids
+
+
+def _contact_row(ctx: WriteContext, work, now) -> tuple:
+    values = work.values
+    return (
+        ctx.firm.pk, values["prefix"], values["first_name"], values["middle_name"], values["last_name"],
+        values["suffix"], values["email"], normalize_email_key(values["email"]),
+        contact_name_key(values["first_name"], values["last_name"]), bulk.json_value(work.additional_emails),
+        bulk.json_value(work.phones), values["street"], values["city"], values["state"], values["postal_code"],
+        values["country"], bulk.date_value(values["date_of_birth"]), values["tax_id"], values["notes"],
+        bulk.json_value(_custom_values({}, work.custom, "contact", ctx.catalogue)), ctx.job.pk, now, now,
+    )
+
+
+def _write_contacts(plan: BatchPlan, ctx: WriteContext, account_ids: dict[str, int], changes: _Changes) -> None:
+    catalogue, job = ctx.catalogue, ctx.job
+    now = bulk.datetime_value(timezone.now())
+    new_works = [w for w in plan.contacts if w.is_new]
+    new_ids = bulk.insert_returning_ids(Contact, CONTACT_COLUMNS, [_contact_row(ctx, w, now) for w in new_works])
+    for work, pk in zip(new_works, new_ids):
+        work.created_id = pk
+
+    updated, fields_changed = [], {"updated_at"}
+    for work in plan.contacts:
+        if work.virtual:
+            raise AssertionError("a dry-run plan reached the writer")
+        if work.snapshot is None or not (work.values or work.custom or work.additional_emails or work.phones):
+            continue
+        snapshot = work.snapshot
+        record = _pre_existing(work, job)
+        contact = Contact(id=snapshot.id, updated_at=timezone.now(), **snapshot.values)
+        for name, value in work.values.items():
+            setattr(contact, name, value)
+            fields_changed.add(name)
+            if record:
+                changes.add("contact", snapshot.id, "update", name, work.previous.get(name), value)
+        contact.email_key = normalize_email_key(contact.email)
+        contact.name_key = contact_name_key(contact.first_name, contact.last_name)
+        fields_changed.update({"email_key", "name_key"})
+        for name, added in (("additional_emails", work.additional_emails), ("phones", work.phones)):
+            before = getattr(snapshot, name)
+            setattr(contact, name, before + added)
+            if added:
+                fields_changed.add(name)
+                if record:
+                    changes.add("contact", snapshot.id, "update", name, before, before + added)
+        contact.custom_values = _custom_values(snapshot.custom_values, work.custom, "contact", catalogue)
+        if work.custom:
+            fields_changed.add("custom_values")
+            if record:
+                for key, value in work.custom.items():
+                    field_id = catalogue.custom_fields[("contact", key)]
+                    changes.add("contact", snapshot.id, "update", f"custom:{field_id}",
+                                work.previous_custom.get(key), value)
+        updated.append(contact)
+    if updated:
+        # Every object carries every field (unchanged ones from the snapshot), so one
+        # bulk_update over the union of changed fields is safe.
+        Contact.objects.bulk_update(updated, sorted(fields_changed))
+
+    tag_links, new_links = [], []
+    invited_at = now if ctx.send_invitations else None
+    for work in plan.contacts:
+        contact_id = work.created_id or work.snapshot.id
+        record = _pre_existing(work, job)
+        for tag_key in work.tags:
+            tag_id = catalogue.tags[tag_key]
+            tag_links.append((contact_id, tag_id))
+            if record:
+                changes.add("contact_tag", contact_id, "add", str(tag_id))
+        for account_key, link in work.links.items():
+            account_id = account_ids[account_key]
+            if link.previous is None:
+                invite = link.login and ctx.send_invitations
+                new_links.append((account_id, contact_id, link.login, link.notify, link.email_sync,
+                                  "invited" if invite else "not_invited", invited_at if invite else None, now))
+                account = plan.accounts[account_key]
+                if record and _pre_existing(account, job):
+                    # Links of records this import created go with them on undo.
+                    changes.add("account_contact", contact_id, "add", str(account_id))
+            else:
+                AccountContact.objects.filter(account_id=account_id, contact_id=contact_id).update(
+                    login=link.login, notify=link.notify, email_sync=link.email_sync
+                )
+                changes.add("account_contact", contact_id, "update", str(account_id), list(link.previous),
+                            list(link.switches))
+    bulk.insert(Contact.tags.through, ("contact", "tag"), tag_links, ignore_conflicts=True)
+    bulk.insert(AccountContact, LINK_COLUMNS, new_links, ignore_conflicts=True)
+
+
+def _write_issues(plan: BatchPlan, job: ImportJob) -> None:
+    rows = [
+        (job.pk, row.number, ImportIssue.Severity.SKIP, problem.code, problem.column,
+         problem.value[:MAX_ISSUE_VALUE], problem.message, bulk.json_value(row.cells))
+        for row, problem in plan.skipped
+    ]
+    rows += [
+        (job.pk, number, ImportIssue.Severity.WARNING, problem.code, problem.column, problem.value[:MAX_ISSUE_VALUE],
+         problem.message, None)
+        for number, problem in plan.warnings
+    ]
+    bulk.insert(ImportIssue, ISSUE_COLUMNS, rows)
+
+
+def _json(value):
+    """Dates go into the change log as ISO text."""
+    return value.isoformat() if hasattr(value, "isoformat") else value

@@ -1,0 +1,165 @@
+"""`clientport import` and `clientport export` as a user runs them."""
+
+import csv
+import io
+import json
+import zipfile
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from crm import services
+from crm.models import Account, Contact
+from imports.models import COUNTER_NAMES
+from tests.imports.conftest import csv_text
+
+pytestmark = pytest.mark.django_db
+
+CLIENTS = [
+    ["Client Name", "First Name", "Last Name", "Email", "Phone", "Notes"],
+    ["Acme LLC", "Ann", "Lee", "ann@acme.example", "312-555-0100", "=HYPERLINK(\"http://evil\")"],
+    ["", "", "", "", "", "@SUM(1+1)"],
+    ["Smith Family", "John", "Smith", "john@smith.example", "", ""],
+]
+
+
+def run(*args) -> str:
+    out = io.StringIO()
+    call_command(*args, stdout=out)
+    return out.getvalue()
+
+
+@pytest.fixture
+def clients_file(tmp_path):
+    path = tmp_path / "clients.csv"
+    path.write_text(csv_text(CLIENTS), encoding="utf-8")
+    return path
+
+
+def test_json_output_has_every_counter(firm, owner, clients_file):
+    result = json.loads(run("import", str(clients_file), "--firm", "alpha", "--user", owner.email, "--json"))
+    assert set(COUNTER_NAMES) <= set(result)
+    assert result["rows_total"] == 3 and result["rows_imported"] == 2 and result["rows_skipped"] == 1
+    assert result["accounts_created"] == 2 and result["contacts_created"] == 2
+    assert Account.objects.filter(firm=firm).count() == 2
+
+
+def test_dry_run_writes_nothing_and_reports_the_same_counts(firm, owner, clients_file):
+    dry = json.loads(run("import", str(clients_file), "--firm", "alpha", "--user", owner.email, "--json",
+                         "--dry-run"))
+    assert Account.objects.count() == 0 and Contact.objects.count() == 0
+    real = json.loads(run("import", str(clients_file), "--firm", "alpha", "--user", owner.email, "--json"))
+    assert {k: dry[k] for k in COUNTER_NAMES} == {k: real[k] for k in COUNTER_NAMES}
+
+
+def test_errors_zip_holds_the_skipped_rows_ready_to_fix_and_formula_safe(firm, owner, clients_file, tmp_path):
+    out = tmp_path / "skipped.zip"
+    run("import", str(clients_file), "--firm", "alpha", "--user", owner.email, "--errors-zip", str(out))
+    with zipfile.ZipFile(out) as archive:
+        [name] = archive.namelist()
+        text = archive.read(name).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text)))
+    assert rows[0] == CLIENTS[0] + ["Row", "Reason"]
+    assert len(rows) == 2
+    skipped = rows[1]
+    assert skipped[-2] == "3"
+    assert "no account name" in skipped[-1]
+    assert skipped[5] == "'@SUM(1+1)"  # cannot run as a formula in Excel
+
+
+def test_plain_output_names_each_counter(firm, owner, clients_file):
+    output = run("import", str(clients_file), "--firm", "alpha", "--user", owner.email)
+    assert "rows imported" in output and "contacts created" in output
+
+
+def test_unreadable_file_exits_non_zero_with_one_line(firm, owner, tmp_path):
+    path = tmp_path / "photo.csv"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+    with pytest.raises(CommandError) as error:
+        run("import", str(path), "--firm", "alpha", "--user", owner.email)
+    assert "\n" not in str(error.value)
+    assert Account.objects.count() == 0
+
+
+def test_missing_file_firm_or_user_is_refused(firm, owner, clients_file, tmp_path):
+    with pytest.raises(CommandError, match="does not exist"):
+        run("import", str(tmp_path / "nope.csv"), "--firm", "alpha", "--user", owner.email)
+    with pytest.raises(CommandError, match="No firm"):
+        run("import", str(clients_file), "--firm", "nope", "--user", owner.email)
+    with pytest.raises(CommandError, match="No user"):
+        run("import", str(clients_file), "--firm", "alpha", "--user", "who@example.com")
+
+
+def test_a_member_without_manage_contacts_may_not_import(firm, plain_member, clients_file):
+    with pytest.raises(CommandError, match="may not import"):
+        run("import", str(clients_file), "--firm", "alpha", "--user", plain_member.email)
+
+
+def test_a_user_of_another_firm_may_not_import(firm, other_firm, other_owner, clients_file):
+    with pytest.raises(CommandError, match="may not import"):
+        run("import", str(clients_file), "--firm", "alpha", "--user", other_owner.email)
+
+
+def test_mapping_file_is_used(firm, owner, clients_file, tmp_path):
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(json.dumps({"columns": [
+        {"column": "Client Name", "target": "account.name"},
+        {"column": "Email", "target": "contact.email"},
+    ], "account_type": {"mode": "fixed", "value": "company"}}))
+    run("import", str(clients_file), "--firm", "alpha", "--user", owner.email, "--mapping", str(mapping))
+    assert set(Account.objects.values_list("type", flat=True)) == {"company"}
+    assert set(Contact.objects.values_list("first_name", flat=True)) == {""}  # names were not mapped
+
+
+def test_broken_mapping_file_is_refused_with_the_reason(firm, owner, clients_file, tmp_path):
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text('{"columns": [{"column": "Nope", "target": "account.name"}]}')
+    with pytest.raises(CommandError, match="Nope"):
+        run("import", str(clients_file), "--firm", "alpha", "--user", owner.email, "--mapping", str(mapping))
+
+
+def _seed(firm):
+    vip = services.tag_get_or_create(firm=firm, name="VIP")
+    fye = services.custom_field_create(firm=firm, applies_to="account", name="Fiscal year end", field_type="date")
+    account = services.account_create(firm=firm, name="Acme LLC", type="company", company_name="Acme LLC",
+                                      client_id="007", tags=[vip], custom_values={str(fye.pk): "2025-12-31"})
+    ann = services.contact_create(firm=firm, first_name="Ann", last_name="Lee", email="ann@acme.example",
+                                  additional_emails=["ann.lee@gmail.example"], phones=["+13125550100"],
+                                  city="Chicago", postal_code="02134", tax_id="123-45-6789",
+                                  notes="Prefers email.\nCall after 5.")
+    services.contact_link(account=account, contact=ann, login=True, notify=True)
+    services.account_create(firm=firm, name="Lonely Account", type="other")
+    return account
+
+
+def test_export_json_has_the_documented_shape_and_no_full_ssn(firm):
+    _seed(firm)
+    out = run("export", "--firm", "alpha", "--format", "json")
+    assert "6789" not in out
+    data = json.loads(out)
+    acme = next(item for item in data if item["name"] == "Acme LLC")
+    assert set(acme) == {"name", "type", "company_name", "client_id", "tags", "assignees", "roles", "custom",
+                         "folders", "contacts"}
+    assert acme["custom"] == {"Fiscal year end": "2025-12-31"} and acme["tags"] == ["VIP"]
+    [ann] = acme["contacts"]
+    assert set(ann) == {"first_name", "middle_name", "last_name", "primary_email", "emails", "phones", "address",
+                        "date_of_birth", "tags", "custom", "login", "notify", "email_sync"}
+    assert ann["emails"] == ["ann@acme.example", "ann.lee@gmail.example"]
+    assert ann["address"]["postal_code"] == "02134" and ann["login"] is True and ann["email_sync"] is False
+    contacts = json.loads(run("export", "--firm", "alpha", "--kind", "contacts", "--format", "json"))
+    assert contacts[0]["accounts"] == ["Acme LLC"]
+
+
+def test_exported_csv_reimports_with_the_automatic_mapping_and_changes_nothing(firm, owner, tmp_path):
+    _seed(firm)
+    path = tmp_path / "export.csv"
+    call_command("export", "--firm", "alpha", "--output", str(path))
+    before = json.loads(run("export", "--firm", "alpha", "--format", "json"))
+    result = json.loads(run("import", str(path), "--firm", "alpha", "--user", owner.email, "--json"))
+    assert result["rows_skipped"] == 0 and result["warnings"] == 0, result
+    assert {k: result[k] for k in ("accounts_created", "accounts_updated", "contacts_created", "contacts_updated",
+                                   "custom_fields_created", "tags_created")} == dict.fromkeys(
+        ("accounts_created", "accounts_updated", "contacts_created", "contacts_updated", "custom_fields_created",
+         "tags_created"), 0)
+    assert json.loads(run("export", "--firm", "alpha", "--format", "json")) == before
