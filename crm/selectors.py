@@ -1,6 +1,7 @@
 """Read paths. Every lookup of tenant data starts from the firm; another firm's id is a 404."""
 
 from django.db.models import Count, Prefetch, Q
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from crm.models import Account, AccountContact, AccountRole, Contact, CustomField, Firm, FolderTemplate, Membership, Tag
@@ -14,8 +15,20 @@ def access_contact(firm: Firm, pk) -> Contact:
     return get_object_or_404(Contact.objects.filter(firm=firm), pk=pk)
 
 
-def account_list(*, firm: Firm, query: str = "", tag_id=None, account_type: str = "", account_ids=None):
+def access_import_job(firm: Firm, value):
+    """The firm's import named by a list's `?import=N` filter; another firm's (or garbage) is a 404."""
+    from imports.models import ImportJob
+
+    if not str(value).isdigit():
+        raise Http404("Unknown import.")
+    return get_object_or_404(ImportJob.objects.filter(firm=firm), pk=int(value))
+
+
+def account_list(*, firm: Firm, query: str = "", tag_id=None, account_type: str = "", account_ids=None,
+                 import_job=None):
     accounts = Account.objects.filter(firm=firm)
+    if import_job is not None:
+        accounts = accounts.filter(created_by_import=import_job)
     if query:
         accounts = accounts.filter(
             Q(name__icontains=query)
@@ -36,8 +49,10 @@ def account_list(*, firm: Firm, query: str = "", tag_id=None, account_type: str 
     )
 
 
-def contact_list(*, firm: Firm, query: str = "", tag_id=None, contact_ids=None):
+def contact_list(*, firm: Firm, query: str = "", tag_id=None, contact_ids=None, import_job=None):
     contacts = Contact.objects.filter(firm=firm)
+    if import_job is not None:
+        contacts = contacts.filter(created_by_import=import_job)
     if query:
         # Word by word, so "Jane Doe" finds the contact whose first name is Jane and last is Doe.
         for word in query.split():

@@ -41,6 +41,12 @@ class ImportJob(models.Model):
         FAILED = "failed", "Failed"
         CANCELLED = "cancelled", "Cancelled"
 
+    class DryRunState(models.TextChoices):
+        QUEUED = "queued", "Waiting to check"
+        RUNNING = "running", "Checking"
+        DONE = "done", "Checked"
+        FAILED = "failed", "Check failed"
+
     class Kind(models.TextChoices):
         ACCOUNTS_AND_CONTACTS = "accounts-and-contacts", "Accounts and contacts"
         ACCOUNTS = "accounts", "Accounts only"
@@ -68,6 +74,18 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # The review step's check (a dry run over every row) runs in the background for large
+    # files: its state and progress live here. `dry_run_mapping` is the mapping it checked,
+    # so the totals are shown only while they still describe the current mapping;
+    # `dry_run_token` changes with each request, so a superseded check stops early.
+    dry_run_state = models.CharField(max_length=10, choices=DryRunState.choices, blank=True)
+    dry_run_token = models.PositiveIntegerField(default=0)
+    dry_run_mapping = models.JSONField(null=True, blank=True)
+    dry_run_rows_done = models.BigIntegerField(default=0)
+    dry_run_error = models.TextField(blank=True)
+    dry_run_updated_at = models.DateTimeField(null=True, blank=True)
+    # When the "import finished" email went out: sent once, however often the task runs.
+    notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

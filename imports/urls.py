@@ -6,4 +6,17 @@ app_name = "imports"
 
 urlpatterns = [
     path("clients/import/", views.start, name="start"),
+    path("clients/import/history/", views.history, name="history"),
+    path("clients/import/new/<slug:kind>/", views.upload, name="upload"),
+    path("clients/import/<int:pk>/file/", views.file, name="file"),
+    path("clients/import/<int:pk>/accounts/", views.accounts, name="step_accounts"),
+    path("clients/import/<int:pk>/settings/", views.settings_step, name="step_settings"),
+    path("clients/import/<int:pk>/contacts/", views.contacts, name="step_contacts"),
+    path("clients/import/<int:pk>/review/", views.review, name="review"),
+    path("clients/import/<int:pk>/review/check/", views.check_progress, name="check_progress"),
+    path("clients/import/<int:pk>/start/", views.start_import, name="start_import"),
+    path("clients/import/<int:pk>/", views.job_page, name="job"),
+    path("clients/import/<int:pk>/progress/", views.job_progress, name="job_progress"),
+    path("clients/import/<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("clients/import/<int:pk>/skipped-rows.zip", views.skipped_rows, name="skipped_rows"),
 ]

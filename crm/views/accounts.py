@@ -20,8 +20,10 @@ def account_list(request):
     firm = request.membership.firm
     filter_form = AccountFilterForm(request.GET or None, firm=firm)
     filters = filter_form.filters()
+    # "Created by import #N", linked from an import's results page.
+    import_job = selectors.access_import_job(firm, request.GET["import"]) if request.GET.get("import") else None
     # Aggregating queries drop Meta.ordering: order explicitly, or pages would shuffle.
-    accounts = selectors.account_list(firm=firm, **filters).order_by("name_key", "pk")
+    accounts = selectors.account_list(firm=firm, import_job=import_job, **filters).order_by("name_key", "pk")
     page = paginate(request, accounts)
     return render(
         request,
@@ -30,7 +32,8 @@ def account_list(request):
             "page": page,
             "accounts": page.object_list,
             "filter_form": filter_form,
-            "filtered": any(filters.values()),
+            "filtered": any(filters.values()) or import_job is not None,
+            "import_job": import_job,
             **editor_context(request),
         },
     )

@@ -18,7 +18,9 @@ def contact_list(request):
     firm = request.membership.firm
     filter_form = ListFilterForm(request.GET or None, firm=firm)
     filters = filter_form.filters()
-    contacts = selectors.contact_list(firm=firm, **filters).order_by("last_name", "first_name", "email", "pk")
+    # "Created by import #N", linked from an import's results page.
+    import_job = selectors.access_import_job(firm, request.GET["import"]) if request.GET.get("import") else None
+    contacts = selectors.contact_list(firm=firm, import_job=import_job, **filters).order_by("last_name", "first_name", "email", "pk")
     page = paginate(request, contacts)
     return render(
         request,
@@ -27,7 +29,8 @@ def contact_list(request):
             "page": page,
             "contacts": page.object_list,
             "filter_form": filter_form,
-            "filtered": any(filters.values()),
+            "filtered": any(filters.values()) or import_job is not None,
+            "import_job": import_job,
             **editor_context(request),
         },
     )

@@ -128,9 +128,3 @@ def test_switching_to_a_firm_where_the_user_was_deactivated_is_refused(owner_cli
 
 def test_switch_needs_post(owner_client, other_firm):
     assert owner_client.get(reverse("crm:firm_switch")).status_code == 405
-
-
-def test_import_placeholder_says_the_wizard_is_coming(owner_client):
-    response = owner_client.get(reverse("imports:start"))
-    assert response.status_code == 200
-    assert b"import wizard is coming" in response.content

@@ -1,0 +1,155 @@
+"""Step 5: examples from the file, the totals of a full check (dry run), and Start import.
+
+The check runs inline for small files and as a background task for large ones, with a progress
+fragment the page polls. Its totals count only while they describe the current mapping: going
+back and changing anything asks for a new check. Start is the only button that writes.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponseNotAllowed
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django_htmx.http import HttpResponseClientRefresh
+
+from crm.models import Membership
+from crm.permissions import import_permission_required
+from imports import jobs
+from imports.models import ImportJob
+from imports.reading import UnreadableFile
+from imports.review import review_examples
+from imports.tasks import check_import_job
+from imports.views.common import REVIEW, access_job, is_editable, job_mapping, started_redirect, step_context
+
+# Files up to this size are checked while the page loads (a second or two); larger ones in the
+# background with a progress bar. Spreadsheets are compressed: their limit is lower.
+INLINE_CHECK_BYTES = 1024 * 1024
+INLINE_CHECK_BYTES_SPREADSHEET = 256 * 1024
+# A check that has not moved for this long is probably lost (worker restarted): offer a restart.
+CHECK_STALE_SECONDS = 90
+
+
+def check_status(job: ImportJob) -> str:
+    """"stale" (no check of the current mapping yet), "queued", "running", "done" or "failed"."""
+    if not job.dry_run_state or job.dry_run_mapping != job.mapping:
+        return "stale"
+    return job.dry_run_state
+
+
+def _checks_inline(job: ImportJob) -> bool:
+    limit = getattr(settings, "IMPORT_INLINE_CHECK_BYTES", INLINE_CHECK_BYTES)
+    if job.read_info.get("format") not in ("csv", "iif"):
+        limit = min(limit, INLINE_CHECK_BYTES_SPREADSHEET)
+    return job.file_size <= limit
+
+
+def _dispatch_check(job: ImportJob) -> None:
+    jobs.job_check_request(job)
+    if _checks_inline(job):
+        jobs.job_check_run(job.pk)
+    else:
+        check_import_job.enqueue(job.pk)
+    job.refresh_from_db()
+
+
+def _check_context(job: ImportJob) -> dict:
+    status = check_status(job)
+    counts = job.dry_run_counts if status == "done" else {}
+    quiet_for = (timezone.now() - job.dry_run_updated_at).total_seconds() if job.dry_run_updated_at else 0
+    return {
+        "check_status": status,
+        "check": counts,
+        "check_stuck": status in ("queued", "running") and quiet_for > CHECK_STALE_SECONDS,
+        "check_rows_done": job.dry_run_rows_done,
+    }
+
+
+def _choices_summary(job: ImportJob) -> list[tuple[str, str]]:
+    """The choices of the earlier steps in a few lines, to check before starting."""
+    mapping = job_mapping(job)
+    s = mapping.settings
+    lines = [("Kind", job.get_kind_display())]
+    if job.kind != ImportJob.Kind.CONTACTS:
+        name = mapping.columns_for("account.name")
+        lines.append(("Account name", f"column “{name[0].column}”" if name else "named after each row's contact"))
+        mode = mapping.account_type.mode
+        type_columns = mapping.columns_for("account.type")
+        type_text = {
+            "fixed": f"{mapping.account_type.value.capitalize()} for every account",
+            "column": f"from column “{type_columns[0].column}”" if type_columns else "from a column",
+            "auto": "automatic",
+            "ignore": "ignored (new accounts get Other)",
+        }.get(mode, mode)
+        lines.append(("Account type", type_text))
+        members = dict(Membership.objects.filter(firm=job.firm, user__email__in=s.assignees)
+                       .values_list("user__email", "user__full_name"))
+        lines.append(("Tags for every account", ", ".join(s.tags) or "none"))
+        lines.append(("Assignees", ", ".join(members.get(e) or e for e in s.assignees)
+                      or "as the file says; the importer where it names no one"))
+        folder = {"default": "the firm's default template", "none": "none"}.get(s.folder_template, s.folder_template)
+        lines.append(("Folders for new accounts", folder))
+    if job.kind == ImportJob.Kind.ACCOUNTS_AND_CONTACTS:
+        portal = []
+        for column, sw in s.portal.items():
+            switches = (("Login", sw.login), ("Notify", sw.notify), ("Email sync", sw.email_sync))
+            on = [label for label, value in switches if value]
+            portal.append(f"“{column}”: {', '.join(on) if on else 'all off'}")
+        lines.append(("Portal switches", "; ".join(portal) or "all off"))
+        lines.append(("Invitations", "sent to contacts with Login on" if s.send_invitations else "not sent (invite later)"))
+    lines.append(("Existing values", "replaced by the file's" if s.overwrite else "kept; only empty ones are filled"))
+    if job.kind == ImportJob.Kind.ACCOUNTS:
+        lines.append(("Unknown accounts", "skipped (update only)" if s.update_only else "created"))
+    lines.append(("Columns", f"{len(mapping.mapped())} of {len(mapping.columns)} imported"))
+    return lines
+
+
+@import_permission_required
+def review(request, pk):
+    job = access_job(request, pk)
+    if not is_editable(job):
+        return started_redirect(request, job)
+    if request.method == "POST" or check_status(job) == "stale":
+        # Asking for a check writes only its bookkeeping on the job row.
+        _dispatch_check(job)
+        if request.method == "POST":
+            return redirect("imports:review", pk=job.pk)
+    error = ""
+    try:
+        examples = review_examples(job)
+    except UnreadableFile as exc:
+        examples, error = None, f"{exc} Go back to step 1 and choose other reading options, or upload the file again."
+    context = {
+        **step_context(job, REVIEW.key),
+        **_check_context(job),
+        "examples": examples,
+        "error": error,
+        "summary": _choices_summary(job),
+    }
+    return render(request, "imports/review.html", context)
+
+
+@import_permission_required
+def check_progress(request, pk):
+    """The check's progress, polled by the review page; a finished check reloads the page."""
+    job = access_job(request, pk)
+    status = check_status(job)
+    if not is_editable(job) or status not in ("queued", "running"):
+        return HttpResponseClientRefresh()
+    return render(request, "imports/includes/check_progress.html", {"job": job, **_check_context(job)})
+
+
+@import_permission_required
+def start_import(request, pk):
+    """Queues the import once: a second click or another tab finds it started."""
+    job = access_job(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    if is_editable(job):
+        if check_status(job) != "done":
+            messages.error(request, "The check of every row has not finished for these choices yet. Wait for the "
+                                    "totals to appear, then start the import.")
+            return redirect("imports:review", pk=job.pk)
+        jobs.job_start(job)
+    return redirect("imports:job", pk=job.pk)
