@@ -34,10 +34,16 @@ class CustomFieldSpec:
     field_type: str
     options: tuple[str, ...] = ()
     exists: bool = True
+    created_by_this_import: bool = False
 
     @property
     def key(self) -> str:
-        return normalize_name_key(self.name)
+        return normalize_name_key(self.name, 100)
+
+    @property
+    def collects_options(self) -> bool:
+        """A dropdown the import creates has no choices yet: every value in the file becomes one."""
+        return self.field_type == "dropdown" and (not self.exists or self.created_by_this_import)
 
 
 @dataclass(slots=True)
@@ -145,7 +151,7 @@ class ExtractionContext:
                 continue
             record, attribute = col.target.split(".", 1)
             self.columns.append(
-                _Column(positions[col.column], col.column, record, attribute, normalize_name_key(col.field))
+                _Column(positions[col.column], col.column, record, attribute, normalize_name_key(col.field, 100))
             )
 
     def member_id(self, value: str) -> int | None:
@@ -272,7 +278,11 @@ def _extract_person_cell(person: PersonData, col: _Column, raw: str, ctx, warnin
         return
     elif attribute in ("street", "street2"):
         value, problems = cleaning.clean_text(raw, max_length=255)
-        person.street = f"{person.street}, {value}" if person.street and value else (person.street or value)
+        joined = f"{person.street}, {value}" if person.street and value else (person.street or value)
+        if len(joined) > 255:
+            problems = [*problems, Problem("text_truncated", "The street lines together are longer than 255 characters; "
+                                           "the end was cut.")]
+        person.street = joined[:255]
     elif attribute in ("city", "state", "country"):
         value, problems = cleaning.clean_text(raw, max_length=100)
         setattr(person, attribute, value)
@@ -308,10 +318,14 @@ def _extract_custom(values: dict, applies_to: str, col: _Column, raw: str, ctx) 
     spec = ctx.custom_fields.get((applies_to, col.field_key))
     if spec is None:  # pragma: no cover - the job resolves every mapped custom field first
         raise ValueError(f"custom field {col.field_key!r} was not resolved")
-    value, problems = cleaning.clean_custom_value(
-        raw, field_type=spec.field_type, options=list(spec.options),
-        date_order=ctx.date_order, default_country=ctx.default_country,
-    )
+    if spec.collects_options:
+        # A dropdown this import creates takes its choices from the file itself.
+        value, problems = cleaning.clean_text(raw, max_length=100)
+    else:
+        value, problems = cleaning.clean_custom_value(
+            raw, field_type=spec.field_type, options=list(spec.options),
+            date_order=ctx.date_order, default_country=ctx.default_country,
+        )
     if value is not None and value != "":
         values[spec.key] = value
     return problems

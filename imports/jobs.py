@@ -39,7 +39,10 @@ def require_importer(firm: Firm, user: User) -> Membership:
 
 
 def _limit_text(limit: int) -> str:
-    return f"{limit / (1024 * 1024):.0f} MB"
+    """200 MB, 512 KB: the limit as a person reads it."""
+    if limit >= 1024 * 1024:
+        return f"{limit / (1024 * 1024):.0f} MB"
+    return f"{max(1, round(limit / 1024))} KB"
 
 
 def job_create(*, firm: Firm, user: User, file, original_name: str, kind: str = "accounts-and-contacts",
@@ -127,9 +130,10 @@ def job_dry_run(job: ImportJob, *, progress=None) -> PipelineResult:
         **result.counters.as_dict(), "skipped": result.skipped.as_dict(), "warning_codes": result.warnings.as_dict(),
     }
     job.rows_estimate = result.counters.rows_total
-    if job.status == ImportJob.Status.DRAFT:
+    job.save(update_fields=["dry_run_counts", "rows_estimate"])
+    # Conditional: a dry run that ends after Start must not put a queued job back to "ready".
+    if ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.DRAFT).update(status=ImportJob.Status.READY):
         job.status = ImportJob.Status.READY
-    job.save(update_fields=["dry_run_counts", "rows_estimate", "status"])
     return result
 
 
@@ -252,3 +256,16 @@ def job_check_run(job_id: int) -> ImportJob:
         this_check.update(dry_run_state=ImportJob.DryRunState.DONE, dry_run_updated_at=timezone.now())
     job.refresh_from_db()
     return job
+
+
+def job_requeue_interrupted() -> list[ImportJob]:
+    """Jobs left "running" by a worker that stopped go back to the queue; their next run
+    resumes after the last committed batch (see run_pipeline)."""
+    from imports.tasks import run_import_job
+
+    requeued = []
+    for job in ImportJob.objects.filter(status=ImportJob.Status.RUNNING):
+        if ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING).update(status=ImportJob.Status.QUEUED):
+            run_import_job.enqueue(job.pk)
+            requeued.append(job)
+    return requeued

@@ -122,27 +122,32 @@ def prepare(job: ImportJob, *, mapping: Mapping | None = None, dry_run: bool = F
     existing_fields = {
         (f.applies_to, f.key): f for f in CustomField.objects.filter(firm=firm)
     }
+    # A resumed run finds the fields its first part created: they are still this import's.
+    created_here = set(
+        ImportChange.objects.filter(job=job, model="custom_field", action="create").values_list("object_id", flat=True)
+    ) if job.pk else set()
     specs: dict[tuple[str, str], CustomFieldSpec] = {}
     new_fields: list[CustomFieldSpec] = []
     for col in mapping.mapped():
         if col.attribute != "custom":
             continue
         applies_to = "account" if col.record == "account" else "contact"
-        key = normalize_name_key(col.field)
+        key = normalize_name_key(col.field, 100)
         if (applies_to, key) in specs:
             continue
         field_obj = existing_fields.get((applies_to, key))
         if field_obj is not None:
-            spec = CustomFieldSpec(applies_to, field_obj.name, field_obj.field_type, tuple(field_obj.options))
+            spec = CustomFieldSpec(applies_to, field_obj.name, field_obj.field_type, tuple(field_obj.options),
+                                   created_by_this_import=field_obj.pk in created_here)
         else:
-            spec = CustomFieldSpec(applies_to, " ".join(col.field.split()), col.field_type or "text", exists=False)
+            spec = CustomFieldSpec(applies_to, " ".join(col.field.split())[:100], col.field_type or "text", exists=False)
             new_fields.append(spec)
         specs[(applies_to, key)] = spec
     existing_roles = set(AccountRole.objects.filter(firm=firm).values_list("key", flat=True))
     new_roles = []
     for col in mapping.columns_for("account.role"):
-        if normalize_name_key(col.field) not in existing_roles and col.field.strip() not in new_roles:
-            new_roles.append(" ".join(col.field.split()))
+        if normalize_name_key(col.field, 100) not in existing_roles and col.field.strip() not in new_roles:
+            new_roles.append(" ".join(col.field.split())[:100])
 
     members = member_index(firm)
     importer = Membership.objects.filter(firm=firm, user=job.created_by).values_list("pk", flat=True).first()
@@ -187,7 +192,7 @@ def _create_firm_definitions(job: ImportJob, prepared: Prepared) -> int:
                 ImportChange.objects.create(job=job, model="custom_field", object_id=field_obj.pk, action="create")
         for name in prepared.new_roles:
             role, was_created = AccountRole.objects.get_or_create(
-                firm=firm, key=normalize_name_key(name), defaults={"name": name}
+                firm=firm, key=normalize_name_key(name, 100), defaults={"name": name}
             )
             if was_created:
                 ImportChange.objects.create(job=job, model="account_role", object_id=role.pk, action="create")
@@ -259,6 +264,7 @@ def run_pipeline(
     write_ctx = WriteContext(
         firm=job.firm, job=job, catalogue=prepared.planning.catalogue, folder_paths=prepared.folder_paths,
         send_invitations=prepared.mapping.settings.send_invitations,
+        open_dropdowns=[key for key, spec in prepared.extraction.custom_fields.items() if spec.collects_options],
     )
     rows_done = resume_after
     cancelled = False

@@ -368,7 +368,7 @@ class Planner:
                     work.changed = work.changed or work.snapshot is not None
 
     def _tag_key(self, name: str) -> str | None:
-        key = normalize_name_key(name)
+        key = normalize_name_key(name, 100)  # Tag.key's length
         if not key:
             return None
         if key not in self.ctx.catalogue.tags and key not in self.state.new_tags:

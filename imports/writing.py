@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from crm.models import Account, AccountContact, AccountRoleAssignment, Contact, Firm, Folder, Tag
+from crm.models import Account, AccountContact, AccountRoleAssignment, Contact, CustomField, Firm, Folder, Tag
 from crm.normalize import contact_name_key, normalize_email_key
 from imports import bulk
 from imports.models import ImportChange, ImportIssue, ImportJob
@@ -39,6 +39,8 @@ class WriteContext:
     catalogue: Catalogue
     folder_paths: list[str] = field(default_factory=list)  # applied to new accounts
     send_invitations: bool = False
+    # (applies_to, key) of dropdown fields this import creates: their choices grow with the file.
+    open_dropdowns: list[tuple[str, str]] = field(default_factory=list)
 
 
 class _Changes(list):
@@ -61,6 +63,7 @@ def write_batch(plan: BatchPlan, ctx: WriteContext, *, rows_done: int, totals: C
         account_ids = _write_accounts(plan, ctx, changes)
         _write_contacts(plan, ctx, account_ids, changes)
         _write_issues(plan, ctx.job)
+        _extend_dropdowns(plan, ctx)
         bulk.insert(ImportChange, CHANGE_COLUMNS, changes)
         ImportJob.objects.filter(pk=ctx.job.pk).update(
             rows_done=rows_done, counts=totals.as_dict(), checkpoint={"rows_done": rows_done}
@@ -251,6 +254,24 @@ def _write_contacts(plan: BatchPlan, ctx: WriteContext, account_ids: dict[str, i
                             list(link.switches))
     bulk.insert(Contact.tags.through, ("contact", "tag"), tag_links, ignore_conflicts=True)
     bulk.insert(AccountContact, LINK_COLUMNS, new_links, ignore_conflicts=True)
+
+
+def _extend_dropdowns(plan: BatchPlan, ctx: WriteContext) -> None:
+    for applies_to, key in ctx.open_dropdowns:
+        works = plan.accounts.values() if applies_to == "account" else plan.contacts
+        values = [w.custom[key] for w in works if key in w.custom]
+        if not values:
+            continue
+        field_obj = CustomField.objects.select_for_update().get(pk=ctx.catalogue.custom_fields[(applies_to, key)])
+        known = {option.casefold() for option in field_obj.options}
+        added = []
+        for value in values:
+            if value.casefold() not in known:
+                known.add(value.casefold())
+                added.append(value)
+        if added:
+            field_obj.options = [*field_obj.options, *added]
+            field_obj.save(update_fields=["options"])
 
 
 def _write_issues(plan: BatchPlan, job: ImportJob) -> None:

@@ -57,7 +57,7 @@ class AccountRole(models.Model):
         ordering = ["name"]
 
     def save(self, *args, **kwargs):
-        self.key = normalize_name_key(self.name)
+        self.key = normalize_name_key(self.name, 100)
         super().save(*args, **kwargs)
 
     def __str__(self):

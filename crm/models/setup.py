@@ -18,7 +18,7 @@ class Tag(models.Model):
         ordering = ["name"]
 
     def save(self, *args, **kwargs):
-        self.key = normalize_name_key(self.name)
+        self.key = normalize_name_key(self.name, 100)
         super().save(*args, **kwargs)
 
     def __str__(self):
@@ -58,7 +58,7 @@ class CustomField(models.Model):
         ordering = ["applies_to", "name"]
 
     def save(self, *args, **kwargs):
-        self.key = normalize_name_key(self.name)
+        self.key = normalize_name_key(self.name, 100)
         super().save(*args, **kwargs)
 
     def __str__(self):

@@ -250,3 +250,31 @@ def test_every_row_is_accounted_for(firm, owner):
     # The blank row is ignored, not counted; the others are imported or skipped with a reason.
     assert counts["rows_total"] == 3 == counts["rows_imported"] + counts["rows_skipped"]
     assert ImportIssue.objects.filter(job=job, severity="skip").count() == counts["rows_skipped"]
+
+
+def test_a_new_dropdown_field_takes_its_choices_from_the_file(firm, owner):
+    rows = [["Account", "Entity"], ["Acme LLC", "S Corp"], ["Beta LLC", "Partnership"], ["Gamma LLC", "s corp"]]
+    job, counts = import_rows(firm, owner, rows, {"Account": "account.name",
+                                                  "Entity": "account.custom:Entity:dropdown"})
+    field = CustomField.objects.get(firm=firm, name="Entity")
+    assert field.field_type == "dropdown" and field.options == ["S Corp", "Partnership"]
+    assert counts["warnings"] == 0
+    assert Account.objects.get(name="Beta LLC").custom_values[str(field.pk)] == "Partnership"
+
+
+def test_overlong_values_are_cut_with_a_warning_and_never_break_the_batch(firm, owner):
+    """PostgreSQL enforces varchar lengths: every value must fit its column."""
+    long_header = "Referral source and notes about how this client found the firm " * 3
+    rows = [["Account", "First", "Last", "Email", "Street", "Street 2", long_header],
+            ["ﬃ" * 200, "A" * 150, "B" * 150, "ok@example.com", "1 Main St " * 20, "Suite 100 " * 20, "Google"]]
+    columns = {**PEOPLE, "Street": "contact.street", "Street 2": "contact.street2",
+               long_header: f"account.custom:{long_header}"}
+    job, counts = import_rows(firm, owner, rows, columns)
+    assert counts["rows_imported"] == 1
+    contact = Contact.objects.get(firm=firm)
+    assert len(contact.street) == 255 and len(contact.first_name) == 100
+    assert len(Account.objects.get(firm=firm).name_key) == 255
+    assert CustomField.objects.get(firm=firm).name == " ".join(long_header.split())[:100]
+    assert {code for _, code, _ in warnings(job)} == {"text_truncated"}
+    _, again = import_rows(firm, owner, rows, columns)
+    assert again["accounts_created"] == 0 and again["contacts_created"] == 0

@@ -166,3 +166,30 @@ def test_messy_rows_are_all_accounted_for_predicted_and_idempotent(owner, rows):
     assert again.counts["accounts_created"] == 0 and again.counts["contacts_created"] == 0
     assert again.counts["tags_created"] == 0
     assert database_state(firm) == before
+
+
+def test_an_import_left_running_by_a_stopped_worker_is_resumed(firm, owner, other_firm, other_owner):
+    rows = generated_rows(60)
+    _, reference = import_rows(other_firm, other_owner, rows, COLUMNS)
+    job = upload(firm, owner, rows, mapping=make_mapping(COLUMNS))
+    jobs.job_start(job, enqueue=False)
+
+    class WorkerKilled(Exception):
+        pass
+
+    def die_after_first_batch(rows_done):
+        raise WorkerKilled
+
+    ImportJob.objects.filter(pk=job.pk).update(status="running")
+    with pytest.raises(WorkerKilled):
+        pipeline.run_pipeline(ImportJob.objects.get(pk=job.pk), dry_run=False, batch_size=25,
+                              progress=die_after_first_batch)
+    assert ImportJob.objects.get(pk=job.pk).status == "running"
+
+    from django.core.management import call_command
+    call_command("resume_imports")  # the test settings run tasks inline
+
+    job.refresh_from_db()
+    assert job.status == "finished"
+    assert job.counts == reference
+    assert database_state(firm) == database_state(other_firm)
