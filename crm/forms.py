@@ -13,7 +13,7 @@ from decimal import Decimal
 import phonenumbers
 from django import forms
 from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, _unicode_ci_compare
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 
@@ -580,4 +580,7 @@ class TeamPasswordResetForm(PasswordResetForm):
 
     def get_users(self, email):
         user_model = get_user_model()
-        return user_model._default_manager.filter(email__iexact=email.strip(), is_active=True)
+        candidates = user_model._default_manager.filter(email__iexact=email.strip(), is_active=True)
+        # As Django's own form does (CVE-2019-19844): the case-insensitive match must not
+        # let a look-alike Unicode address receive someone else's reset link.
+        return (user for user in candidates if _unicode_ci_compare(email, user.email))

@@ -1,5 +1,6 @@
 """What the database already holds for one batch: a fixed handful of queries, whatever the
-batch size (see tests/imports/test_query_count.py)."""
+batch size (see test_a_batch_costs_the_same_number_of_queries_whatever_its_size in
+tests/imports/test_pipeline.py)."""
 
 from __future__ import annotations
 

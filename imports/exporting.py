@@ -134,8 +134,9 @@ def export_accounts_csv(firm: Firm, out) -> int:
     contact_fields = list(CustomField.objects.filter(firm=firm, applies_to="contact").order_by("name"))
     roles = list(firm.account_roles.order_by("name"))
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(ACCOUNT_HEADERS + [r.name for r in roles] + [f.name for f in account_fields]
-                    + CONTACT_HEADERS + [f.name for f in contact_fields])
+    headers = (ACCOUNT_HEADERS + [r.name for r in roles] + [f.name for f in account_fields]
+               + CONTACT_HEADERS + [f.name for f in contact_fields])
+    writer.writerow([formula_safe(h) for h in headers])  # role and field names are user text too
     rows = 0
     for account in _accounts(firm):
         held = {ra.role_id: ra.member.user.email for ra in account.role_assignments.all()}
@@ -156,7 +157,7 @@ def export_accounts_csv(firm: Firm, out) -> int:
 def export_contacts_csv(firm: Firm, out) -> int:
     contact_fields = list(CustomField.objects.filter(firm=firm, applies_to="contact").order_by("name"))
     writer = csv.writer(out, lineterminator="\r\n")
-    writer.writerow(CONTACT_HEADERS + [f.name for f in contact_fields])
+    writer.writerow([formula_safe(h) for h in CONTACT_HEADERS + [f.name for f in contact_fields]])
     rows = 0
     for contact in Contact.objects.filter(firm=firm).order_by("last_name", "first_name", "pk").prefetch_related(
         "tags"

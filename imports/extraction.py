@@ -255,7 +255,7 @@ def _extract_person_cell(person: PersonData, col: _Column, raw: str, ctx, warnin
         value, problems = cleaning.clean_text(raw, max_length=100 if attribute.endswith("name") else 30)
         setattr(person, attribute, value)
     elif attribute == "email":
-        emails, problems = cleaning.clean_emails(raw)
+        emails, problems = _fitting_emails(raw)
         if emails:
             if person.email:  # a second column mapped to the primary email: keep both
                 person.additional_emails.extend(emails)
@@ -263,7 +263,7 @@ def _extract_person_cell(person: PersonData, col: _Column, raw: str, ctx, warnin
                 person.email, person.email_column = emails[0], col.header
                 person.additional_emails.extend(emails[1:])
     elif attribute == "additional_emails":
-        emails, problems = cleaning.clean_emails(raw)
+        emails, problems = _fitting_emails(raw)
         person.additional_emails.extend(emails)
     elif attribute == "phone":
         phones, problems = cleaning.clean_phones(raw, default_country=ctx.default_country)
@@ -299,6 +299,15 @@ def _extract_person_cell(person: PersonData, col: _Column, raw: str, ctx, warnin
         raise ValueError(f"unknown contact target {attribute}")
     for problem in problems:
         warnings.append(problem.at(col.header, raw))
+
+
+def _fitting_emails(raw: str) -> tuple[list[str], list[Problem]]:
+    """Valid emails whose identity key fits its column (case-folding can lengthen one)."""
+    emails, problems = cleaning.clean_emails(raw)
+    fitting = [email for email in emails if len(normalize_email_key(email)) <= 254]
+    if len(fitting) < len(emails):
+        problems = [*problems, Problem("invalid_email", "An email address is too long to be stored; it was left out.")]
+    return fitting, problems
 
 
 def _extend_tags(tags: list[str], raw: str) -> list[Problem]:
@@ -352,9 +361,10 @@ def _apply_full_name(people: dict[str, PersonData], record: str, raw: str) -> No
 def _fill_name(person: PersonData, name) -> None:
     if person.first_name or person.last_name:
         return
-    person.prefix = person.prefix or name.prefix
-    person.first_name, person.middle_name, person.last_name = name.first, name.middle, name.last
-    person.suffix = person.suffix or name.suffix
+    # Parts of a split full name obey the same limits as the name columns.
+    person.prefix = person.prefix or name.prefix[:30]
+    person.first_name, person.middle_name, person.last_name = name.first[:100], name.middle[:100], name.last[:100]
+    person.suffix = person.suffix or name.suffix[:30]
 
 
 def _name_account_after_person(row: CleanRow, account: AccountData) -> None:
@@ -363,7 +373,7 @@ def _name_account_after_person(row: CleanRow, account: AccountData) -> None:
     account.name_given = False
     first = row.people[0] if row.people else None
     if first is not None and first.has_name:
-        account.name = first.display_name
+        account.name = first.display_name[:255]
     elif first is not None and first.email:
         account.name = first.email
         row.warnings.append(

@@ -165,11 +165,17 @@ def job_cancel(job: ImportJob) -> None:
 def job_run(job_id: int, *, progress=None) -> ImportJob:
     """Runs (or resumes) a queued job to the end. Called by the worker, and by the CLI."""
     job = ImportJob.objects.select_related("firm", "created_by").get(pk=job_id)
-    if job.status in (ImportJob.Status.FINISHED, ImportJob.Status.CANCELLED):
-        return job
-    ImportJob.objects.filter(pk=job.pk).update(
+    # Claim the job: only a queued job runs, and only once. A second delivery of the task (two
+    # workers, a re-queue while a worker still runs it) finds it claimed and leaves it alone.
+    claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.QUEUED, cancel_requested=False).update(
         status=ImportJob.Status.RUNNING, started_at=job.started_at or timezone.now()
     )
+    if not claimed:
+        ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.QUEUED, cancel_requested=True).update(
+            status=ImportJob.Status.CANCELLED, finished_at=timezone.now()
+        )
+        job.refresh_from_db()
+        return job
     job.status = ImportJob.Status.RUNNING
 
     def should_stop() -> bool:

@@ -150,7 +150,9 @@ def prepare(job: ImportJob, *, mapping: Mapping | None = None, dry_run: bool = F
             new_roles.append(" ".join(col.field.split())[:100])
 
     members = member_index(firm)
-    importer = Membership.objects.filter(firm=firm, user=job.created_by).values_list("pk", flat=True).first()
+    importer = Membership.objects.filter(firm=firm, user=job.created_by, is_active=True).values_list(
+        "pk", flat=True
+    ).first()
     bulk_assignees = [members[email.casefold()] for email in mapping.settings.assignees if email.casefold() in members]
     extraction = ExtractionContext(
         mapping=mapping, headers=table.info.headers, default_country=firm.default_country,

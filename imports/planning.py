@@ -242,6 +242,9 @@ class Planner:
         plan = self._plan = BatchPlan()
         self._contacts_by_email: dict[str, ContactWork] = {}
         self._contacts_by_name: dict[tuple[str, str], ContactWork] = {}
+        # One work per existing contact, however it was found (email here, name there):
+        # two works for one record would each write it, and one row's values would be lost.
+        self._contacts_by_id: dict[int, ContactWork] = {}
         for row in rows:
             plan.counters.rows_total += 1
             plan.last_row = row.number
@@ -477,7 +480,7 @@ class Planner:
             if work is None:
                 snapshot = existing.contacts_by_email.get(email_key)
                 if snapshot is not None:
-                    work = ContactWork(snapshot=snapshot)
+                    work = self._work_for(snapshot)
                 elif self.ctx.dry_run and hash(email_key) in self.state.contact_emails:
                     work = ContactWork(snapshot=None, virtual=True)
                 elif person.has_name:
@@ -485,7 +488,7 @@ class Planner:
                     work = self._by_name(account, account_key, person.name_key, existing, without_email=True)
                 work = work or ContactWork(snapshot=None)
                 self._contacts_by_email[email_key] = work
-                if work.is_new:
+                if work.snapshot is None:  # new, or created by an earlier batch of this file
                     self.state.contact_emails.add(hash(email_key))
         else:
             work = self._by_name(account, account_key, person.name_key, existing, without_email=False)
@@ -493,6 +496,12 @@ class Planner:
         if not work.planned:
             work.planned = True
             self._plan.contacts.append(work)
+        return work
+
+    def _work_for(self, snapshot: ContactSnapshot) -> ContactWork:
+        work = self._contacts_by_id.get(snapshot.id)
+        if work is None:
+            work = self._contacts_by_id[snapshot.id] = ContactWork(snapshot=snapshot)
         return work
 
     @staticmethod
@@ -529,7 +538,7 @@ class Planner:
         if snapshot is not None:
             if without_email and snapshot.values.get("email"):
                 return None
-            return ContactWork(snapshot=snapshot)
+            return self._work_for(snapshot)
         names = self.state.contact_names_without_email if without_email else self.state.contact_names
         if self.ctx.dry_run and hash((account_key, name_key)) in names:
             return ContactWork(snapshot=None, virtual=True)

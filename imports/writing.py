@@ -276,12 +276,13 @@ def _extend_dropdowns(plan: BatchPlan, ctx: WriteContext) -> None:
 
 def _write_issues(plan: BatchPlan, job: ImportJob) -> None:
     rows = [
-        (job.pk, row.number, ImportIssue.Severity.SKIP, problem.code, problem.column,
+        (job.pk, row.number, ImportIssue.Severity.SKIP, problem.code, problem.column[:255],
          problem.value[:MAX_ISSUE_VALUE], problem.message, bulk.json_value(row.cells))
         for row, problem in plan.skipped
     ]
     rows += [
-        (job.pk, number, ImportIssue.Severity.WARNING, problem.code, problem.column, problem.value[:MAX_ISSUE_VALUE],
+        (job.pk, number, ImportIssue.Severity.WARNING, problem.code, problem.column[:255],
+         problem.value[:MAX_ISSUE_VALUE],
          problem.message, None)
         for number, problem in plan.warnings
     ]

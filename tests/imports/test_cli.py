@@ -163,3 +163,10 @@ def test_exported_csv_reimports_with_the_automatic_mapping_and_changes_nothing(f
         ("accounts_created", "accounts_updated", "contacts_created", "contacts_updated", "custom_fields_created",
          "tags_created"), 0)
     assert json.loads(run("export", "--firm", "alpha", "--format", "json")) == before
+
+
+def test_exported_headers_named_by_users_cannot_run_as_formulas(firm):
+    services.custom_field_create(firm=firm, applies_to="account", name='=HYPERLINK("http://evil","x")')
+    services.account_role_get_or_create(firm=firm, name="+cmd")
+    header = next(csv.reader(io.StringIO(run("export", "--firm", "alpha"))))
+    assert "'=HYPERLINK(\"http://evil\",\"x\")" in header and "'+cmd" in header

@@ -278,3 +278,17 @@ def test_overlong_values_are_cut_with_a_warning_and_never_break_the_batch(firm, 
     assert {code for _, code, _ in warnings(job)} == {"text_truncated"}
     _, again = import_rows(firm, owner, rows, columns)
     assert again["accounts_created"] == 0 and again["contacts_created"] == 0
+
+
+def test_an_existing_contact_found_by_name_and_by_email_in_one_batch_keeps_both_rows_values(firm, owner):
+    account = services.account_create(firm=firm, name="Smith", folder_template=None)
+    john = services.contact_create(firm=firm, first_name="John", last_name="Smith", email="john@x.example")
+    services.contact_link(account=account, contact=john)
+    columns = {**PEOPLE, "Phone": "contact.phone"}
+    rows = [["Account", "First", "Last", "Email", "Phone"],
+            ["Smith", "John", "Smith", "", "(312) 555-0101"],
+            ["Smith", "John", "Smith", "john@x.example", "(312) 555-0102"]]
+    job, counts = import_rows(firm, owner, rows, columns)
+    john.refresh_from_db()
+    assert sorted(john.phones) == ["+13125550101", "+13125550102"]
+    assert counts["contacts_updated"] == 1 and counts["contacts_created"] == 0

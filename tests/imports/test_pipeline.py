@@ -193,3 +193,22 @@ def test_an_import_left_running_by_a_stopped_worker_is_resumed(firm, owner, othe
     assert job.status == "finished"
     assert job.counts == reference
     assert database_state(firm) == database_state(other_firm)
+
+
+def test_a_second_delivery_of_the_same_job_runs_nothing(firm, owner):
+    job = upload(firm, owner, generated_rows(30), mapping=make_mapping(COLUMNS))
+    jobs.job_start(job, enqueue=False)
+    first = jobs.job_run(job.pk)
+    created = Contact.objects.count()
+    again = jobs.job_run(job.pk)  # e.g. a re-queue while a worker already ran it
+    assert again.status == first.status == "finished"
+    assert Contact.objects.count() == created
+    assert again.counts == first.counts
+
+
+def test_cancelling_a_queued_import_before_a_worker_takes_it_writes_nothing(firm, owner):
+    job = upload(firm, owner, generated_rows(30), mapping=make_mapping(COLUMNS))
+    jobs.job_start(job, enqueue=False)
+    jobs.job_cancel(job)
+    assert jobs.job_run(job.pk).status == "cancelled"
+    assert Account.objects.filter(firm=firm).count() == 0

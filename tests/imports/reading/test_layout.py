@@ -224,3 +224,10 @@ def test_a_long_run_of_single_cell_rows_is_data(write_file):
 def test_find_header_row_falls_back_to_the_first_non_blank_record():
     records = [(1, [""], ""), (2, ["123", "456"], ""), (3, ["789", "012"], "")]
     assert find_header_row(records) == 2
+
+
+def test_single_name_rows_after_a_blank_line_are_data_not_a_footer(write_file):
+    text = "Name,Email,Phone\nAcme,a@acme.example,1\nBeta,b@beta.example,2\n\nGamma\nDelta\n"
+    _, rows, footer = read(write_file(text))
+    assert [row.cells[0] for row in rows] == ["Acme", "Beta", "Gamma", "Delta"]
+    assert footer == []
