@@ -10,11 +10,12 @@ shows an account exactly as the import will create or update it.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import islice
 
 from crm.models import Membership
 from crm.normalize import normalize_name_key
+from imports.cleaning import mask_tax_id
 from imports.existing import load_existing
 from imports.extraction import AccountData, CleanRow, PersonData, extract_row
 from imports.mapping import Mapping
@@ -46,6 +47,16 @@ def file_preview(job: ImportJob, *, rows: int = PREVIEW_ROWS) -> FilePreview:
     with open_job_table(job) as table:
         headers = list(table.info.headers)
         first = table.preview(max(rows, SAMPLE_ROWS))
+    # SSN/TIN is never shown in full, not even back to the person who uploaded it.
+    sensitive = {
+        column["column"] for column in (job.mapping or {}).get("columns", [])
+        if column.get("target", "").endswith(".tax_id")
+    }
+    first = [
+        replace(row, cells=[mask_tax_id(cell) if header in sensitive and cell.strip() else cell
+                            for header, cell in zip(headers, row.cells)])
+        for row in first
+    ]
     samples: list[list[str]] = []
     for index in range(len(headers)):
         values: list[str] = []

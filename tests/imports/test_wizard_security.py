@@ -258,3 +258,15 @@ def test_issue_values_are_escaped_on_the_results_page(owner_client, firm, owner)
                                value=SCRIPT, message=SCRIPT)
     html = owner_client.get(reverse("imports:job", args=[job.pk])).content.decode()
     assert "<script>alert" not in html and "&lt;script&gt;" in html
+
+
+def test_ssn_cells_are_masked_in_the_file_preview(owner_client, firm, owner):
+    from imports.mapping import ColumnMapping, Mapping
+    from imports.review import file_preview
+    from tests.imports.conftest import upload
+
+    job = upload(firm, owner, [["Name", "SSN"], ["Ann Lee", "123-45-6789"]],
+                 mapping=Mapping(columns=[ColumnMapping("Name", "account.name"), ColumnMapping("SSN", "contact.tax_id")]))
+    preview = file_preview(job)
+    assert "123-45-6789" not in str(preview.rows) and "123-45-6789" not in str(preview.samples)
+    assert preview.rows[0][1].endswith("6789")
