@@ -202,12 +202,12 @@ def _create_firm_definitions(job: ImportJob, prepared: Prepared) -> int:
     return created
 
 
-def rebuild_state(job: ImportJob) -> FileState:
+def rebuild_state(job: ImportJob, *, remember_types: bool = False) -> FileState:
     """What the earlier, committed batches of an interrupted run did, read back from the
     database, so the resumed run counts and merges exactly as an uninterrupted one."""
     state = FileState()
     for key, type_ in Account.objects.filter(created_by_import=job).values_list("name_key", "type"):
-        state.remember_account(key, type_, 0)
+        state.remember_account(key, type_ if remember_types else "", 0)
     for email_key, name_key, account_key in Contact.objects.filter(created_by_import=job).values_list(
         "email_key", "name_key", "account_links__account__name_key"
     ):
@@ -253,7 +253,7 @@ def run_pipeline(
     resume_after = 0 if dry_run else int(job.checkpoint.get("rows_done", 0))
     if resume_after:
         totals = Counters.from_dict(job.counts)
-        state = rebuild_state(job)
+        state = rebuild_state(job, remember_types=prepared.mapping.account_type.mode == "column")
     else:
         totals = Counters()
         state = FileState()

@@ -12,6 +12,7 @@ import datetime
 from dataclasses import dataclass, field
 
 from crm.normalize import contact_name_key, normalize_name_key
+from imports.compact import CompactIntSet
 from imports.extraction import AccountData, CleanRow, PersonData
 from imports.mapping import Mapping
 from imports.problems import Problem
@@ -75,29 +76,35 @@ class Existing:
 
 # --- What this file did so far -------------------------------------------------------------
 class FileState:
-    """Memory of earlier batches, kept as 64-bit hashes so a million-row file stays small.
+    """Memory of earlier batches, kept as 64-bit hashes in compact sets (8 bytes a member) so
+    a million-row file stays within its memory budget.
 
-    `accounts` maps the hash of an account key to `row * 4 + type code`: the account was
-    created or touched by this file, with the type the file decided at that row.
+    `accounts` holds the hash of every account key the file created or touched;
+    `account_types` maps it to `row * 4 + type code` where a type column decided the type,
+    for the conflicting-type check (only files that map a type column pay for it).
     """
 
     def __init__(self):
-        self.accounts: dict[int, int] = {}
-        self.contact_emails: set[int] = set()
-        self.contact_names: set[int] = set()  # hash((account key or "", name key))
-        self.contact_names_without_email: set[int] = set()  # the same, for contacts without email
+        self.accounts = CompactIntSet()
+        self.account_types: dict[int, int] = {}
+        self.contact_emails = CompactIntSet()
+        self.contact_names = CompactIntSet()  # hash((account key or "", name key))
+        self.contact_names_without_email = CompactIntSet()  # the same, for contacts without email
         self.new_tags: set[str] = set()
         self.updated_accounts: set[int] = set()  # ids of pre-existing accounts changed
         self.updated_contacts: set[int] = set()
 
     def decided_type(self, key: str) -> tuple[str, int] | None:
-        packed = self.accounts.get(hash(key))
+        packed = self.account_types.get(hash(key))
         if packed is None:
             return None
         return TYPE_NAMES[packed & 3], packed >> 2
 
     def remember_account(self, key: str, type_: str, row: int) -> None:
-        self.accounts[hash(key)] = row * 4 + TYPE_CODES.get(type_, 0)
+        hashed = hash(key)
+        self.accounts.add(hashed)
+        if type_:
+            self.account_types[hashed] = row * 4 + TYPE_CODES[type_]
 
 
 # --- The plan -------------------------------------------------------------------------------
