@@ -95,11 +95,12 @@ def open_job_table(job: ImportJob, mapping: Mapping | None = None) -> Table:
 
 
 def _has_path(job: ImportJob) -> bool:
+    """Local storage hands the reader a path (it reads the file twice, cheaply); remote
+    storage has no path and hands over a file object."""
     try:
-        job.file.path
+        return bool(job.file.path)
     except NotImplementedError:
         return False
-    return True
 
 
 def member_index(firm) -> dict[str, int]:

@@ -8,7 +8,6 @@ which is why a dry run predicts the real counters.
 
 from __future__ import annotations
 
-import datetime
 from dataclasses import dataclass, field
 
 from crm.normalize import contact_name_key, normalize_name_key

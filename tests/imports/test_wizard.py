@@ -3,7 +3,6 @@ stores on the job, and that going back and forth keeps every choice."""
 
 import re
 
-import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
