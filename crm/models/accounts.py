@@ -11,7 +11,9 @@ class Account(models.Model):
         COMPANY = "company", "Company"
         OTHER = "other", "Other"
 
-    firm = models.ForeignKey("crm.Firm", on_delete=models.CASCADE, related_name="accounts")
+    # No index of its own: the (firm, ...) composites below serve every firm lookup, and each
+    # index is one more B-tree to update for every imported row.
+    firm = models.ForeignKey("crm.Firm", on_delete=models.CASCADE, related_name="accounts", db_index=False)
     name = models.CharField(max_length=255)
     # DESIGN §3.2: the name after NFKC, trimming, whitespace collapsing and case-folding.
     # Unique per firm in the database, so no code path can create a duplicate account.
@@ -83,7 +85,8 @@ class AccountContact(models.Model):
         INVITED = "invited", "Invited"
         ACTIVATED = "activated", "Activated"
 
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="contact_links")
+    # Indexed by the (account, contact) unique constraint.
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="contact_links", db_index=False)
     contact = models.ForeignKey("crm.Contact", on_delete=models.CASCADE, related_name="account_links")
     login = models.BooleanField(default=False, help_text="May sign in to the client portal.")
     notify = models.BooleanField(default=False, help_text="Receives portal notifications by email.")
@@ -98,7 +101,8 @@ class AccountContact(models.Model):
 
 
 class Folder(models.Model):
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="folders")
+    # Indexed by the (account, path) unique constraint.
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="folders", db_index=False)
     path = models.CharField(max_length=255)
 
     class Meta:

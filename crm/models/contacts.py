@@ -15,7 +15,8 @@ def mask_tax_id(value: str) -> str:
 class Contact(models.Model):
     """A person. May belong to several accounts; identified by primary email within the firm."""
 
-    firm = models.ForeignKey("crm.Firm", on_delete=models.CASCADE, related_name="contacts")
+    # No index of its own: the (firm, ...) composites below serve every firm lookup.
+    firm = models.ForeignKey("crm.Firm", on_delete=models.CASCADE, related_name="contacts", db_index=False)
     prefix = models.CharField(max_length=30, blank=True)
     first_name = models.CharField(max_length=100, blank=True)
     middle_name = models.CharField(max_length=100, blank=True)
