@@ -58,7 +58,11 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement for files under 1M rows")
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
+    results_file = OUT / "results.json"
+    # Sizes measured earlier stay in the file, so `--sizes 100000` does not forget the 1M run.
     report = {}
+    if results_file.exists():
+        report = {int(size): results for size, results in json.loads(results_file.read_text()).items()}
     for size in args.sizes:
         path = OUT / f"clients-{size}.csv"
         if not path.exists():
@@ -78,16 +82,16 @@ def main(argv: list[str]) -> None:
         for label in ("dry run", "import"):
             results[label]["share_of_ceiling"] = round(results[label]["rows_per_s"] / ceiling, 2)
         report[size] = results
-    (OUT / "results.json").write_text(json.dumps(report, indent=2))
+    results_file.write_text(json.dumps(report, indent=2))
     print()
     print("| rows | measurement | rows/s (median) | share of ceiling | peak memory MB |")
     print("|---:|---|---:|---:|---:|")
-    for size, results in report.items():
+    for size, results in sorted(report.items()):
         for label, result in results.items():
             share = f"{result['share_of_ceiling']:.0%}" if "share_of_ceiling" in result else "—"
             print(f"| {size:,} | {label} | {result['rows_per_s']:,} | {share} | "
                   f"{result['peak_mb']:.0f} |")
-    print(f"\nwritten to {OUT / 'results.json'}")
+    print(f"\nwritten to {results_file}")
 
 
 if __name__ == "__main__":
