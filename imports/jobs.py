@@ -117,10 +117,16 @@ def job_set_mapping(job: ImportJob, mapping: Mapping) -> list[str]:
                .values_list("user__email", flat=True)}
     errors += [f"{email} is not a team member of this firm." for email in mapping.settings.assignees
                if email.casefold() not in members]
-    if not errors:
-        job.mapping = mapping.to_dict()
-        job.save(update_fields=["mapping"])
-    return errors
+    if errors:
+        return errors
+    # Conditional: another tab may have started the import since this job was loaded.
+    stored = ImportJob.objects.filter(
+        pk=job.pk, status__in=[ImportJob.Status.DRAFT, ImportJob.Status.READY]
+    ).update(mapping=mapping.to_dict())
+    if not stored:
+        return ["This import has already started; its mapping can no longer change."]
+    job.mapping = mapping.to_dict()
+    return []
 
 
 def job_dry_run(job: ImportJob, *, progress=None) -> PipelineResult:

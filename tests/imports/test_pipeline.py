@@ -212,3 +212,12 @@ def test_cancelling_a_queued_import_before_a_worker_takes_it_writes_nothing(firm
     jobs.job_cancel(job)
     assert jobs.job_run(job.pk).status == "cancelled"
     assert Account.objects.filter(firm=firm).count() == 0
+
+
+def test_a_stale_tab_cannot_change_the_mapping_of_a_started_import(firm, owner):
+    job = upload(firm, owner, generated_rows(10), mapping=make_mapping(COLUMNS))
+    stale = ImportJob.objects.get(pk=job.pk)  # loaded by another tab before Start
+    jobs.job_start(job, enqueue=False)
+    errors = jobs.job_set_mapping(stale, make_mapping({"Client": "account.name"}))
+    assert errors == ["This import has already started; its mapping can no longer change."]
+    assert ImportJob.objects.get(pk=job.pk).mapping == make_mapping(COLUMNS).to_dict()
