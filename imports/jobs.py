@@ -92,9 +92,8 @@ def job_detect(job: ImportJob, *, mapping: Mapping | None = None) -> ImportJob:
             info.headers, preview, kind=job.kind, custom_fields=_firm_fields(job.firm),
             roles=list(AccountRole.objects.filter(firm=job.firm).values_list("name", flat=True)),
         )
-        suggested.read = base.read
-        if not suggested.settings.assignees and base.settings.assignees:
-            suggested.settings = base.settings
+        # A fresh suggestion of columns keeps the reading choices and settings already made.
+        suggested.read, suggested.settings = base.read, base.settings
         mapping = suggested
     mapping.kind = job.kind
     job.mapping = mapping.to_dict()

@@ -274,7 +274,7 @@ class Planner:
             if problem is not None:
                 return problem
         for person in row.people:
-            self._plan_person(person, account_work, existing, plan)
+            self._plan_person(person, account_work, existing)
         return None
 
     def _account_for(self, row, data: AccountData, existing: Existing, plan: BatchPlan):
@@ -340,19 +340,7 @@ class Planner:
                     work.previous.setdefault("type", snapshot.type)
                     work.values["type"] = data.type
                     work.changed = True
-        # custom values
-        snapshot_custom = work.snapshot.custom_values if work.snapshot else {}
-        catalogue = self.ctx.catalogue.custom_fields
-        for key, value in data.custom.items():
-            field_id = catalogue.get(("account", key))
-            stored = snapshot_custom.get(str(field_id)) if field_id else None
-            current = work.custom.get(key, stored)
-            new = _merge(current, value, overwrite)
-            if new is not _KEEP:
-                if work.snapshot is not None and key not in work.custom:
-                    work.previous_custom[key] = stored
-                work.custom[key] = new
-                work.changed = work.changed or work.snapshot is not None
+        self._merge_custom(work, data.custom, "account")
         # tags, assignees and roles only ever get added
         snapshot_tags = work.snapshot.tag_ids if work.snapshot else set()
         for name in [*data.tags, *self.ctx.mapping.settings.tags]:
@@ -376,6 +364,20 @@ class Planner:
                     work.roles[role_key] = member
                     work.changed = work.changed or work.snapshot is not None
 
+    def _merge_custom(self, work: AccountWork | ContactWork, values: dict, applies_to: str) -> None:
+        """Custom values follow the additive rule too; the stored value is kept for undo."""
+        stored_values = work.snapshot.custom_values if work.snapshot else {}
+        for key, value in values.items():
+            field_id = self.ctx.catalogue.custom_fields.get((applies_to, key))
+            stored = stored_values.get(str(field_id)) if field_id else None
+            merged = _merge(work.custom.get(key, stored), value, self.ctx.overwrite)
+            if merged is _KEEP:
+                continue
+            if work.snapshot is not None and key not in work.custom:
+                work.previous_custom[key] = stored
+            work.custom[key] = merged
+            work.changed = work.changed or work.snapshot is not None
+
     def _tag_key(self, name: str) -> str | None:
         key = normalize_name_key(name, 100)  # Tag.key's length
         if not key:
@@ -394,7 +396,7 @@ class Planner:
         work.changed = True
 
     # -- people ---------------------------------------------------------------------------
-    def _plan_person(self, person: PersonData, account: AccountWork | None, existing: Existing, plan) -> None:
+    def _plan_person(self, person: PersonData, account: AccountWork | None, existing: Existing) -> None:
         work = self._find_contact(person, account, existing)
         overwrite = self.ctx.overwrite
         values = {name: getattr(person, name) for name in CONTACT_FIELDS}
@@ -429,16 +431,7 @@ class Planner:
                 if phone not in known_phones and phone not in work.phones:
                     work.phones.append(phone)
                     work.changed = True
-            snapshot_custom = work.snapshot.custom_values if work.snapshot else {}
-            for key, value in person.custom.items():
-                field_id = self.ctx.catalogue.custom_fields.get(("contact", key))
-                stored = snapshot_custom.get(str(field_id)) if field_id else None
-                merged = _merge(work.custom.get(key, stored), value, overwrite)
-                if merged is not _KEEP:
-                    if work.snapshot is not None and key not in work.custom:
-                        work.previous_custom[key] = stored
-                    work.custom[key] = merged
-                    work.changed = True
+            self._merge_custom(work, person.custom, "contact")
             snapshot_tags = work.snapshot.tag_ids if work.snapshot else set()
             for name in person.tags:
                 key = self._tag_key(name)
