@@ -155,6 +155,11 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # The largest client list accepted, checked before a byte is parsed.
 IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", 200 * 1024 * 1024))
+# Worker processes that clean rows while the import writes earlier ones (0: clean in-process).
+# Default: one per core beyond the first, at most 4.
+IMPORT_CLEANING_PROCESSES = int(
+    os.environ.get("IMPORT_CLEANING_PROCESSES", max(0, min((os.cpu_count() or 1) - 1, 4)))
+)
 # Uploads bigger than this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

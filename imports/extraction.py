@@ -70,6 +70,10 @@ class PersonData:
     notes: str = ""
     tags: list[str] = field(default_factory=list)
     custom: dict[str, object] = field(default_factory=dict)  # custom field key -> clean value
+    # Identity keys, set once the row is cleaned (`CleanRow.seal`): computed in the cleaning
+    # worker, not again in the process that plans and writes.
+    email_key: str = ""
+    name_key: str = ""
 
     @property
     def has_name(self) -> bool:
@@ -79,14 +83,6 @@ class PersonData:
     def display_name(self) -> str:
         """ "First Last": how an individual's account is named after its person (DESIGN §3.2)."""
         return " ".join(part for part in (self.first_name, self.last_name) if part)
-
-    @property
-    def name_key(self) -> str:
-        return contact_name_key(self.first_name, self.last_name)
-
-    @property
-    def email_key(self) -> str:
-        return normalize_email_key(self.email)
 
     @property
     def is_identifiable(self) -> bool:
@@ -105,10 +101,7 @@ class AccountData:
     assignees: list[int] = field(default_factory=list)  # membership ids
     roles: dict[str, int] = field(default_factory=dict)  # role key -> membership id
     custom: dict[str, object] = field(default_factory=dict)
-
-    @property
-    def key(self) -> str:
-        return normalize_name_key(self.name)
+    key: str = ""  # the account-name key, set by `CleanRow.seal`
 
 
 @dataclass(slots=True)
@@ -119,6 +112,15 @@ class CleanRow:
     people: list[PersonData] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     skip: Problem | None = None
+
+    def seal(self) -> CleanRow:
+        """Computes the identity keys the planner looks records up by, once cleaning is done."""
+        if self.account is not None:
+            self.account.key = normalize_name_key(self.account.name)
+        for person in self.people:
+            person.email_key = normalize_email_key(person.email)
+            person.name_key = contact_name_key(person.first_name, person.last_name)
+        return self
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,6 +162,10 @@ class ExtractionContext:
 
 def extract_row(source: SourceRow, ctx: ExtractionContext) -> CleanRow:
     """Cleans every mapped cell of the row and decides the row's account and people."""
+    return _extract(source, ctx).seal()
+
+
+def _extract(source: SourceRow, ctx: ExtractionContext) -> CleanRow:
     row = CleanRow(number=source.number, cells=source.cells)
     if source.error:
         row.skip = Problem(UNREADABLE_ROW, source.error)
@@ -400,7 +406,7 @@ def _automatic_type(account: AccountData, people: list[PersonData]) -> str:
         return "individual"
     if cleaning.looks_like_organisation(account.name):
         return "company"
-    key = account.key
+    key = normalize_name_key(account.name)
     for person in people:
         if not person.has_name:
             continue

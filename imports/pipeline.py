@@ -16,9 +16,10 @@ from django.db import transaction
 from crm.models import Account, AccountRole, Contact, CustomField, FolderTemplate, Membership, Tag
 from crm.normalize import normalize_name_key
 from imports.existing import load_catalogue, load_existing
-from imports.extraction import CustomFieldSpec, ExtractionContext, extract_row
+from imports.extraction import CustomFieldSpec, ExtractionContext
 from imports.mapping import Mapping
 from imports.models import ImportChange, ImportJob
+from imports.parallel import clean_batches
 from imports.planning import Counters, FileState, PlanContext, Planner
 from imports.reading import ReadOptions, Table, open_table
 from imports.writing import WriteContext, write_batch
@@ -243,12 +244,17 @@ def run_pipeline(
     progress: Callable[[int], None] | None = None,
     batch_size: int = BATCH_SIZE,
     should_stop: Callable[[], bool] | None = None,
+    cleaning_processes: int | None = None,
 ) -> PipelineResult:
     """Runs the import of `job` (or its dry run) and returns the counters.
 
     A real run resumes after `job.checkpoint` when an earlier run was interrupted: the rows
     before it were committed with the checkpoint, so they are neither repeated nor lost.
     """
+    from django.conf import settings
+
+    if cleaning_processes is None:
+        cleaning_processes = settings.IMPORT_CLEANING_PROCESSES
     prepared = prepare(job, mapping=mapping, dry_run=dry_run)
     skipped, warnings = IssueSummary(), IssueSummary()
     resume_after = 0 if dry_run else int(job.checkpoint.get("rows_done", 0))
@@ -272,8 +278,8 @@ def run_pipeline(
     rows_done = resume_after
     cancelled = False
     with prepared.table as table:
-        for batch in batched(islice(table.rows(), resume_after, None), batch_size):
-            clean_rows = [extract_row(row, prepared.extraction) for row in batch]
+        batches = batched(islice(table.rows(), resume_after, None), batch_size)
+        for batch, clean_rows in clean_batches(batches, prepared.extraction, processes=cleaning_processes):
             existing = load_existing(job.firm, clean_rows, contacts_only=prepared.mapping.kind == "contacts")
             plan = planner.plan_batch(clean_rows, existing)
             totals.add(plan.counters)

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 from crm import services
 from crm.models import Account, AccountContact, Contact, Tag
 from imports import jobs, pipeline
+from imports.extraction import extract_row
 from imports.models import ImportIssue, ImportJob
 from tests.imports.conftest import import_rows, make_mapping, upload
 
@@ -116,7 +117,7 @@ def test_a_batch_costs_the_same_number_of_queries_whatever_its_size(firm, owner)
         prepared = pipeline.prepare(job)
         with prepared.table as table:
             source = list(table.rows())
-        clean = [pipeline.extract_row(row, prepared.extraction) for row in source]
+        clean = [extract_row(row, prepared.extraction) for row in source]
         planner = pipeline.Planner(prepared.planning)
         write_ctx = pipeline.WriteContext(firm=firm, job=job, catalogue=prepared.planning.catalogue,
                                           folder_paths=prepared.folder_paths)
