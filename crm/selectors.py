@@ -74,7 +74,6 @@ def account_detail(*, firm: Firm, pk) -> Account:
     queryset = Account.objects.filter(firm=firm).prefetch_related(
         "tags",
         "assignees__user",
-        "folders",
         "role_assignments__role",
         "role_assignments__member__user",
         Prefetch("contact_links", queryset=AccountContact.objects.select_related("contact").order_by("pk")),

@@ -18,7 +18,6 @@ from crm.models import (
     Contact,
     CustomField,
     Firm,
-    Folder,
     FolderTemplate,
     Membership,
     Tag,
@@ -108,10 +107,13 @@ def folder_template_set_default(*, firm: Firm, template: FolderTemplate | None) 
     firm.save(update_fields=["default_folder_template"])
 
 
-def account_apply_folder_template(*, account: Account, template: FolderTemplate) -> list[Folder]:
-    existing = set(account.folders.values_list("path", flat=True))
-    new = [Folder(account=account, path=path) for path in template.folder_paths() if path not in existing]
-    return Folder.objects.bulk_create(new)
+def account_apply_folder_template(*, account: Account, template: FolderTemplate) -> list[str]:
+    """Adds the template's folders the account does not have yet; returns the ones added."""
+    new = [path for path in template.folder_paths() if path not in account.folders]
+    if new:
+        account.folders = [*account.folders, *new]
+        account.save(update_fields=["folders", "updated_at"])
+    return new
 
 
 @transaction.atomic
@@ -129,16 +131,15 @@ def account_create(
 ) -> Account:
     """Creates an account; new accounts get the firm's default folder template unless told
     otherwise (`folder_template=None` for none)."""
+    if folder_template == "default":
+        folder_template = firm.default_folder_template
     account = Account.objects.create(
         firm=firm, name=name.strip(), type=type, company_name=company_name, client_id=client_id,
         custom_values=custom_values or {},
+        folders=folder_template.folder_paths() if folder_template is not None else [],
     )
     account.tags.set(list(tags))
     account.assignees.set(list(assignees))
-    if folder_template == "default":
-        folder_template = firm.default_folder_template
-    if folder_template is not None:
-        account_apply_folder_template(account=account, template=folder_template)
     return account
 
 

@@ -34,7 +34,7 @@ def _custom_json(values: dict, fields: dict[str, CustomField]) -> dict:
 
 def _accounts(firm: Firm) -> Iterator[Account]:
     queryset = Account.objects.filter(firm=firm).order_by("name_key").prefetch_related(
-        "tags", "assignees__user", "folders",
+        "tags", "assignees__user",
         Prefetch("role_assignments", queryset=AccountRoleAssignment.objects.select_related("role", "member__user")),
         Prefetch("contact_links", queryset=AccountContact.objects.select_related("contact").prefetch_related("contact__tags").order_by("pk")),
     )
@@ -84,7 +84,7 @@ def export_accounts_json(firm: Firm, out) -> int:
             "assignees": [member.user.email for member in account.assignees.all()],
             "roles": {ra.role.name: ra.member.user.email for ra in account.role_assignments.all()},
             "custom": _custom_json(account.custom_values, account_fields),
-            "folders": [folder.path for folder in account.folders.all()],
+            "folders": list(account.folders),
             "contacts": [_contact_json(link.contact, contact_fields, link) for link in account.contact_links.all()],
         }
         out.write(("," if count else "") + "\n" + json.dumps(item, ensure_ascii=False))

@@ -2,18 +2,19 @@
 updates, the change log for undo, the batch's skipped rows and warnings, and the checkpoint
 that lets an interrupted import resume after exactly this batch.
 
-Records the import creates carry `created_by_import`; their own links, tags and folders go
+Records the import creates carry `created_by_import`; their own links and tags go
 with them on undo, so the change log only holds what touched records that existed before.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.utils import timezone
 
-from crm.models import Account, AccountContact, AccountRoleAssignment, Contact, CustomField, Firm, Folder, Tag
+from crm.models import Account, AccountContact, AccountRoleAssignment, Contact, CustomField, Firm, Tag
 from crm.normalize import contact_name_key, normalize_email_key
 from imports import bulk
 from imports.models import ImportChange, ImportIssue, ImportJob
@@ -21,7 +22,7 @@ from imports.planning import BatchPlan, Catalogue, Counters
 
 MAX_ISSUE_VALUE = 500
 
-ACCOUNT_COLUMNS = ("firm", "name", "name_key", "type", "company_name", "client_id", "custom_values",
+ACCOUNT_COLUMNS = ("firm", "name", "name_key", "type", "company_name", "client_id", "custom_values", "folders",
                    "created_by_import", "created_at", "updated_at")
 CONTACT_COLUMNS = ("firm", "prefix", "first_name", "middle_name", "last_name", "suffix", "email", "email_key",
                    "name_key", "additional_emails", "phones", "street", "city", "state", "postal_code", "country",
@@ -41,28 +42,29 @@ class WriteContext:
     send_invitations: bool = False
     # (applies_to, key) of dropdown fields this import creates: their choices grow with the file.
     open_dropdowns: list[tuple[str, str]] = field(default_factory=list)
+    json: Callable = field(default_factory=bulk.json_adapter)  # value -> what a JSON column takes
 
 
 class _Changes(list):
     """The batch's change-log rows, as tuples ready to insert."""
 
-    def __init__(self, job_id: int):
+    def __init__(self, job_id: int, json: Callable):
         super().__init__()
         self.job_id = job_id
+        self.json = json
 
     def add(self, model: str, object_id: int, action: str, field_name: str = "", old=None, new=None) -> None:
-        self.append((self.job_id, model, object_id, action, field_name, bulk.json_value(_json(old)),
-                     bulk.json_value(_json(new))))
+        self.append((self.job_id, model, object_id, action, field_name, self.json(_json(old)), self.json(_json(new))))
 
 
 def write_batch(plan: BatchPlan, ctx: WriteContext, *, rows_done: int, totals: Counters) -> None:
     """Writes one planned batch and moves the job's checkpoint to `rows_done`, atomically."""
     with transaction.atomic():
-        changes = _Changes(ctx.job.pk)
+        changes = _Changes(ctx.job.pk, ctx.json)
         _create_tags(plan, ctx, changes)
         account_ids = _write_accounts(plan, ctx, changes)
         _write_contacts(plan, ctx, account_ids, changes)
-        _write_issues(plan, ctx.job)
+        _write_issues(plan, ctx)
         _extend_dropdowns(plan, ctx)
         bulk.insert(ImportChange, CHANGE_COLUMNS, changes)
         ImportJob.objects.filter(pk=ctx.job.pk).update(
@@ -98,10 +100,11 @@ def _write_accounts(plan: BatchPlan, ctx: WriteContext, changes: _Changes) -> di
     """Creates and updates the batch's accounts; returns every planned account's id by key."""
     catalogue, job = ctx.catalogue, ctx.job
     now = bulk.datetime_value(timezone.now())
+    folders = ctx.json(ctx.folder_paths)  # new accounts get the chosen template's folders
     new_works = [w for w in plan.accounts.values() if w.is_new]
     new_ids = bulk.insert_returning_ids(Account, ACCOUNT_COLUMNS, [
         (ctx.firm.pk, w.values["name"], w.key, w.values["type"], w.values["company_name"], w.values["client_id"],
-         bulk.json_value(_custom_values({}, w.custom, "account", catalogue)), job.pk, now, now)
+         ctx.json(_custom_values({}, w.custom, "account", catalogue)), folders, job.pk, now, now)
         for w in new_works
     ])
     ids = {}
@@ -135,7 +138,7 @@ def _write_accounts(plan: BatchPlan, ctx: WriteContext, changes: _Changes) -> di
     if updated:
         Account.objects.bulk_update(updated, ["type", "company_name", "client_id", "custom_values", "updated_at"])
 
-    tag_links, assignee_links, new_roles, folders = [], [], [], []
+    tag_links, assignee_links, new_roles = [], [], []
     for work in plan.accounts.values():
         account_id = ids[work.key]
         record = _pre_existing(work, job)
@@ -159,12 +162,9 @@ def _write_accounts(plan: BatchPlan, ctx: WriteContext, changes: _Changes) -> di
                 AccountRoleAssignment.objects.filter(account_id=account_id, role_id=role_id).update(member_id=member_id)
                 if record:
                     changes.add("account_role", account_id, "update", str(role_id), held, member_id)
-        if work.is_new:
-            folders.extend((account_id, path) for path in ctx.folder_paths)
     bulk.insert(Account.tags.through, ("account", "tag"), tag_links, ignore_conflicts=True)
     bulk.insert(Account.assignees.through, ("account", "membership"), assignee_links, ignore_conflicts=True)
     bulk.insert(AccountRoleAssignment, ("account", "role", "member"), new_roles, ignore_conflicts=True)
-    bulk.insert(Folder, ("account", "path"), folders, ignore_conflicts=True)
     return ids
 
 
@@ -173,10 +173,10 @@ def _contact_row(ctx: WriteContext, work, now) -> tuple:
     return (
         ctx.firm.pk, values["prefix"], values["first_name"], values["middle_name"], values["last_name"],
         values["suffix"], values["email"], normalize_email_key(values["email"]),
-        contact_name_key(values["first_name"], values["last_name"]), bulk.json_value(work.additional_emails),
-        bulk.json_value(work.phones), values["street"], values["city"], values["state"], values["postal_code"],
+        contact_name_key(values["first_name"], values["last_name"]), ctx.json(work.additional_emails),
+        ctx.json(work.phones), values["street"], values["city"], values["state"], values["postal_code"],
         values["country"], bulk.date_value(values["date_of_birth"]), values["tax_id"], values["notes"],
-        bulk.json_value(_custom_values({}, work.custom, "contact", ctx.catalogue)), ctx.job.pk, now, now,
+        ctx.json(_custom_values({}, work.custom, "contact", ctx.catalogue)), ctx.job.pk, now, now,
     )
 
 
@@ -274,10 +274,11 @@ def _extend_dropdowns(plan: BatchPlan, ctx: WriteContext) -> None:
             field_obj.save(update_fields=["options"])
 
 
-def _write_issues(plan: BatchPlan, job: ImportJob) -> None:
+def _write_issues(plan: BatchPlan, ctx: WriteContext) -> None:
+    job = ctx.job
     rows = [
         (job.pk, row.number, ImportIssue.Severity.SKIP, problem.code, problem.column[:255],
-         problem.value[:MAX_ISSUE_VALUE], problem.message, bulk.json_value(row.cells))
+         problem.value[:MAX_ISSUE_VALUE], problem.message, ctx.json(row.cells))
         for row, problem in plan.skipped
     ]
     rows += [

@@ -14,7 +14,6 @@ from crm.models import (
     Contact,
     CustomField,
     Firm,
-    Folder,
     FolderTemplate,
     Membership,
     Tag,
@@ -24,7 +23,7 @@ from crm.permissions import can_import
 
 MODELS = [
     Firm, User, Membership, Account, Contact, AccountContact, Tag, CustomField, AccountRole,
-    AccountRoleAssignment, FolderTemplate, Folder,
+    AccountRoleAssignment, FolderTemplate,
 ]
 
 
@@ -73,7 +72,7 @@ def test_demo_firm_has_what_an_import_needs(db, debug_on):
 
     # New accounts got the firm's default folders; a company got the second template.
     chen = Account.objects.get(firm=firm, name="Robert & Linda Chen")
-    assert chen.folders.exists() and chen.contact_links.count() == 2
+    assert chen.folders == firm.default_folder_template.folder_paths() and chen.contact_links.count() == 2
 
 
 def test_demo_resets_the_demo_password_so_the_login_works(db, debug_on):

@@ -1,6 +1,6 @@
 """The CRM domain (DESIGN §1). Every tenant row hangs off a Firm."""
 
-from crm.models.accounts import Account, AccountContact, AccountRole, AccountRoleAssignment, Folder
+from crm.models.accounts import Account, AccountContact, AccountRole, AccountRoleAssignment
 from crm.models.contacts import Contact
 from crm.models.firms import Firm, Membership, User
 from crm.models.setup import CustomField, FolderTemplate, Tag
@@ -13,7 +13,6 @@ __all__ = [
     "Contact",
     "CustomField",
     "Firm",
-    "Folder",
     "FolderTemplate",
     "Membership",
     "Tag",

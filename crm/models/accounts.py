@@ -25,6 +25,10 @@ class Account(models.Model):
     assignees = models.ManyToManyField("crm.Membership", blank=True, related_name="assigned_accounts")
     contacts = models.ManyToManyField("crm.Contact", through="crm.AccountContact", related_name="accounts")
     custom_values = models.JSONField(default=dict, blank=True)
+    # The account's folder tree as "2025/Tax return" style paths, in order. A short list read
+    # and written as a whole: a row per folder made folder templates most of the rows an
+    # import of new accounts writes (seven per account with the built-in template).
+    folders = models.JSONField(default=list, blank=True)
     # Set when an import created this account: the "created by import #N" filter and undo.
     created_by_import = models.ForeignKey(
         "imports.ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -98,16 +102,3 @@ class AccountContact(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["account", "contact"], name="accountcontact_unique_link")]
-
-
-class Folder(models.Model):
-    # Indexed by the (account, path) unique constraint.
-    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="folders", db_index=False)
-    path = models.CharField(max_length=255)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["account", "path"], name="folder_unique_path_per_account")]
-        ordering = ["path"]
-
-    def __str__(self):
-        return self.path

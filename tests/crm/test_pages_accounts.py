@@ -233,7 +233,7 @@ def test_create_account_with_everything(owner_client, firm, vip, setup, owner_me
     assert list(account.tags.all()) == [vip]
     assert set(account.assignees.all()) == {owner_membership, setup["admin"]}
     assert account.role_assignments.get().member == setup["admin"]
-    assert account.folders.exists()
+    assert account.folders == firm.default_folder_template.folder_paths()
     assert account.custom_values == {
         fields["text"].value_key: "hello",
         fields["number"].value_key: 12.5,
@@ -250,7 +250,7 @@ def test_create_company_fills_company_name_and_no_folders(owner_client, firm):
     owner_client.post(reverse("crm:account_create"), {"name": "Globex", "type": "company", "folder_template": "none"})
     account = Account.objects.get(firm=firm, name="Globex")
     assert account.company_name == "Globex"
-    assert not account.folders.exists()
+    assert account.folders == []
 
 
 def test_bad_custom_values_are_form_errors(owner_client, firm, setup):

@@ -3,7 +3,7 @@
 import pytest
 
 from crm import services
-from crm.models import Account, Folder, FolderTemplate, Membership, User
+from crm.models import Account, FolderTemplate, Membership, User
 
 
 def test_firm_create_makes_the_owner_and_the_default_template(owner):
@@ -57,32 +57,41 @@ def test_member_update_may_demote_an_owner_when_another_remains(firm, owner_memb
 
 def test_account_create_applies_the_firms_default_folder_template(firm):
     account = services.account_create(firm=firm, name="Jane Doe")
-    paths = list(account.folders.values_list("path", flat=True))
-    assert sorted(paths) == sorted(firm.default_folder_template.folder_paths())
+    assert account.folders == firm.default_folder_template.folder_paths()
 
 
 def test_account_create_without_folder_template(firm):
     account = services.account_create(firm=firm, name="Jane Doe", folder_template=None)
-    assert not account.folders.exists()
+    assert account.folders == []
 
 
 def test_account_create_when_the_firm_has_no_default_template(firm):
     services.folder_template_set_default(firm=firm, template=None)
     account = services.account_create(firm=firm, name="Jane Doe")
-    assert not account.folders.exists()
+    assert account.folders == []
 
 
 def test_account_create_with_another_template(firm):
     template = FolderTemplate.objects.create(firm=firm, name="Business", folders=["Payroll", "Sales tax"])
     account = services.account_create(firm=firm, name="Acme LLC", type=Account.Type.COMPANY, folder_template=template)
-    assert sorted(account.folders.values_list("path", flat=True)) == ["Payroll", "Sales tax"]
+    assert account.folders == ["Payroll", "Sales tax"]
 
 
 def test_applying_a_template_twice_adds_no_folder(firm):
     account = services.account_create(firm=firm, name="Jane Doe")
-    before = Folder.objects.filter(account=account).count()
-    services.account_apply_folder_template(account=account, template=firm.default_folder_template)
-    assert Folder.objects.filter(account=account).count() == before
+    before = list(account.folders)
+    assert services.account_apply_folder_template(account=account, template=firm.default_folder_template) == []
+    account.refresh_from_db()
+    assert account.folders == before
+
+
+def test_applying_a_template_adds_only_the_missing_folders_after_the_existing_ones(firm):
+    account = services.account_create(firm=firm, name="Jane Doe", folder_template=None)
+    services.account_update(account=account, folders=["Payroll"])
+    template = FolderTemplate.objects.create(firm=firm, name="Business", folders=["Payroll", "Sales tax"])
+    assert services.account_apply_folder_template(account=account, template=template) == ["Sales tax"]
+    account.refresh_from_db()
+    assert account.folders == ["Payroll", "Sales tax"]
 
 
 def test_folder_template_of_another_firm_cannot_be_the_default(firm, other_firm):

@@ -240,7 +240,7 @@ def test_team_members_in_the_file_are_matched_by_name_or_email_and_unknown_ones_
 
 def test_new_accounts_get_the_firms_default_folder_template(firm, owner):
     import_rows(firm, owner, [["Account"], ["Acme LLC"]], {"Account": "account.name"})
-    assert Account.objects.get().folders.count() == len(firm.default_folder_template.folder_paths())
+    assert Account.objects.get().folders == firm.default_folder_template.folder_paths()
 
 
 def test_every_row_is_accounted_for(firm, owner):
