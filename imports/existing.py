@@ -4,13 +4,16 @@ tests/imports/test_pipeline.py)."""
 
 from __future__ import annotations
 
+import datetime
+import json
 from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db import connection
 
 from crm.models import Account, AccountContact, AccountRole, AccountRoleAssignment, Contact, CustomField, Firm, Tag
 from imports.extraction import CleanRow
 from imports.planning import CONTACT_FIELDS, AccountSnapshot, Catalogue, ContactSnapshot, Existing
-
-_CONTACT_COLUMNS = ("id", *CONTACT_FIELDS, "additional_emails", "phones", "custom_values", "created_by_import_id")
 
 
 def load_catalogue(firm: Firm) -> Catalogue:
@@ -36,90 +39,119 @@ def load_existing(firm: Firm, rows: list[CleanRow], *, contacts_only: bool = Fal
                 if person.has_name:
                     names.add(person.name_key)
 
-    accounts = {}
+    accounts: dict[int, AccountSnapshot] = {}
     if account_keys:
-        for values in Account.objects.filter(firm=firm, name_key__in=account_keys).order_by().values(
-            "id", "name", "name_key", "type", "company_name", "client_id", "custom_values", "created_by_import_id"
+        for pk, name, key, type_, company_name, client_id, custom_values, created_by in _select(
+            Account, _ACCOUNT_COLUMNS, "firm_id = %s AND name_key IN {}", [firm.pk], account_keys
         ):
-            key = values.pop("name_key")
-            accounts[values["id"]] = existing.accounts[key] = AccountSnapshot(**values)
+            accounts[pk] = existing.accounts[key] = AccountSnapshot(
+                id=pk, name=name, type=type_, company_name=company_name, client_id=client_id,
+                custom_values=_json(custom_values) or {}, created_by_import_id=created_by,
+            )
         if accounts:
             ids = list(accounts)
-            for account_id, tag_id in Account.tags.through.objects.filter(account_id__in=ids).order_by().values_list(
-                "account_id", "tag_id"
-            ):
+            for account_id, tag_id in _select(Account.tags.through, ("account_id", "tag_id"), "account_id IN {}", [], ids):
                 accounts[account_id].tag_ids.add(tag_id)
-            for account_id, member_id in Account.assignees.through.objects.filter(account_id__in=ids).values_list(
-                "account_id", "membership_id"
+            for account_id, member_id in _select(
+                Account.assignees.through, ("account_id", "membership_id"), "account_id IN {}", [], ids
             ):
                 accounts[account_id].assignee_ids.add(member_id)
-            for account_id, role_id, member_id in AccountRoleAssignment.objects.filter(account_id__in=ids).values_list(
-                "account_id", "role_id", "member_id"
+            for account_id, role_id, member_id in _select(
+                AccountRoleAssignment, ("account_id", "role_id", "member_id"), "account_id IN {}", [], ids
             ):
                 accounts[account_id].roles[role_id] = member_id
 
     contacts: dict[int, ContactSnapshot] = {}
 
-    def snapshot(values: dict) -> ContactSnapshot:
-        contact = contacts.get(values["id"])
+    def snapshot(values: tuple) -> ContactSnapshot:
+        contact = contacts.get(values[0])
         if contact is None:
-            contact = contacts[values["id"]] = ContactSnapshot(
-                id=values["id"],
-                values={name: values[name] for name in CONTACT_FIELDS},
-                additional_emails=values["additional_emails"] or [],
-                phones=values["phones"] or [],
-                custom_values=values["custom_values"] or {},
-                created_by_import_id=values["created_by_import_id"],
+            pk, *fields, additional_emails, phones, custom_values, created_by = values[:_CONTACT_WIDTH]
+            contact = contacts[pk] = ContactSnapshot(
+                id=pk,
+                values=dict(zip(CONTACT_FIELDS, fields)),
+                additional_emails=_json(additional_emails) or [],
+                phones=_json(phones) or [],
+                custom_values=_json(custom_values) or {},
+                created_by_import_id=created_by,
             )
+            if contact.values["date_of_birth"] is not None:
+                contact.values["date_of_birth"] = _date(contact.values["date_of_birth"])
         return contact
 
     if emails:
-        for values in Contact.objects.filter(firm=firm, email_key__in=emails).order_by().values(
-            *_CONTACT_COLUMNS, "email_key"
-        ):
-            existing.contacts_by_email[values["email_key"]] = snapshot(values)
+        for values in _select(Contact, (*_CONTACT_COLUMNS, "email_key"), "firm_id = %s AND email_key IN {}",
+                              [firm.pk], emails):
+            existing.contacts_by_email[values[-1]] = snapshot(values)
     if names and accounts:
         # Driven from the batch's accounts (a bounded set), not from the names: a common name
         # is shared by thousands of contacts of a large firm.
-        links: dict[int, list[tuple[int, tuple[bool, bool, bool]]]] = defaultdict(list)
-        for account_id, contact_id, login, notify, sync in AccountContact.objects.filter(
-            account_id__in=list(accounts)
-        ).order_by().values_list("account_id", "contact_id", "login", "notify", "email_sync"):
-            links[contact_id].append((account_id, (login, notify, sync)))
+        links: dict[int, list[int]] = defaultdict(list)
+        for account_id, contact_id, login, notify, sync in _select(AccountContact, _LINK_COLUMNS, "account_id IN {}",
+                                                                   [], list(accounts)):
+            links[contact_id].append(account_id)
+            existing.links[(account_id, contact_id)] = (bool(login), bool(notify), bool(sync))
         if links:
             # Several contacts of one account may share a name (one with an email, one
             # without): a row without email means the one without, then the oldest.
             found = sorted(
-                Contact.objects.filter(pk__in=list(links), name_key__in=names).order_by().values(
-                    *_CONTACT_COLUMNS, "email_key", "name_key"
-                ),
-                key=lambda values: (bool(values["email_key"]), values["id"]),
+                (values for values in _select(Contact, (*_CONTACT_COLUMNS, "email_key", "name_key"), "id IN {}", [],
+                                              list(links))
+                 if values[-1] in names),
+                key=lambda values: (bool(values[-2]), values[0]),
                 reverse=True,
             )
             for values in found:
                 contact = snapshot(values)
-                for account_id, _ in links[values["id"]]:
-                    existing.contacts_by_name[(account_id, values["name_key"])] = contact
+                for account_id in links[values[0]]:
+                    existing.contacts_by_name[(account_id, values[-1])] = contact
     if names and contacts_only:
         # Contacts only: a person without email is the firm's one email-less contact of that
         # name; with several of that name it is ambiguous, and a new contact is made.
-        found_by_name: dict[str, list[dict]] = defaultdict(list)
-        for values in Contact.objects.filter(firm=firm, name_key__in=names, email_key="").order_by().values(
-            *_CONTACT_COLUMNS, "name_key"
-        ):
-            found_by_name[values["name_key"]].append(values)
+        found_by_name: dict[str, list[tuple]] = defaultdict(list)
+        for values in _select(Contact, (*_CONTACT_COLUMNS, "name_key"),
+                              "firm_id = %s AND email_key IS NULL AND name_key IN {}", [firm.pk], names):
+            found_by_name[values[-1]].append(values)
         for name_key, matches in found_by_name.items():
             if len(matches) == 1:
                 existing.contacts_by_name[(None, name_key)] = snapshot(matches[0])
     if contacts:
         ids = list(contacts)
-        for contact_id, tag_id in Contact.tags.through.objects.filter(contact_id__in=ids).order_by().values_list(
-            "contact_id", "tag_id"
-        ):
+        for contact_id, tag_id in _select(Contact.tags.through, ("contact_id", "tag_id"), "contact_id IN {}", [], ids):
             contacts[contact_id].tag_ids.add(tag_id)
         if accounts:
-            for account_id, contact_id, login, notify, sync in AccountContact.objects.filter(
-                account_id__in=list(accounts), contact_id__in=ids
-            ).order_by().values_list("account_id", "contact_id", "login", "notify", "email_sync"):
-                existing.links[(account_id, contact_id)] = (login, notify, sync)
+            known = set(accounts)
+            for account_id, contact_id, login, notify, sync in _select(AccountContact, _LINK_COLUMNS,
+                                                                       "contact_id IN {}", [], ids):
+                if account_id in known:
+                    existing.links[(account_id, contact_id)] = (bool(login), bool(notify), bool(sync))
     return existing
+
+
+# Plain SQL, not the ORM: a batch looks up thousands of keys, and the ORM prepares every
+# value of an IN list on its own (profiled: three times the cost of running the queries).
+_ACCOUNT_COLUMNS = ("id", "name", "name_key", "type", "company_name", "client_id", "custom_values",
+                    "created_by_import_id")
+_CONTACT_COLUMNS = ("id", *CONTACT_FIELDS, "additional_emails", "phones", "custom_values", "created_by_import_id")
+_CONTACT_WIDTH = len(_CONTACT_COLUMNS)
+_LINK_COLUMNS = ("account_id", "contact_id", "login", "notify", "email_sync")
+
+
+def _select(model, columns: tuple[str, ...], where: str, params: list, values: Iterable) -> list[tuple]:
+    """SELECT `columns` FROM the model's table WHERE `where`, whose "IN {}" takes `values`."""
+    values = list(values)
+    quote = connection.ops.quote_name
+    sql = (f"SELECT {', '.join(quote(column) for column in columns)} FROM {quote(model._meta.db_table)} "
+           f"WHERE {where.format('(' + ', '.join(['%s'] * len(values)) + ')')}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *values])
+        return cursor.fetchall()
+
+
+def _json(value):
+    """JSON columns arrive as text on both backends (Django loads PostgreSQL's jsonb as text)."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _date(value):
+    return datetime.date.fromisoformat(value) if isinstance(value, str) else value

@@ -20,11 +20,12 @@ import logging
 import multiprocessing
 from collections import deque
 from collections.abc import Iterable, Iterator
-from itertools import chain
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from itertools import chain
 
 from imports.extraction import CleanRow, ExtractionContext, extract_row
+from imports.gc_tuning import tune_gc_for_bulk
 from imports.reading import SourceRow
 
 logger = logging.getLogger(__name__)
@@ -37,6 +38,7 @@ _context: ExtractionContext | None = None  # the worker's copy, set once by _sta
 def _start_worker(context: ExtractionContext) -> None:
     global _context
     _context = context
+    tune_gc_for_bulk()
 
 
 def _clean_in_worker(batch: list[SourceRow]) -> list[CleanRow]:

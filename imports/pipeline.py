@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from itertools import islice
 
@@ -15,8 +16,10 @@ from django.db import transaction
 
 from crm.models import Account, AccountRole, Contact, CustomField, FolderTemplate, Membership, Tag
 from crm.normalize import normalize_name_key
+from imports import bulk
 from imports.existing import load_catalogue, load_existing
 from imports.extraction import CustomFieldSpec, ExtractionContext
+from imports.gc_tuning import quiet_gc
 from imports.mapping import Mapping
 from imports.models import ImportChange, ImportJob
 from imports.parallel import clean_batches
@@ -277,7 +280,7 @@ def run_pipeline(
     )
     rows_done = resume_after
     cancelled = False
-    with prepared.table as table:
+    with prepared.table as table, quiet_gc(), (nullcontext() if dry_run else bulk.bulk_load()):
         batches = batched(islice(table.rows(), resume_after, None), batch_size)
         for batch, clean_rows in clean_batches(batches, prepared.extraction, processes=cleaning_processes):
             existing = load_existing(job.firm, clean_rows, contacts_only=prepared.mapping.kind == "contacts")

@@ -172,7 +172,7 @@ def _contact_row(ctx: WriteContext, work, now) -> tuple:
     values = work.values
     return (
         ctx.firm.pk, values["prefix"], values["first_name"], values["middle_name"], values["last_name"],
-        values["suffix"], values["email"], normalize_email_key(values["email"]),
+        values["suffix"], values["email"], normalize_email_key(values["email"]) or None,
         contact_name_key(values["first_name"], values["last_name"]), ctx.json(work.additional_emails),
         ctx.json(work.phones), values["street"], values["city"], values["state"], values["postal_code"],
         values["country"], bulk.date_value(values["date_of_birth"]), values["tax_id"], values["notes"],
@@ -202,7 +202,7 @@ def _write_contacts(plan: BatchPlan, ctx: WriteContext, account_ids: dict[str, i
             fields_changed.add(name)
             if record:
                 changes.add("contact", snapshot.id, "update", name, work.previous.get(name), value)
-        contact.email_key = normalize_email_key(contact.email)
+        contact.email_key = normalize_email_key(contact.email) or None
         contact.name_key = contact_name_key(contact.first_name, contact.last_name)
         fields_changed.update({"email_key", "name_key"})
         for name, added in (("additional_emails", work.additional_emails), ("phones", work.phones)):

@@ -1,5 +1,4 @@
 from django.db import models
-from django.db.models import Q
 
 from crm.normalize import contact_name_key, normalize_email_key
 
@@ -23,8 +22,10 @@ class Contact(models.Model):
     last_name = models.CharField(max_length=100, blank=True)
     suffix = models.CharField(max_length=30, blank=True)
     email = models.CharField("primary email", max_length=254, blank=True)
-    # Lower-cased primary email: the contact's identity within the firm (DESIGN §3.2).
-    email_key = models.CharField(max_length=254, blank=True, editable=False)
+    # Lower-cased primary email: the contact's identity within the firm (DESIGN §3.2). NULL
+    # without an email: NULLs are distinct in a unique index on SQLite and PostgreSQL alike,
+    # so one plain unique index serves both the rule and every lookup by email.
+    email_key = models.CharField(max_length=254, null=True, blank=True, editable=False)
     # "first last", normalised: identifies a contact without email within its account.
     name_key = models.CharField(max_length=201, blank=True, editable=False)
     additional_emails = models.JSONField(default=list, blank=True)
@@ -47,23 +48,15 @@ class Contact(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(
-                fields=["firm", "email_key"], condition=~Q(email_key=""), name="contact_unique_email_per_firm"
-            )
-        ]
+        constraints = [models.UniqueConstraint(fields=["firm", "email_key"], name="contact_unique_email_per_firm")]
         indexes = [
             models.Index(fields=["firm", "last_name", "first_name"]),
             models.Index(fields=["firm", "name_key"]),
-            # The unique constraint's index is partial (non-empty emails) and neither SQLite
-            # nor PostgreSQL uses it for `email_key IN (...)`: without this one, every import
-            # batch scanned all the firm's contacts.
-            models.Index(fields=["firm", "email_key"]),
         ]
         ordering = ["last_name", "first_name", "email"]
 
     def save(self, *args, **kwargs):
-        self.email_key = normalize_email_key(self.email)
+        self.email_key = normalize_email_key(self.email) or None
         self.name_key = contact_name_key(self.first_name, self.last_name)
         super().save(*args, **kwargs)
 
