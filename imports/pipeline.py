@@ -14,7 +14,7 @@ from itertools import islice
 
 from django.db import transaction
 
-from crm.models import Account, AccountRole, Contact, CustomField, FolderTemplate, Membership, Tag
+from crm.models import Account, AccountRole, CustomField, FolderTemplate, Membership, Tag
 from crm.normalize import normalize_name_key
 from imports import bulk
 from imports.existing import load_catalogue, load_existing
@@ -209,18 +209,12 @@ def _create_firm_definitions(job: ImportJob, prepared: Prepared) -> int:
 
 def rebuild_state(job: ImportJob, *, remember_types: bool = False) -> FileState:
     """What the earlier, committed batches of an interrupted run did, read back from the
-    database, so the resumed run counts and merges exactly as an uninterrupted one."""
+    database, so the resumed run counts and merges exactly as an uninterrupted one. (The
+    records they created are in the database: a real run finds them there.)"""
     state = FileState()
-    for key, type_ in Account.objects.filter(created_by_import=job).values_list("name_key", "type"):
-        state.remember_account(key, type_ if remember_types else "", 0)
-    for email_key, name_key, account_key in Contact.objects.filter(created_by_import=job).values_list(
-        "email_key", "name_key", "account_links__account__name_key"
-    ):
-        if email_key:
-            state.contact_emails.add(hash(email_key))
-        state.contact_names.add(hash((account_key or "", name_key)))
-        if not email_key:
-            state.contact_names_without_email.add(hash((account_key or "", name_key)))
+    if remember_types:
+        for key, type_ in Account.objects.filter(created_by_import=job).values_list("name_key", "type"):
+            state.remember_type(key, type_, 0)
     for model, object_id in ImportChange.objects.filter(job=job, action="update").values_list("model", "object_id"):
         (state.updated_accounts if model == "account" else state.updated_contacts).add(object_id)
     for model, object_id in ImportChange.objects.filter(

@@ -78,9 +78,11 @@ class FileState:
     """Memory of earlier batches, kept as 64-bit hashes in compact sets (8 bytes a member) so
     a million-row file stays within its memory budget.
 
-    `accounts` holds the hash of every account key the file created or touched;
-    `account_types` maps it to `row * 4 + type code` where a type column decided the type,
-    for the conflicting-type check (only files that map a type column pay for it).
+    `accounts` and the contact sets hold what earlier batches created or touched; only a dry
+    run fills and reads them (it writes nothing, so the database cannot tell it). A real run
+    finds earlier batches' records in the database instead. `account_types` maps an account
+    key's hash to `row * 4 + type code` where a type column decided the type, for the
+    conflicting-type check of both runs (only files that map a type column pay for it).
     """
 
     def __init__(self):
@@ -99,11 +101,9 @@ class FileState:
             return None
         return TYPE_NAMES[packed & 3], packed >> 2
 
-    def remember_account(self, key: str, type_: str, row: int) -> None:
-        hashed = hash(key)
-        self.accounts.add(hashed)
+    def remember_type(self, key: str, type_: str, row: int) -> None:
         if type_:
-            self.account_types[hashed] = row * 4 + TYPE_CODES[type_]
+            self.account_types[hash(key)] = row * 4 + TYPE_CODES[type_]
 
 
 # --- The plan -------------------------------------------------------------------------------
@@ -157,6 +157,7 @@ class ContactWork:
     links: dict[str, LinkPlan] = field(default_factory=dict)  # by account key
     changed: bool = False
     planned: bool = False
+    name_key: str = "|"  # of the merged first and last name, kept by the planner for the writer
     created_id: int | None = None  # set by the writer
 
     @property
@@ -307,8 +308,10 @@ class Planner:
         self._apply_account(work, data, row)
         if data.type_from_file and not work.decided_type:
             work.decided_type, work.decided_row = data.type, row.number
-        if hash(key) not in state.accounts or data.type_from_file:
-            state.remember_account(key, work.decided_type, row.number)
+        if self.ctx.dry_run:
+            state.accounts.add(hash(key))
+        if data.type_from_file:
+            state.remember_type(key, work.decided_type, row.number)
         return work, None
 
     def _apply_account(self, work: AccountWork, data: AccountData, row: CleanRow) -> None:
@@ -406,7 +409,7 @@ class Planner:
             for name in NAME_FIELDS:
                 values.pop(name)
         if work.is_new and not work.values:
-            work.values = {name: getattr(person, name) for name in CONTACT_FIELDS}
+            work.values = values  # a new contact has no name yet, so nothing was left out
         elif work.virtual:
             pass
         elif work.is_new:
@@ -439,7 +442,7 @@ class Planner:
                 if key and key not in work.tags and (tag_id is None or tag_id not in snapshot_tags):
                     work.tags.append(key)
                     work.changed = True
-        self._remember_name(work, account)
+        self._remember_name(work, person, account)
         if account is not None:
             switches = self._switches(person)
             account_id = account.snapshot.id if account.snapshot else None
@@ -487,7 +490,7 @@ class Planner:
                     work = self._by_name(account, account_key, person.name_key, existing, without_email=True)
                 work = work or ContactWork(snapshot=None)
                 self._contacts_by_email[email_key] = work
-                if work.snapshot is None:  # new, or created by an earlier batch of this file
+                if self.ctx.dry_run and work.snapshot is None:  # new, or created by an earlier batch
                     self.state.contact_emails.add(hash(email_key))
         else:
             work = self._by_name(account, account_key, person.name_key, existing, without_email=False)
@@ -508,21 +511,26 @@ class Planner:
         current = work.values or (work.snapshot.values if work.snapshot else {})
         return bool(current.get("first_name") or current.get("last_name"))
 
-    def _remember_name(self, work: ContactWork, account: AccountWork | None) -> None:
+    def _remember_name(self, work: ContactWork, person: PersonData, account: AccountWork | None) -> None:
         """After a merge, the contact is known by its resulting name within the row's account,
-        in this batch and (as a hash) in later ones, just as the database will know it."""
+        in this batch and (in a dry run, as a hash) in later ones, as the database will know it."""
         first = work.values.get("first_name") or (work.snapshot.values.get("first_name") if work.snapshot else "")
         last = work.values.get("last_name") or (work.snapshot.values.get("last_name") if work.snapshot else "")
         if not (first or last):
             return
         account_key = account.key if account is not None else ""
-        name_key = contact_name_key(first or "", last or "")
+        if first == person.first_name and last == person.last_name:
+            name_key = person.name_key  # the common case: computed when the row was cleaned
+        else:
+            name_key = contact_name_key(first or "", last or "")
+        work.name_key = name_key
         self._contacts_by_name.setdefault((account_key, name_key), work)
-        key = hash((account_key, name_key))
-        self.state.contact_names.add(key)
-        email = work.values.get("email") or (work.snapshot.values.get("email") if work.snapshot else "")
-        if not email:
-            self.state.contact_names_without_email.add(key)
+        if self.ctx.dry_run:
+            key = hash((account_key, name_key))
+            self.state.contact_names.add(key)
+            email = work.values.get("email") or (work.snapshot.values.get("email") if work.snapshot else "")
+            if not email:
+                self.state.contact_names_without_email.add(key)
 
     def _by_name(self, account, account_key, name_key, existing, *, without_email) -> ContactWork | None:
         work = self._contacts_by_name.get((account_key, name_key))

@@ -173,7 +173,7 @@ def _contact_row(ctx: WriteContext, work, now) -> tuple:
     return (
         ctx.firm.pk, values["prefix"], values["first_name"], values["middle_name"], values["last_name"],
         values["suffix"], values["email"], normalize_email_key(values["email"]) or None,
-        contact_name_key(values["first_name"], values["last_name"]), ctx.json(work.additional_emails),
+        work.name_key, ctx.json(work.additional_emails),
         ctx.json(work.phones), values["street"], values["city"], values["state"], values["postal_code"],
         values["country"], bulk.date_value(values["date_of_birth"]), values["tax_id"], values["notes"],
         ctx.json(_custom_values({}, work.custom, "contact", ctx.catalogue)), ctx.job.pk, now, now,
