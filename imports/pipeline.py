@@ -12,7 +12,7 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from itertools import islice
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 
 from crm.models import Account, AccountRole, CustomField, FolderTemplate, Membership, Tag
 from crm.normalize import normalize_name_key
@@ -23,13 +23,14 @@ from imports.gc_tuning import quiet_gc
 from imports.mapping import Mapping
 from imports.models import ImportChange, ImportJob
 from imports.parallel import clean_batches
-from imports.planning import Counters, FileState, PlanContext, Planner
+from imports.planning import BatchPlan, Counters, FileState, PlanContext, Planner
 from imports.reading import ReadOptions, Table, open_table
 from imports.writing import WriteContext, write_batch
 
 logger = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
+WRITE_ATTEMPTS = 3  # a batch whose records somebody else created meanwhile is planned again
 EXAMPLES_PER_CODE = 5
 
 
@@ -227,6 +228,37 @@ def rebuild_state(job: ImportJob, *, remember_types: bool = False) -> FileState:
     return state
 
 
+def _plan_and_write(job: ImportJob, prepared: Prepared, planner: Planner, write_ctx: WriteContext,
+                    rows: list, *, dry_run: bool, rows_done: int, totals: Counters) -> BatchPlan:
+    """Plans a batch against what exists and, in a real run, writes it.
+
+    Between the lookup and the write somebody may create a record the plan was about to
+    create (a client added by hand, another import into the same firm). The insert then hits
+    the unique key and the batch's transaction rolls back; the batch is planned again against
+    the database as it now is, with the planner's memory of earlier batches read back as on
+    resume. So the record is updated, not duplicated, and the import does not fail.
+    """
+    contacts_only = prepared.mapping.kind == "contacts"
+    attempt = 1
+    while True:
+        plan = planner.plan_batch(rows, load_existing(job.firm, rows, contacts_only=contacts_only))
+        if dry_run:
+            return plan
+        after = Counters.from_dict(totals.as_dict())
+        after.add(plan.counters)
+        try:
+            write_batch(plan, write_ctx, rows_done=rows_done, totals=after)
+            return plan
+        except IntegrityError:
+            if attempt == WRITE_ATTEMPTS:
+                raise
+            attempt += 1
+            logger.info("Import #%s: a record of rows up to %s appeared meanwhile; planning them again.",
+                        job.pk, rows_done)
+            planner.state = rebuild_state(job, remember_types=prepared.mapping.account_type.mode == "column")
+            prepared.planning.catalogue = write_ctx.catalogue = load_catalogue(job.firm)
+
+
 def batched(items: Iterable, size: int) -> Iterator[list]:
     iterator = iter(items)
     while batch := list(islice(iterator, size)):
@@ -277,12 +309,10 @@ def run_pipeline(
     with prepared.table as table, quiet_gc(), (nullcontext() if dry_run else bulk.bulk_load()):
         batches = batched(islice(table.rows(), resume_after, None), batch_size)
         for batch, clean_rows in clean_batches(batches, prepared.extraction, processes=cleaning_processes):
-            existing = load_existing(job.firm, clean_rows, contacts_only=prepared.mapping.kind == "contacts")
-            plan = planner.plan_batch(clean_rows, existing)
-            totals.add(plan.counters)
             rows_done += len(batch)
-            if not dry_run:
-                write_batch(plan, write_ctx, rows_done=rows_done, totals=totals)
+            plan = _plan_and_write(job, prepared, planner, write_ctx, clean_rows, dry_run=dry_run,
+                                   rows_done=rows_done, totals=totals)
+            totals.add(plan.counters)
             for row, problem in plan.skipped:
                 skipped.add(problem.code, row.number, problem.message)
             for number, problem in plan.warnings:

@@ -222,3 +222,35 @@ def test_a_stale_tab_cannot_change_the_mapping_of_a_started_import(firm, owner):
     errors = jobs.job_set_mapping(stale, make_mapping({"Client": "account.name"}))
     assert errors == ["This import has already started; its mapping can no longer change."]
     assert ImportJob.objects.get(pk=job.pk).mapping == make_mapping(COLUMNS).to_dict()
+
+
+def test_a_client_added_by_hand_while_a_batch_is_planned_is_updated_not_duplicated(firm, owner, monkeypatch):
+    rows = [["Client", "First", "Last", "Email"], ["Acme LLC", "Ann", "Lee", "ann@acme.example"],
+            ["Brown Family", "Bo", "Brown", "bo@brown.example"], ["Chen Co", "Cy", "Chen", "cy@chen.example"]]
+    job = upload(firm, owner, rows, mapping=make_mapping({"Client": "account.name", "First": "contact.first_name",
+                                                          "Last": "contact.last_name", "Email": "contact.email"}))
+    real_load_existing = pipeline.load_existing
+    lookups = []
+
+    def load_then_someone_adds_clients(*args, **kwargs):
+        found = real_load_existing(*args, **kwargs)
+        lookups.append(len(found.accounts))
+        if len(lookups) == 2:  # the second batch was looked up; before it is written...
+            account = services.account_create(firm=firm, name="brown family", folder_template=None)
+            contact = services.contact_create(firm=firm, email="BO@brown.example")
+            services.contact_link(account=account, contact=contact)
+        return found
+
+    monkeypatch.setattr(pipeline, "load_existing", load_then_someone_adds_clients)
+    result = pipeline.run_pipeline(ImportJob.objects.get(pk=job.pk), dry_run=False, batch_size=1)
+
+    # The second batch hit the unique keys, was rolled back and planned again against the new client.
+    assert lookups == [0, 0, 1, 0]
+    assert result.counters.rows_imported == 3 and result.counters.rows_skipped == 0
+    assert (result.counters.accounts_created, result.counters.accounts_updated) == (2, 0)  # nothing new for it
+    assert (result.counters.contacts_created, result.counters.contacts_updated) == (2, 1)
+    assert sorted(Account.objects.filter(firm=firm).values_list("name", flat=True)) == [
+        "Acme LLC", "Chen Co", "brown family"]
+    brown = Contact.objects.get(firm=firm, email_key="bo@brown.example")
+    assert (brown.first_name, brown.last_name, brown.email) == ("Bo", "Brown", "BO@brown.example")  # name filled in
+    assert ImportJob.objects.get(pk=job.pk).counts == result.counters.as_dict()
