@@ -103,7 +103,9 @@ def clean_batches(
             yield batch, _clean_here(batch, context)
     finally:
         if pool is not None:
-            pool.shutdown(wait=False, cancel_futures=True)
+            # Batches not started are dropped; one being cleaned is waited for (a second at
+            # most), so the worker is gone when the import returns.
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _collect(batch: list[SourceRow], future: Future) -> list[CleanRow] | None:

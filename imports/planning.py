@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from crm.normalize import contact_name_key, normalize_name_key
-from imports.compact import CompactIntSet
+from imports.compact import CompactIntMap, CompactIntSet
 from imports.extraction import AccountData, CleanRow, PersonData
 from imports.mapping import Mapping
 from imports.problems import Problem
@@ -87,7 +87,7 @@ class FileState:
 
     def __init__(self):
         self.accounts = CompactIntSet()
-        self.account_types: dict[int, int] = {}
+        self.account_types = CompactIntMap()
         self.contact_emails = CompactIntSet()
         self.contact_names = CompactIntSet()  # hash((account key or "", name key))
         self.contact_names_without_email = CompactIntSet()  # the same, for contacts without email
@@ -102,8 +102,9 @@ class FileState:
         return TYPE_NAMES[packed & 3], packed >> 2
 
     def remember_type(self, key: str, type_: str, row: int) -> None:
+        """The first row that gave the account its type is the one a conflict names."""
         if type_:
-            self.account_types[hash(key)] = row * 4 + TYPE_CODES[type_]
+            self.account_types.setdefault(hash(key), row * 4 + TYPE_CODES[type_])
 
 
 # --- The plan -------------------------------------------------------------------------------
