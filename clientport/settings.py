@@ -155,6 +155,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 
 # The largest client list accepted, checked before a byte is parsed.
 IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", 200 * 1024 * 1024))
+# A workbook (XLSX/ODS: a ZIP of XML) is read whole; this caps what it may unpack to.
+IMPORT_MAX_WORKBOOK_UNPACKED_BYTES = int(
+    os.environ.get("IMPORT_MAX_WORKBOOK_UNPACKED_BYTES", 1024 * 1024 * 1024)
+)
 # Worker processes that clean rows while the import writes earlier ones (0: clean in-process).
 # Default: one per core beyond the first, at most 4.
 IMPORT_CLEANING_PROCESSES = int(

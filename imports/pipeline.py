@@ -77,25 +77,22 @@ class Prepared:
     new_roles: list[str]
 
 
-def read_options(mapping: Mapping, max_bytes: int | None = None) -> ReadOptions:
+def read_options(mapping: Mapping) -> ReadOptions:
+    """The user's reading choices, with the configured size limits."""
+    from django.conf import settings
+
     read = mapping.read
-    options = ReadOptions(
+    return ReadOptions(
         encoding=read.encoding, delimiter=read.delimiter, header_row=read.header_row, sheet=read.sheet,
-        keep_footer=read.keep_footer,
+        keep_footer=read.keep_footer, max_bytes=settings.IMPORT_MAX_UPLOAD_BYTES,
+        max_unpacked_bytes=settings.IMPORT_MAX_WORKBOOK_UNPACKED_BYTES,
     )
-    if max_bytes is not None:
-        options.max_bytes = max_bytes
-    return options
 
 
 def open_job_table(job: ImportJob, mapping: Mapping | None = None) -> Table:
-    from django.conf import settings
-
     mapping = mapping or Mapping.from_dict(job.mapping)
     return open_table(
-        job.file.path if _has_path(job) else job.file.open("rb"),
-        read_options(mapping, settings.IMPORT_MAX_UPLOAD_BYTES),
-        name=job.original_name,
+        job.file.path if _has_path(job) else job.file.open("rb"), read_options(mapping), name=job.original_name
     )
 
 

@@ -12,7 +12,7 @@ import re
 import zipfile
 
 from .source import Source
-from .types import UnreadableFile
+from .types import DEFAULT_MAX_UNPACKED_BYTES, UnreadableFile
 
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06", b"PK\x07\x08")
 CFB_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
@@ -40,13 +40,13 @@ ODS_MIMETYPES = (
 )
 
 
-def sniff_format(source: Source) -> str:
+def sniff_format(source: Source, *, max_unpacked_bytes: int = DEFAULT_MAX_UNPACKED_BYTES) -> str:
     """"xlsx", "xlsb", "ods", "xls" or "text"; refuses empty files and files that hold no table."""
     head = source.head()
     if not head:
         raise UnreadableFile("This file is empty.")
     if head.startswith(ZIP_MAGIC):
-        return _zip_format(source)
+        return _zip_format(source, max_unpacked_bytes)
     if head.startswith(CFB_MAGIC):
         return "xls"
     for magic, kind in BINARY_MAGIC:
@@ -55,16 +55,16 @@ def sniff_format(source: Source) -> str:
     return "text"
 
 
-def _zip_format(source: Source) -> str:
+def _zip_format(source: Source, max_unpacked_bytes: int) -> str:
     try:
         with source.open() as stream, zipfile.ZipFile(stream) as archive:
             names = set(archive.namelist())
             if "xl/workbook.xml" in names:
-                return "xlsx"
+                return _within_unpacked_limit(archive, "xlsx", max_unpacked_bytes)
             if "xl/workbook.bin" in names:
-                return "xlsb"
+                return _within_unpacked_limit(archive, "xlsb", max_unpacked_bytes)
             if "mimetype" in names and archive.read("mimetype").strip() in ODS_MIMETYPES:
-                return "ods"
+                return _within_unpacked_limit(archive, "ods", max_unpacked_bytes)
             if any(n.startswith("Index/") and n.endswith(".iwa") for n in names):
                 raise UnreadableFile(
                     "This is an Apple Numbers file; "
@@ -75,6 +75,17 @@ def _zip_format(source: Source) -> str:
             "This file is a damaged ZIP archive or workbook, so it cannot be opened."
         ) from exc
     raise UnreadableFile("This file is a ZIP archive but not a spreadsheet (XLSX/ODS).")
+
+
+def _within_unpacked_limit(archive: zipfile.ZipFile, file_format: str, limit: int) -> str:
+    unpacked = sum(info.file_size for info in archive.infolist())
+    if unpacked > limit:
+        mb = 1024 * 1024
+        raise UnreadableFile(
+            f"This workbook unpacks to {unpacked / mb:,.0f} MB, more than the {limit / mb:,.0f} MB a workbook "
+            "may hold; save it as CSV (UTF-8) and upload that file, which is read row by row."
+        )
+    return file_format
 
 
 _MARKUP = re.compile(r"\s*(<\?xml|<!doctype|<html|<table|<head|<body|\{\\rtf)", re.IGNORECASE)

@@ -122,7 +122,7 @@ def open_table(
         raise UnreadableFile("This file is empty.")
     if src.size > options.max_bytes:
         raise UnreadableFile(f"This file is larger than the {_megabytes(options.max_bytes)} MB limit.")
-    file_format = sniff_format(src)
+    file_format = sniff_format(src, max_unpacked_bytes=options.max_unpacked_bytes)
     if file_format == "text":
         return _open_text(src, options, name)
     return _open_workbook(src, file_format, options)

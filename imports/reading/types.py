@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+# A workbook is a ZIP of XML that the spreadsheet reader unpacks and holds whole: its unpacked
+# size is capped too, so a small upload cannot unpack into gigabytes (a "zip bomb").
+DEFAULT_MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
 
 
 class UnreadableFile(Exception):
@@ -21,6 +24,7 @@ class ReadOptions:
     sheet: str | None = None  # spreadsheets: sheet name; default: first sheet with data
     keep_footer: bool = False  # True: rows that look like a report footer are data rows
     max_bytes: int = DEFAULT_MAX_BYTES  # refused before any parsing
+    max_unpacked_bytes: int = DEFAULT_MAX_UNPACKED_BYTES  # XLSX/XLSB/ODS, as their ZIP directory declares
 
 
 @dataclass

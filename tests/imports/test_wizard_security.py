@@ -270,3 +270,17 @@ def test_ssn_cells_are_masked_in_the_file_preview(owner_client, firm, owner):
     preview = file_preview(job)
     assert "123-45-6789" not in str(preview.rows) and "123-45-6789" not in str(preview.samples)
     assert preview.rows[0][1].endswith("6789")
+
+
+@override_settings(IMPORT_MAX_WORKBOOK_UNPACKED_BYTES=50_000)
+def test_a_workbook_that_would_unpack_into_too_much_is_refused_with_what_to_do(owner_client, tmp_path):
+    from tests.imports.reading.workbooks import write_xlsx
+
+    rows = [["Client", "Email"]] + [[f"Client {n}", f"client{n}@example.com"] for n in range(2000)]
+    content = write_xlsx(tmp_path / "clients.xlsx", {"Clients": rows}).read_bytes()
+    assert len(content) < 50_000  # the upload itself is small; what it unpacks to is not
+    response = owner_client.post(reverse("imports:upload", args=["accounts-and-contacts"]),
+                                 {"file": SimpleUploadedFile("clients.xlsx", content)})
+    page = response.content.decode()
+    assert "This workbook unpacks to" in page and "save it as CSV (UTF-8)" in page
+    assert not ImportJob.objects.exists()

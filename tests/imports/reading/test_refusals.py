@@ -8,7 +8,7 @@ import pytest
 
 from imports.reading import ReadOptions, UnreadableFile, open_table
 
-from .workbooks import compound_file, write_encrypted_xlsx, write_xls
+from .workbooks import compound_file, write_encrypted_xlsx, write_xls, write_xlsx
 
 PASSWORD = "This workbook is password-protected; remove the password in Excel and upload it again."
 
@@ -143,3 +143,14 @@ def test_header_row_below_one_is_a_programming_error(write_file):
     with pytest.raises(ValueError):
         open_table(write_file("Name\nAnn\n"), ReadOptions(header_row=0))
 
+
+
+def test_a_workbook_that_unpacks_beyond_the_limit_is_refused_before_it_is_read(tmp_path):
+    rows = [["Client", "Email"]] + [[f"Client {n}", f"client{n}@example.com"] for n in range(3000)]
+    path = write_xlsx(tmp_path / "clients.xlsx", {"Clients": rows})
+    unpacked = sum(info.file_size for info in zipfile.ZipFile(path).infolist())
+
+    message = refusal(path, max_unpacked_bytes=unpacked - 1)
+    assert message.startswith("This workbook unpacks to ") and "save it as CSV (UTF-8)" in message
+    with open_table(path, ReadOptions(max_unpacked_bytes=unpacked)) as table:  # at the limit: read
+        assert sum(1 for _ in table.rows()) == 3000
