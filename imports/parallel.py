@@ -75,14 +75,18 @@ def clean_batches(
         initializer=_start_worker, initargs=(context,),
     )
     upcoming = chain([second], batches)
-    pending: deque[tuple[list[SourceRow], Future]] = deque()
+    pending: deque[tuple[list[SourceRow], Future | None]] = deque()
 
     def submit_ahead() -> None:
         while pool is not None and len(pending) < processes * BATCHES_AHEAD_PER_PROCESS:
             batch = next(upcoming, None)
             if batch is None:
                 return
-            pending.append((batch, pool.submit(_clean_in_worker, batch)))
+            try:
+                future = pool.submit(_clean_in_worker, batch)
+            except BrokenProcessPool:  # a worker died while the caller was busy
+                future = None
+            pending.append((batch, future))
 
     try:
         submit_ahead()
@@ -90,11 +94,11 @@ def clean_batches(
         yield first, _clean_here(first, context)
         while pending:
             batch, future = pending.popleft()
-            rows = _collect(batch, future) if pool is not None else None
+            rows = _collect(batch, future) if pool is not None and future is not None else None
             if rows is None:
                 if pool is not None:
                     logger.warning("A cleaning worker stopped; the import goes on in one process.")
-                    pool.shutdown(wait=False, cancel_futures=True)
+                    pool.shutdown(wait=True, cancel_futures=True)
                     pool = None
                 rows = _clean_here(batch, context)
             submit_ahead()
