@@ -109,8 +109,10 @@ def load_existing(firm: Firm, rows: list[CleanRow], *, contacts_only: bool = Fal
         # Contacts only: a person without email is the firm's one email-less contact of that
         # name; with several of that name it is ambiguous, and a new contact is made.
         found_by_name: dict[str, list[tuple]] = defaultdict(list)
+        # COALESCE, not "email_key IS NULL": SQLite takes IS NULL as an equality on the unique
+        # (firm, email_key) index, expects one row, and would walk every email-less contact.
         for values in _select(Contact, (*_CONTACT_COLUMNS, "name_key"),
-                              "firm_id = %s AND email_key IS NULL AND name_key IN {}", [firm.pk], names):
+                              "firm_id = %s AND COALESCE(email_key, '') = '' AND name_key IN {}", [firm.pk], names):
             found_by_name[values[-1]].append(values)
         for name_key, matches in found_by_name.items():
             if len(matches) == 1:

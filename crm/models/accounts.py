@@ -38,7 +38,7 @@ class Account(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["firm", "name_key"], name="account_unique_name_per_firm")]
-        indexes = [models.Index(fields=["firm", "type"]), models.Index(fields=["firm", "created_at"])]
+        indexes = [models.Index(fields=["firm", "type"])]  # the list's type filter
         ordering = ["name_key"]
 
     def save(self, *args, **kwargs):
