@@ -101,8 +101,9 @@ def json_adapter():
     return lambda value: None if value is None else adapt(value, None)
 
 
-def date_value(value):
-    return connection.ops.adapt_datefield_value(value)
+def date_adapter():
+    """A function preparing a date for a date column (looked up once, see json_adapter)."""
+    return connection.ops.adapt_datefield_value
 
 
 def datetime_value(value):

@@ -244,6 +244,7 @@ class Planner:
     def __init__(self, ctx: PlanContext, state: FileState | None = None):
         self.ctx = ctx
         self.state = state or FileState()
+        self._tag_keys: dict[str, str] = {}  # a file repeats a handful of tags on every row
 
     # -- entry point ----------------------------------------------------------------------
     def plan_batch(self, rows: list[CleanRow], existing: Existing) -> BatchPlan:
@@ -383,7 +384,9 @@ class Planner:
             work.changed = work.changed or work.snapshot is not None
 
     def _tag_key(self, name: str) -> str | None:
-        key = normalize_name_key(name, 100)  # Tag.key's length
+        key = self._tag_keys.get(name)
+        if key is None:
+            key = self._tag_keys[name] = normalize_name_key(name, 100)  # Tag.key's length
         if not key:
             return None
         if key not in self.ctx.catalogue.tags and key not in self.state.new_tags:

@@ -168,14 +168,14 @@ def _write_accounts(plan: BatchPlan, ctx: WriteContext, changes: _Changes) -> di
     return ids
 
 
-def _contact_row(ctx: WriteContext, work, now) -> tuple:
+def _contact_row(ctx: WriteContext, work, now, date_value: Callable) -> tuple:
     values = work.values
     return (
         ctx.firm.pk, values["prefix"], values["first_name"], values["middle_name"], values["last_name"],
         values["suffix"], values["email"], normalize_email_key(values["email"]) or None,
         work.name_key, ctx.json(work.additional_emails),
         ctx.json(work.phones), values["street"], values["city"], values["state"], values["postal_code"],
-        values["country"], bulk.date_value(values["date_of_birth"]), values["tax_id"], values["notes"],
+        values["country"], date_value(values["date_of_birth"]), values["tax_id"], values["notes"],
         ctx.json(_custom_values({}, work.custom, "contact", ctx.catalogue)), ctx.job.pk, now, now,
     )
 
@@ -184,7 +184,10 @@ def _write_contacts(plan: BatchPlan, ctx: WriteContext, account_ids: dict[str, i
     catalogue, job = ctx.catalogue, ctx.job
     now = bulk.datetime_value(timezone.now())
     new_works = [w for w in plan.contacts if w.is_new]
-    new_ids = bulk.insert_returning_ids(Contact, CONTACT_COLUMNS, [_contact_row(ctx, w, now) for w in new_works])
+    date_value = bulk.date_adapter()
+    new_ids = bulk.insert_returning_ids(
+        Contact, CONTACT_COLUMNS, [_contact_row(ctx, w, now, date_value) for w in new_works]
+    )
     for work, pk in zip(new_works, new_ids):
         work.created_id = pk
 
