@@ -5,6 +5,7 @@ Every door (wizard, CLI, API, worker) calls these functions; none of them holds 
 
 from __future__ import annotations
 
+import datetime
 import logging
 from pathlib import PurePath
 
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from crm.models import AccountRole, CustomField, Firm, Membership, User
@@ -21,6 +23,7 @@ from imports.matching import FieldSpec, suggest_mapping
 from imports.models import ImportJob
 from imports.pipeline import PipelineResult, open_job_table, run_pipeline
 from imports.reading import UnreadableFile
+from imports.writing import ClaimLost
 
 logger = logging.getLogger(__name__)
 
@@ -173,7 +176,8 @@ def job_run(job_id: int, *, progress=None) -> ImportJob:
     # Claim the job: only a queued job runs, and only once. A second delivery of the task (two
     # workers, a re-queue while a worker still runs it) finds it claimed and leaves it alone.
     claimed = ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.QUEUED, cancel_requested=False).update(
-        status=ImportJob.Status.RUNNING, started_at=job.started_at or timezone.now()
+        status=ImportJob.Status.RUNNING, started_at=job.started_at or timezone.now(),
+        run_token=F("run_token") + 1, heartbeat_at=timezone.now(),
     )
     if not claimed:
         ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.QUEUED, cancel_requested=True).update(
@@ -181,7 +185,7 @@ def job_run(job_id: int, *, progress=None) -> ImportJob:
         )
         job.refresh_from_db()
         return job
-    job.status = ImportJob.Status.RUNNING
+    job.refresh_from_db(fields=["status", "run_token", "heartbeat_at"])
 
     def should_stop() -> bool:
         return ImportJob.objects.filter(pk=job.pk, cancel_requested=True).exists()
@@ -191,7 +195,14 @@ def job_run(job_id: int, *, progress=None) -> ImportJob:
             progress(rows_done)
 
     try:
-        result = run_pipeline(job, dry_run=False, progress=on_progress, should_stop=should_stop)
+        result = run_pipeline(job, dry_run=False, progress=on_progress, should_stop=should_stop,
+                              run_token=job.run_token)
+    except ClaimLost:
+        # Re-queued while this worker was slow (see job_requeue_interrupted), and claimed by
+        # another: that one resumes after the last batch committed here.
+        logger.warning("Import #%s was taken over by another worker; this one stops.", job.pk)
+        job.refresh_from_db()
+        return job
     except Exception as exc:
         logger.exception("Import #%s failed", job.pk)
         ImportJob.objects.filter(pk=job.pk).update(
@@ -200,7 +211,7 @@ def job_run(job_id: int, *, progress=None) -> ImportJob:
         job.refresh_from_db()
         return job
     status = ImportJob.Status.CANCELLED if result.cancelled else ImportJob.Status.FINISHED
-    ImportJob.objects.filter(pk=job.pk).update(
+    ImportJob.objects.filter(pk=job.pk, run_token=job.run_token).update(
         status=status, counts=result.counters.as_dict(), finished_at=timezone.now(),
         rows_estimate=max(job.rows_estimate, result.counters.rows_total),
     )
@@ -269,14 +280,25 @@ def job_check_run(job_id: int) -> ImportJob:
     return job
 
 
-def job_requeue_interrupted() -> list[ImportJob]:
-    """Jobs left "running" by a worker that stopped go back to the queue; their next run
-    resumes after the last committed batch (see run_pipeline)."""
+def job_requeue_interrupted(*, silent_for: datetime.timedelta | None = None) -> list[ImportJob]:
+    """Running jobs whose worker stopped go back to the queue; their next run resumes after
+    the last committed batch (see run_pipeline).
+
+    With `silent_for`, only jobs that committed no batch for that long are taken: a live
+    worker commits every second or so, so this is safe while other workers run. Without it,
+    every running job is taken (right when no worker is alive, as `clientport serve` at
+    start-up). Either way a worker still alive loses its claim and stops at its next batch.
+    """
     from imports.tasks import run_import_job
 
+    running = ImportJob.objects.filter(status=ImportJob.Status.RUNNING)
+    if silent_for is not None:
+        running = running.filter(Q(heartbeat_at__lt=timezone.now() - silent_for) | Q(heartbeat_at__isnull=True))
     requeued = []
-    for job in ImportJob.objects.filter(status=ImportJob.Status.RUNNING):
-        if ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING).update(status=ImportJob.Status.QUEUED):
+    for job in running:
+        if ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING, run_token=job.run_token).update(
+            status=ImportJob.Status.QUEUED
+        ):
             run_import_job.enqueue(job.pk)
             requeued.append(job)
     return requeued

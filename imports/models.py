@@ -70,6 +70,13 @@ class ImportJob(models.Model):
     rows_estimate = models.BigIntegerField(default=0)
     checkpoint = models.JSONField(default=dict, blank=True)
     cancel_requested = models.BooleanField(default=False)
+    # Each claim of the job by a worker takes a new token, and each batch commits only while
+    # its worker's token is current: a worker whose job was re-queued and claimed by another
+    # stops at its next batch instead of writing alongside it.
+    run_token = models.PositiveIntegerField(default=0)
+    # When the running import last committed a batch (or was claimed): a running job without
+    # a heartbeat for minutes has lost its worker (see `clientport resume_imports`).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)

@@ -271,11 +271,13 @@ def run_pipeline(
     batch_size: int = BATCH_SIZE,
     should_stop: Callable[[], bool] | None = None,
     cleaning_processes: int | None = None,
+    run_token: int | None = None,
 ) -> PipelineResult:
     """Runs the import of `job` (or its dry run) and returns the counters.
 
     A real run resumes after `job.checkpoint` when an earlier run was interrupted: the rows
-    before it were committed with the checkpoint, so they are neither repeated nor lost.
+    before it were committed with the checkpoint, so they are neither repeated nor lost. With
+    a `run_token` (the worker's claim), a batch commits only while the claim is current.
     """
     from django.conf import settings
 
@@ -300,6 +302,7 @@ def run_pipeline(
         firm=job.firm, job=job, catalogue=prepared.planning.catalogue, folder_paths=prepared.folder_paths,
         send_invitations=prepared.mapping.settings.send_invitations,
         open_dropdowns=[key for key, spec in prepared.extraction.custom_fields.items() if spec.collects_options],
+        run_token=run_token,
     )
     rows_done = resume_after
     cancelled = False

@@ -43,6 +43,12 @@ class WriteContext:
     # (applies_to, key) of dropdown fields this import creates: their choices grow with the file.
     open_dropdowns: list[tuple[str, str]] = field(default_factory=list)
     json: Callable = field(default_factory=bulk.json_adapter)  # value -> what a JSON column takes
+    # The worker's claim on the job (ImportJob.run_token); None: not run by a worker (tests).
+    run_token: int | None = None
+
+
+class ClaimLost(Exception):
+    """The job was re-queued and claimed by another worker: this one must write no more."""
 
 
 class _Changes(list):
@@ -67,9 +73,12 @@ def write_batch(plan: BatchPlan, ctx: WriteContext, *, rows_done: int, totals: C
         _write_issues(plan, ctx)
         _extend_dropdowns(plan, ctx)
         bulk.insert(ImportChange, CHANGE_COLUMNS, changes)
-        ImportJob.objects.filter(pk=ctx.job.pk).update(
-            rows_done=rows_done, counts=totals.as_dict(), checkpoint={"rows_done": rows_done}
-        )
+        claim = {} if ctx.run_token is None else {"run_token": ctx.run_token}
+        if not ImportJob.objects.filter(pk=ctx.job.pk, **claim).update(
+            rows_done=rows_done, counts=totals.as_dict(), checkpoint={"rows_done": rows_done},
+            heartbeat_at=timezone.now(),
+        ):
+            raise ClaimLost(f"Import #{ctx.job.pk} was taken over by another worker.")
 
 
 def _create_tags(plan: BatchPlan, ctx: WriteContext, changes: _Changes) -> None:

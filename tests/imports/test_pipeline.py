@@ -1,9 +1,13 @@
 """The engine as a whole: dry run vs real run, resuming after a crash, queries per batch,
 and the DESIGN invariant rows_total == rows_imported + rows_skipped on messy generated rows."""
 
+import datetime
+import functools
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -188,11 +192,38 @@ def test_an_import_left_running_by_a_stopped_worker_is_resumed(firm, owner, othe
     assert ImportJob.objects.get(pk=job.pk).status == "running"
 
     from django.core.management import call_command
-    call_command("resume_imports")  # the test settings run tasks inline
+    call_command("resume_imports")  # a batch was committed just now: the worker may be alive
+    assert ImportJob.objects.get(pk=job.pk).status == "running"
+    ImportJob.objects.filter(pk=job.pk).update(heartbeat_at=timezone.now() - datetime.timedelta(minutes=6))
+    call_command("resume_imports")  # silent for more than 5 minutes (the test settings run tasks inline)
 
     job.refresh_from_db()
     assert job.status == "finished"
     assert job.counts == reference
+    assert database_state(firm) == database_state(other_firm)
+
+
+def test_a_worker_whose_job_was_taken_over_stops_before_writing_again(firm, owner, other_firm, other_owner,
+                                                                      monkeypatch):
+    rows = generated_rows(60)
+    _, reference = import_rows(other_firm, other_owner, rows, COLUMNS)
+    job = upload(firm, owner, rows, mapping=make_mapping(COLUMNS))
+    jobs.job_start(job, enqueue=False)
+    monkeypatch.setattr(jobs, "run_pipeline", functools.partial(pipeline.run_pipeline, batch_size=20))
+    progress_of_the_first_worker = []
+
+    def first_worker_seems_dead_after_two_batches(rows_done):
+        progress_of_the_first_worker.append(rows_done)
+        if rows_done == 40:
+            # Re-queued; a second worker (tasks run inline in the tests) takes the job over
+            # and finishes it from the checkpoint, while the first one still holds batch 3.
+            assert [j.pk for j in jobs.job_requeue_interrupted()] == [job.pk]
+
+    first = jobs.job_run(job.pk, progress=first_worker_seems_dead_after_two_batches)
+
+    assert progress_of_the_first_worker == [20, 40]  # its third batch was refused and rolled back
+    assert (first.status, first.run_token) == ("finished", 2)
+    assert first.counts == reference
     assert database_state(firm) == database_state(other_firm)
 
 

@@ -61,7 +61,7 @@ class Command(BaseCommand):
         call_command("migrate", interactive=False, verbosity=max(verbosity - 1, 0))
         # The worker started below is the only one: imports left running by a previous
         # worker are orphaned and resume from their last committed batch.
-        call_command("resume_imports", verbosity=verbosity)
+        call_command("resume_imports", silent_for=0, verbosity=verbosity)
         # The children open their own connections; SQLite in particular should not see this
         # process hold one for the whole run.
         connections.close_all()

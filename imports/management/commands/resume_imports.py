@@ -1,11 +1,15 @@
-"""`clientport resume_imports`: queue again the imports a stopped worker left running.
+"""`clientport resume_imports`: queue again the imports whose worker stopped.
 
 An import commits its checkpoint with every batch, so a job found "running" while no worker
 runs it (the machine restarted, the worker was killed) resumes after its last batch, writing
-nothing twice. `clientport serve` runs this at start-up: on the embedded default it is the
-only worker, so every running job there is orphaned. With several workers sharing one
-PostgreSQL, run it by hand (or from a supervisor) only when no worker is alive.
+nothing twice. By default only jobs that committed no batch for 5 minutes are taken (a live
+worker commits every second or so), so it is safe to run from cron while other workers share
+the database; `--silent-for 0` takes every running job, which is what `clientport serve` does at
+start-up, where it is the only worker. A worker that was merely slow loses its claim on the job
+and stops at its next batch, so a job is never written by two workers.
 """
+
+import datetime
 
 from django.core.management.base import BaseCommand
 
@@ -15,8 +19,14 @@ from imports.jobs import job_requeue_interrupted
 class Command(BaseCommand):
     help = "Queues again the imports that were running when their worker stopped."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--silent-for", type=int, default=300, metavar="SECONDS",
+            help="take running imports that committed nothing for this long (default: 300; 0: all)",
+        )
+
     def handle(self, *args, **options):
-        jobs = job_requeue_interrupted()
+        jobs = job_requeue_interrupted(silent_for=datetime.timedelta(seconds=options["silent_for"]))
         for job in jobs:
             self.stdout.write(f"Import #{job.pk} ({job.original_name}) queued to resume after row {job.rows_done:,}.")
         if not jobs and options["verbosity"] > 1:
