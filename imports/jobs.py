@@ -131,9 +131,9 @@ def job_set_mapping(job: ImportJob, mapping: Mapping) -> list[str]:
     return []
 
 
-def job_dry_run(job: ImportJob, *, progress=None) -> PipelineResult:
+def job_dry_run(job: ImportJob, *, progress=None, cleaning_processes: int | None = None) -> PipelineResult:
     """The real pipeline without writes: the review step's totals."""
-    result = run_pipeline(job, dry_run=True, progress=progress)
+    result = run_pipeline(job, dry_run=True, progress=progress, cleaning_processes=cleaning_processes)
     job.dry_run_counts = {
         **result.counters.as_dict(), "skipped": result.skipped.as_dict(), "warning_codes": result.warnings.as_dict(),
     }
@@ -247,9 +247,11 @@ def job_check_request(job: ImportJob) -> int:
     return job.dry_run_token
 
 
-def job_check_run(job_id: int) -> ImportJob:
+def job_check_run(job_id: int, *, in_request: bool = False) -> ImportJob:
     """Runs the requested check (`job_dry_run`), recording its progress on the job row. Only
-    the latest request runs to the end; a second worker picking up the same request does nothing."""
+    the latest request runs to the end; a second worker picking up the same request does nothing.
+    `in_request`: a small file checked while the page loads cleans in-process (starting a
+    worker would cost more than it saves)."""
     job = ImportJob.objects.select_related("firm", "created_by").get(pk=job_id)
     token = job.dry_run_token
     claimed = ImportJob.objects.filter(
@@ -264,7 +266,7 @@ def job_check_run(job_id: int) -> ImportJob:
             raise _CheckSuperseded
 
     try:
-        job_dry_run(job, progress=progress)
+        job_dry_run(job, progress=progress, cleaning_processes=0 if in_request else None)
     except _CheckSuperseded:
         return job
     except Exception as exc:

@@ -48,7 +48,7 @@ def _checks_inline(job: ImportJob) -> bool:
 def _dispatch_check(job: ImportJob) -> None:
     jobs.job_check_request(job)
     if _checks_inline(job):
-        jobs.job_check_run(job.pk)
+        jobs.job_check_run(job.pk, in_request=True)
     else:
         check_import_job.enqueue(job.pk)
     job.refresh_from_db()
