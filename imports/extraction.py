@@ -8,6 +8,7 @@ per import, so this stage can run in worker processes.
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 
 from crm.normalize import contact_name_key, normalize_email_key, normalize_name_key
@@ -201,6 +202,7 @@ def _extract(source: SourceRow, ctx: ExtractionContext) -> CleanRow:
         )
 
     row.people = sorted((p for p in people.values() if p.is_identifiable), key=lambda p: p.slot)
+    _separate_shared_emails(row.people, warnings)
     if kind == "contacts":
         if not row.people or row.people[0].slot != 1:
             row.skip = Problem(MISSING_CONTACT_IDENTITY, "The row has neither a name nor a valid email for the contact.")
@@ -373,6 +375,32 @@ def _fill_name(person: PersonData, name) -> None:
     person.suffix = person.suffix or name.suffix[:30]
 
 
+def _separate_shared_emails(people: list[PersonData], warnings: list[Problem]) -> None:
+    """Spouses often share one address. People of one row with different names and the same
+    email are different people: the address stays with the first, the later one keeps their
+    name (and any other address of theirs), so neither is merged into the other."""
+    holders: dict[str, PersonData] = {}
+    for person in people:
+        key = normalize_email_key(person.email)
+        if not key:
+            continue
+        holder = holders.setdefault(key, person)
+        if holder is person or not (person.has_name and holder.has_name):
+            continue
+        if contact_name_key(person.first_name, person.last_name) == contact_name_key(holder.first_name,
+                                                                                     holder.last_name):
+            continue  # the same person twice: one contact, as DESIGN §3.2 says
+        warnings.append(Problem(
+            "shared_email",
+            f"{person.display_name} has the same email as {holder.display_name}; it was kept on "
+            f"{holder.display_name} only and {person.display_name} was imported without it.",
+            column=person.email_column, value=person.email,
+        ))
+        person.email, person.email_column = "", ""
+        if person.additional_emails:
+            person.email = person.additional_emails.pop(0)
+
+
 def _name_account_after_person(row: CleanRow, account: AccountData) -> None:
     """DESIGN §3.2: an empty account name becomes "First Last" of the first person, or their
     email (with a warning); with neither the row is skipped."""
@@ -399,21 +427,42 @@ def _decide_account_type(account: AccountData, people: list[PersonData], choice)
         account.type = _automatic_type(account, people)
 
 
+# Words that name a household rather than anyone in it ("The Smith Family", "Mr & Mrs Lee").
+_HOUSEHOLD_WORDS = frozenset(
+    ["the", "family", "household", "and", "mr", "mrs", "ms", "miss", "dr", "jr", "sr", "ii", "iii", "iv"]
+)
+_NAME_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _name_words(*texts: str) -> set[str]:
+    return {word for text in texts for word in _NAME_WORD.findall(normalize_name_key(text))}
+
+
 def _automatic_type(account: AccountData, people: list[PersonData]) -> str:
-    """Individual when the account is named after its person (or unnamed); company when the
-    row names an organisation other than its person."""
+    """DESIGN §2: individual when the account is named after its person (or unnamed); company
+    when the row names an organisation other than its person.
+
+    Named after its people: every word of the name is one of their names or a household word
+    ("Smith, John & Jane", "The Smith Household"), or the name reads as a person's name with
+    the family name of someone on the row ("Jon Smith" for Jonathan Smith). "Nguyen Nail
+    Salon" has words that are nobody's name: an organisation, though Mr Nguyen owns it.
+    """
     if not account.name_given:
         return "individual"
     if cleaning.looks_like_organisation(account.name):
         return "company"
-    key = normalize_name_key(account.name)
-    for person in people:
-        if not person.has_name:
-            continue
-        if key in (normalize_name_key(person.display_name), normalize_name_key(f"{person.last_name}, {person.first_name}")):
+    named = [person for person in people if person.has_name]
+    if named:
+        known = _name_words(*(f"{p.prefix} {p.first_name} {p.middle_name} {p.last_name} {p.suffix}" for p in named))
+        last_names = {normalize_name_key(p.last_name) for p in named if p.last_name}
+        couple = cleaning.split_couple(account.name)
+        if len(couple) > 1 and any(normalize_name_key(member.last) in last_names for member in couple):
+            known |= _name_words(*(f"{m.prefix} {m.first} {m.middle} {m.last} {m.suffix}" for m in couple))
+        if _name_words(account.name) - _HOUSEHOLD_WORDS <= known:
             return "individual"
-        if person.last_name and normalize_name_key(person.last_name) in key.split():
-            return "individual"  # "The Smith Household", "John & Jane Smith"
+        if len(couple) == 1 and normalize_name_key(couple[0].last) in last_names:
+            return "individual"
+    key = normalize_name_key(account.name)
     if account.company_name and normalize_name_key(account.company_name) == key:
         return "company"
-    return "company" if any(p.has_name for p in people) else "individual"
+    return "company" if named else "individual"

@@ -31,6 +31,7 @@ CODE_TITLES = {
     "conflicting_account_type": "Conflicting account type",
     "account_not_found": "Account does not exist",
     "account_named_after_email": "Account named after an email",
+    "shared_email": "Email shared by two people",
     "extra_cells": "More cells than columns",
     "text_truncated": "Text too long",
     "invalid_email": "Invalid email",

@@ -1,0 +1,58 @@
+"""Who a row is about: the automatic account type, and spouses who share an email (DESIGN §2, §3.2)."""
+
+import pytest
+
+from crm.models import Account, Contact
+from imports.models import ImportIssue
+from tests.imports.conftest import import_rows
+
+pytestmark = pytest.mark.django_db
+
+PERSON = {"Client": "account.name", "First": "contact.first_name", "Last": "contact.last_name"}
+
+
+@pytest.mark.parametrize(
+    ("account", "first", "last", "expected"),
+    [
+        ("Smith, John & Jane", "John", "Smith", "individual"),  # a couple, Lacerte style
+        ("John and Jane Smith", "John", "Smith", "individual"),
+        ("The Smith Household", "John", "Smith", "individual"),
+        ("Jon Smith", "Jonathan", "Smith", "individual"),  # a person's name with the row's family name
+        ("", "Ann", "Lee", "individual"),  # named after its person
+        ("Nguyen Nail Salon", "Tuan", "Nguyen", "company"),  # owned by the person, named for the trade
+        ("Delgado Landscaping", "Maria", "Delgado", "company"),
+        ("Kowalski Auto Repair", "Jan", "Kowalski", "company"),
+        ("Acme LLC", "Ann", "Lee", "company"),
+        ("Smith & Wesson", "Ann", "Lee", "company"),  # two names, but nobody on the row
+    ],
+)
+def test_automatic_type_tells_a_household_from_a_business(firm, owner, account, first, last, expected):
+    import_rows(firm, owner, [["Client", "First", "Last"], [account, first, last]], PERSON)
+    assert Account.objects.get(firm=firm).type == expected
+
+
+SPOUSES = {**PERSON, "Email": "contact.email", "Spouse first": "contact2.first_name",
+           "Spouse last": "contact2.last_name", "Spouse email": "contact2.email", "Spouse DOB": "contact2.date_of_birth"}
+
+
+def test_a_spouse_sharing_the_taxpayers_email_stays_a_person_of_their_own(firm, owner):
+    rows = [list(SPOUSES), ["Washington, George & Martha", "George", "Washington", "gw@mountvernon.example",
+                            "Martha", "Custis", "GW@mountvernon.example", "06/02/1951"]]
+    job, counts = import_rows(firm, owner, rows, SPOUSES)
+
+    assert counts["contacts_created"] == 2
+    george = Contact.objects.get(firm=firm, first_name="George")
+    martha = Contact.objects.get(firm=firm, first_name="Martha")
+    assert (george.email, george.date_of_birth) == ("gw@mountvernon.example", None)
+    assert (martha.email, str(martha.date_of_birth)) == ("", "1951-06-02")
+    assert set(Account.objects.get(firm=firm).contacts.all()) == {george, martha}
+    issue = ImportIssue.objects.get(job=job, code="shared_email")
+    assert (issue.row_number, issue.column, issue.value) == (2, "Spouse email", "GW@mountvernon.example")
+    assert "Martha Custis has the same email as George Washington" in issue.message
+
+
+def test_the_same_person_named_twice_on_a_row_is_still_one_contact(firm, owner):
+    rows = [list(SPOUSES), ["Lee", "Ann", "Lee", "ann@lee.example", "ann", "LEE", "ann@lee.example", ""]]
+    job, counts = import_rows(firm, owner, rows, SPOUSES)
+    assert counts["contacts_created"] == 1
+    assert not ImportIssue.objects.filter(job=job, code="shared_email").exists()
