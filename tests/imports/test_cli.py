@@ -51,6 +51,7 @@ def test_dry_run_writes_nothing_and_reports_the_same_counts(firm, owner, clients
     assert Account.objects.count() == 0 and Contact.objects.count() == 0
     real = json.loads(run("import", str(clients_file), "--firm", "alpha", "--user", owner.email, "--json"))
     assert {k: dry[k] for k in COUNTER_NAMES} == {k: real[k] for k in COUNTER_NAMES}
+    assert dry["skipped_reasons"] == real["skipped_reasons"] == {"missing_account_name": 1}
 
 
 def test_errors_zip_holds_the_skipped_rows_ready_to_fix_and_formula_safe(firm, owner, clients_file, tmp_path):

@@ -116,8 +116,9 @@ class Command(BaseCommand):
         if options["json"]:
             payload = {name: counts.get(name, 0) for name in COUNTER_NAMES}
             payload.update(job=job.pk, status=status)
+            # The same shape for a dry run and a real one: skip code -> number of rows.
             if dry_result is not None:
-                payload["skipped_reasons"] = dry_result.skipped.as_dict()
+                payload["skipped_reasons"] = dict(dry_result.skipped.counts)
             else:
                 payload["skipped_reasons"] = {
                     row["code"]: row["n"] for row in job.issues.filter(severity="skip").values("code").annotate(n=_count())
