@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from crm.normalize import contact_name_key, normalize_email_key, normalize_name_key
 from imports import cleaning
+from imports.cleaning.addresses import split_us_address
 from imports.mapping import IGNORE, Mapping
 from imports.problems import Problem
 from imports.reading import SourceRow
@@ -285,6 +286,12 @@ def _extract_person_cell(person: PersonData, col: _Column, raw: str, ctx, warnin
             warnings.append(problem.at(col.header, "…" + raw.strip()[-4:]))
         return
     elif attribute in ("street", "street2"):
+        address = split_us_address(raw) if attribute == "street" else None
+        if address is not None:  # "123 Main St, Boston, MA 02118" in one cell (QuickBooks Online)
+            raw = address.street
+            for name in ("city", "state", "postal_code", "country"):
+                if not getattr(person, name):
+                    setattr(person, name, getattr(address, name))
         value, problems = cleaning.clean_text(raw, max_length=255)
         joined = f"{person.street}, {value}" if person.street and value else (person.street or value)
         if len(joined) > 255:
