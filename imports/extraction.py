@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from crm.normalize import contact_name_key, normalize_email_key, normalize_name_key
@@ -145,6 +146,9 @@ class ExtractionContext:
     custom_fields: dict[tuple[str, str], CustomFieldSpec] = field(default_factory=dict)
     # Lower-cased name or email of each active team member -> membership id.
     members: dict[str, int] = field(default_factory=dict)
+    # Column index -> "MDY" or "DMY" where the column's own values prove its order (see
+    # `date_order_evidence`); other date columns are read in the firm's order.
+    date_orders: dict[int, str] = field(default_factory=dict)
     columns: list[_Column] = field(init=False)
 
     def __post_init__(self):
@@ -160,6 +164,41 @@ class ExtractionContext:
 
     def member_id(self, value: str) -> int | None:
         return self.members.get(value.strip().casefold())
+
+    def date_columns(self) -> list[_Column]:
+        """The mapped columns that hold dates: dates of birth and date custom fields."""
+        return [
+            col for col in self.columns
+            if col.attribute == "date_of_birth" or (
+                col.attribute == "custom" and self._custom_spec(col).field_type == "date"
+            )
+        ]
+
+    def date_order_of(self, col: _Column) -> str:
+        return self.date_orders.get(col.index, self.date_order)
+
+    def _custom_spec(self, col: _Column) -> CustomFieldSpec:
+        return self.custom_fields[("account" if col.record == "account" else "contact", col.field_key)]
+
+
+_NUMERIC_DATE = re.compile(r"\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\b")
+
+
+def date_order_evidence(values: Iterable[str]) -> str | None:
+    """ "DMY" when some value can only be day first (15/03/1968), "MDY" when some can only be
+    month first (03/15/1968), None when the values allow both or neither. A file is written in
+    one order, so one such value settles the column: 04/07/1970 beside 15/03/1968 is 4 July."""
+    day_first = month_first = False
+    for value in values:
+        match = _NUMERIC_DATE.match(value)
+        if match is None:
+            continue
+        first, second = int(match[1]), int(match[2])
+        day_first = day_first or (12 < first <= 31 and second <= 12)
+        month_first = month_first or (12 < second <= 31 and first <= 12)
+    if day_first != month_first:
+        return "DMY" if day_first else "MDY"
+    return None
 
 
 def extract_row(source: SourceRow, ctx: ExtractionContext) -> CleanRow:
@@ -278,7 +317,7 @@ def _extract_person_cell(person: PersonData, col: _Column, raw: str, ctx, warnin
         phones, problems = cleaning.clean_phones(raw, default_country=ctx.default_country)
         person.phones.extend(p for p in phones if p not in person.phones)
     elif attribute == "date_of_birth":
-        person.date_of_birth, problems = cleaning.clean_date(raw, date_order=ctx.date_order)
+        person.date_of_birth, problems = cleaning.clean_date(raw, date_order=ctx.date_order_of(col))
     elif attribute == "tax_id":
         person.tax_id, problems = cleaning.clean_tax_id(raw)
         # The SSN itself never goes into a warning: only its last four characters.
@@ -348,7 +387,7 @@ def _extract_custom(values: dict, applies_to: str, col: _Column, raw: str, ctx) 
     else:
         value, problems = cleaning.clean_custom_value(
             raw, field_type=spec.field_type, options=list(spec.options),
-            date_order=ctx.date_order, default_country=ctx.default_country,
+            date_order=ctx.date_order_of(col), default_country=ctx.default_country,
         )
     if value is not None and value != "":
         values[spec.key] = value

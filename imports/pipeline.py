@@ -18,7 +18,7 @@ from crm.models import Account, AccountRole, CustomField, FolderTemplate, Member
 from crm.normalize import normalize_name_key
 from imports import bulk
 from imports.existing import load_catalogue, load_existing
-from imports.extraction import CustomFieldSpec, ExtractionContext
+from imports.extraction import CustomFieldSpec, ExtractionContext, date_order_evidence
 from imports.gc_tuning import quiet_gc
 from imports.mapping import Mapping
 from imports.models import ImportChange, ImportJob
@@ -161,6 +161,7 @@ def prepare(job: ImportJob, *, mapping: Mapping | None = None, dry_run: bool = F
         mapping=mapping, headers=table.info.headers, default_country=firm.default_country,
         date_order=firm.date_order, custom_fields=specs, members=members,
     )
+    extraction.date_orders = _column_date_orders(table, extraction)
     planning = PlanContext(
         mapping=mapping, job_id=job.pk, catalogue=load_catalogue(firm), importer_member_id=importer,
         bulk_assignee_ids=bulk_assignees, dry_run=dry_run,
@@ -170,6 +171,25 @@ def prepare(job: ImportJob, *, mapping: Mapping | None = None, dry_run: bool = F
         folder_paths=_folder_paths(firm, mapping.settings.folder_template),
         new_custom_fields=new_fields, new_roles=new_roles,
     )
+
+
+DATE_EVIDENCE_ROWS = 2_000
+
+
+def _column_date_orders(table: Table, extraction: ExtractionContext) -> dict[int, str]:
+    """Date columns whose values prove their order (15/03/1968 is day first) against the
+    firm's: read from the first rows of the file, so every run of the import, and its dry run,
+    decides the same."""
+    columns = extraction.date_columns()
+    if not columns:
+        return {}
+    sample = [row.cells for row in islice(table.rows(), DATE_EVIDENCE_ROWS)]
+    orders = {}
+    for col in columns:
+        order = date_order_evidence(cells[col.index] for cells in sample)
+        if order is not None and order != extraction.date_order:
+            orders[col.index] = order
+    return orders
 
 
 def _folder_paths(firm, choice: str) -> list[str]:
