@@ -265,6 +265,8 @@ def _extract_account_cell(account: AccountData, col: _Column, raw: str, ctx, war
     attribute = col.attribute
     if attribute == "name":
         account.name, problems = cleaning.clean_text(raw, max_length=255)
+        if _FORMULA.match(account.name):
+            problems = [*problems, _formula_problem(account.name)]
     elif attribute == "type":
         value, problems = cleaning.clean_account_type(raw)
         if value:
@@ -302,6 +304,8 @@ def _extract_person_cell(person: PersonData, col: _Column, raw: str, ctx, warnin
     if attribute in ("first_name", "middle_name", "last_name", "prefix", "suffix"):
         value, problems = cleaning.clean_text(raw, max_length=100 if attribute.endswith("name") else 30)
         setattr(person, attribute, value)
+        if _FORMULA.match(value):
+            problems = [*problems, _formula_problem(value)]
     elif attribute == "email":
         emails, problems = _fitting_emails(raw)
         if emails:
@@ -392,6 +396,15 @@ def _extract_custom(values: dict, applies_to: str, col: _Column, raw: str, ctx) 
     if value is not None and value != "":
         values[spec.key] = value
     return problems
+
+
+# A name that is a spreadsheet formula ("=HYPERLINK(...)", "=cmd|' /C calc'!A0"): a broken
+# export, or a booby trap. It is kept as text, which exports guard, and the firm is told.
+_FORMULA = re.compile(r"[=+\-@]\s*[A-Za-z_][\w.]*\s*[(|!]")
+
+
+def _formula_problem(value: str) -> Problem:
+    return Problem("formula_text", f"{value[:60]!r} looks like a spreadsheet formula; it was imported as plain text.")
 
 
 def _unknown_member(value: str) -> Problem:

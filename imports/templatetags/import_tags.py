@@ -32,6 +32,7 @@ CODE_TITLES = {
     "account_not_found": "Account does not exist",
     "account_named_after_email": "Account named after an email",
     "shared_email": "Email shared by two people",
+    "formula_text": "Name looks like a formula",
     "extra_cells": "More cells than columns",
     "text_truncated": "Text too long",
     "invalid_email": "Invalid email",

@@ -56,3 +56,16 @@ def test_the_same_person_named_twice_on_a_row_is_still_one_contact(firm, owner):
     job, counts = import_rows(firm, owner, rows, SPOUSES)
     assert counts["contacts_created"] == 1
     assert not ImportIssue.objects.filter(job=job, code="shared_email").exists()
+
+
+@pytest.mark.parametrize("name", ['=HYPERLINK("http://evil.example","Click")', "=cmd|' /C calc'!A0", "@SUM(A1:A2)"])
+def test_a_name_that_is_a_spreadsheet_formula_is_kept_as_text_with_a_warning(firm, owner, name):
+    job, counts = import_rows(firm, owner, [["Client", "First", "Last"], [name, "Ann", "Lee"]], PERSON)
+    assert Account.objects.get(firm=firm).name == name
+    assert list(ImportIssue.objects.filter(job=job).values_list("code", "column")) == [("formula_text", "Client")]
+
+
+@pytest.mark.parametrize("name", ["Smith-Jones", "-", "@home Cafe", "+1 Club"])
+def test_names_with_signs_that_are_no_formula_give_no_warning(firm, owner, name):
+    job, _ = import_rows(firm, owner, [["Client", "First", "Last"], [name, "Ann", "Lee"]], PERSON)
+    assert not ImportIssue.objects.filter(job=job, code="formula_text").exists()
