@@ -15,10 +15,13 @@ what they expect.
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from django.db import connection, models
+from django.db import DatabaseError, connection, models
+
+logger = logging.getLogger(__name__)
 
 RETURNING_CHUNK = 500  # rows per INSERT ... RETURNING on PostgreSQL: a fixed size, few statements
 
@@ -130,6 +133,9 @@ def bulk_load() -> Iterator[None]:
     try:
         yield
     finally:
-        with connection.cursor() as cursor:
-            cursor.execute(f"PRAGMA wal_autocheckpoint={int(before)}")
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA wal_autocheckpoint={int(before)}")
+        except DatabaseError:  # a broken connection is closed anyway: keep the real error
+            logger.warning("Could not restore wal_autocheckpoint on a failed connection.", exc_info=True)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime
 import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 from django.db import connection
 
@@ -42,7 +42,7 @@ def load_existing(firm: Firm, rows: list[CleanRow], *, contacts_only: bool = Fal
     accounts: dict[int, AccountSnapshot] = {}
     if account_keys:
         for pk, name, key, type_, company_name, client_id, custom_values, created_by in _select(
-            Account, _ACCOUNT_COLUMNS, "firm_id = %s AND name_key IN {}", [firm.pk], account_keys
+            Account, _ACCOUNT_COLUMNS, "firm_id = %s AND name_key IN {}", account_keys, params=[firm.pk]
         ):
             accounts[pk] = existing.accounts[key] = AccountSnapshot(
                 id=pk, name=name, type=type_, company_name=company_name, client_id=client_id,
@@ -50,14 +50,14 @@ def load_existing(firm: Firm, rows: list[CleanRow], *, contacts_only: bool = Fal
             )
         if accounts:
             ids = list(accounts)
-            for account_id, tag_id in _select(Account.tags.through, ("account_id", "tag_id"), "account_id IN {}", [], ids):
+            for account_id, tag_id in _select(Account.tags.through, ("account_id", "tag_id"), "account_id IN {}", ids):
                 accounts[account_id].tag_ids.add(tag_id)
             for account_id, member_id in _select(
-                Account.assignees.through, ("account_id", "membership_id"), "account_id IN {}", [], ids
+                Account.assignees.through, ("account_id", "membership_id"), "account_id IN {}", ids
             ):
                 accounts[account_id].assignee_ids.add(member_id)
             for account_id, role_id, member_id in _select(
-                AccountRoleAssignment, ("account_id", "role_id", "member_id"), "account_id IN {}", [], ids
+                AccountRoleAssignment, ("account_id", "role_id", "member_id"), "account_id IN {}", ids
             ):
                 accounts[account_id].roles[role_id] = member_id
 
@@ -81,23 +81,22 @@ def load_existing(firm: Firm, rows: list[CleanRow], *, contacts_only: bool = Fal
 
     if emails:
         for values in _select(Contact, (*_CONTACT_COLUMNS, "email_key"), "firm_id = %s AND email_key IN {}",
-                              [firm.pk], emails):
+                              emails, params=[firm.pk]):
             existing.contacts_by_email[values[-1]] = snapshot(values)
     if names and accounts:
         # Driven from the batch's accounts (a bounded set), not from the names: a common name
         # is shared by thousands of contacts of a large firm.
         links: dict[int, list[int]] = defaultdict(list)
         for account_id, contact_id, login, notify, sync in _select(AccountContact, _LINK_COLUMNS, "account_id IN {}",
-                                                                   [], list(accounts)):
+                                                                   accounts):
             links[contact_id].append(account_id)
             existing.links[(account_id, contact_id)] = (bool(login), bool(notify), bool(sync))
         if links:
             # Several contacts of one account may share a name (one with an email, one
             # without): a row without email means the one without, then the oldest.
             found = sorted(
-                (values for values in _select(Contact, (*_CONTACT_COLUMNS, "email_key", "name_key"), "id IN {}", [],
-                                              list(links))
-                 if values[-1] in names),
+                _select(Contact, (*_CONTACT_COLUMNS, "email_key", "name_key"), "id IN {} AND name_key IN {}",
+                        links, names),
                 key=lambda values: (bool(values[-2]), values[0]),
                 reverse=True,
             )
@@ -112,19 +111,20 @@ def load_existing(firm: Firm, rows: list[CleanRow], *, contacts_only: bool = Fal
         # COALESCE, not "email_key IS NULL": SQLite takes IS NULL as an equality on the unique
         # (firm, email_key) index, expects one row, and would walk every email-less contact.
         for values in _select(Contact, (*_CONTACT_COLUMNS, "name_key"),
-                              "firm_id = %s AND COALESCE(email_key, '') = '' AND name_key IN {}", [firm.pk], names):
+                              "firm_id = %s AND COALESCE(email_key, '') = '' AND name_key IN {}", names,
+                              params=[firm.pk]):
             found_by_name[values[-1]].append(values)
         for name_key, matches in found_by_name.items():
             if len(matches) == 1:
                 existing.contacts_by_name[(None, name_key)] = snapshot(matches[0])
     if contacts:
         ids = list(contacts)
-        for contact_id, tag_id in _select(Contact.tags.through, ("contact_id", "tag_id"), "contact_id IN {}", [], ids):
+        for contact_id, tag_id in _select(Contact.tags.through, ("contact_id", "tag_id"), "contact_id IN {}", ids):
             contacts[contact_id].tag_ids.add(tag_id)
         if accounts:
             known = set(accounts)
             for account_id, contact_id, login, notify, sync in _select(AccountContact, _LINK_COLUMNS,
-                                                                       "contact_id IN {}", [], ids):
+                                                                       "contact_id IN {}", ids):
                 if account_id in known:
                     existing.links[(account_id, contact_id)] = (bool(login), bool(notify), bool(sync))
     return existing
@@ -139,14 +139,16 @@ _CONTACT_WIDTH = len(_CONTACT_COLUMNS)
 _LINK_COLUMNS = ("account_id", "contact_id", "login", "notify", "email_sync")
 
 
-def _select(model, columns: tuple[str, ...], where: str, params: list, values: Iterable) -> list[tuple]:
-    """SELECT `columns` FROM the model's table WHERE `where`, whose "IN {}" takes `values`."""
-    values = list(values)
+def _select(model, columns: tuple[str, ...], where: str, *in_lists: Iterable, params: Sequence = ()) -> list[tuple]:
+    """SELECT `columns` FROM the model's table WHERE `where`: its `%s` take `params`, then each
+    "IN {}" takes the values of one of `in_lists`, in order."""
+    in_lists = [list(values) for values in in_lists]
     quote = connection.ops.quote_name
+    placeholders = ["(" + ", ".join(["%s"] * len(values)) + ")" for values in in_lists]
     sql = (f"SELECT {', '.join(quote(column) for column in columns)} FROM {quote(model._meta.db_table)} "
-           f"WHERE {where.format('(' + ', '.join(['%s'] * len(values)) + ')')}")
+           f"WHERE {where.format(*placeholders)}")
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *values])
+        cursor.execute(sql, [*params, *(value for values in in_lists for value in values)])
         return cursor.fetchall()
 
 

@@ -185,7 +185,9 @@ def job_run(job_id: int, *, progress=None) -> ImportJob:
         )
         job.refresh_from_db()
         return job
-    job.refresh_from_db(fields=["status", "run_token", "heartbeat_at"])
+    # Everything as of the claim: a worker that lost the job may have committed a batch (and
+    # moved the checkpoint) between the read above and the claim.
+    job.refresh_from_db()
 
     def should_stop() -> bool:
         return ImportJob.objects.filter(pk=job.pk, cancel_requested=True).exists()
@@ -205,7 +207,7 @@ def job_run(job_id: int, *, progress=None) -> ImportJob:
         return job
     except Exception as exc:
         logger.exception("Import #%s failed", job.pk)
-        ImportJob.objects.filter(pk=job.pk).update(
+        ImportJob.objects.filter(pk=job.pk, run_token=job.run_token).update(  # unless taken over
             status=ImportJob.Status.FAILED, error=_failure_sentence(exc), finished_at=timezone.now()
         )
         job.refresh_from_db()
@@ -298,9 +300,11 @@ def job_requeue_interrupted(*, silent_for: datetime.timedelta | None = None) -> 
         running = running.filter(Q(heartbeat_at__lt=timezone.now() - silent_for) | Q(heartbeat_at__isnull=True))
     requeued = []
     for job in running:
-        if ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.RUNNING, run_token=job.run_token).update(
-            status=ImportJob.Status.QUEUED
-        ):
+        # Still as it was read (no batch committed since), and a new token: the worker that
+        # held the job, if alive, can commit nothing more.
+        if ImportJob.objects.filter(
+            pk=job.pk, status=ImportJob.Status.RUNNING, run_token=job.run_token, heartbeat_at=job.heartbeat_at
+        ).update(status=ImportJob.Status.QUEUED, run_token=F("run_token") + 1):
             run_import_job.enqueue(job.pk)
             requeued.append(job)
     return requeued

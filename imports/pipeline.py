@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from crm.models import Account, AccountRole, CustomField, FolderTemplate, Membership, Tag
 from crm.normalize import normalize_name_key
@@ -252,8 +253,8 @@ def _plan_and_write(job: ImportJob, prepared: Prepared, planner: Planner, write_
     Between the lookup and the write somebody may create a record the plan was about to
     create (a client added by hand, another import into the same firm). The insert then hits
     the unique key and the batch's transaction rolls back; the batch is planned again against
-    the database as it now is, with the planner's memory of earlier batches read back as on
-    resume. So the record is updated, not duplicated, and the import does not fail.
+    the database as it now is, once the planner has forgotten what the failed plan taught it.
+    So the record is updated, not duplicated, and the import does not fail.
     """
     contacts_only = prepared.mapping.kind == "contacts"
     attempt = 1
@@ -272,7 +273,8 @@ def _plan_and_write(job: ImportJob, prepared: Prepared, planner: Planner, write_
             attempt += 1
             logger.info("Import #%s: a record of rows up to %s appeared meanwhile; planning them again.",
                         job.pk, rows_done)
-            planner.state = rebuild_state(job, remember_types=prepared.mapping.account_type.mode == "column")
+            planner.forget(plan)
+            # Tags the rolled-back batch created are gone again.
             prepared.planning.catalogue = write_ctx.catalogue = load_catalogue(job.firm)
 
 
@@ -304,6 +306,9 @@ def run_pipeline(
     if cleaning_processes is None:
         cleaning_processes = settings.IMPORT_CLEANING_PROCESSES
     prepared = prepare(job, mapping=mapping, dry_run=dry_run)
+    if run_token is not None:
+        # Reading a large workbook whole can take a while: the job is alive, not silent.
+        ImportJob.objects.filter(pk=job.pk, run_token=run_token).update(heartbeat_at=timezone.now())
     skipped, warnings = IssueSummary(), IssueSummary()
     resume_after = 0 if dry_run else int(job.checkpoint.get("rows_done", 0))
     if resume_after:

@@ -200,6 +200,9 @@ class BatchPlan:
     warnings: list[tuple[int, Problem]] = field(default_factory=list)
     counters: Counters = field(default_factory=Counters)
     last_row: int = 0
+    # Pre-existing records this batch counted as updated first (FileState remembers them).
+    first_updated_accounts: list[int] = field(default_factory=list)
+    first_updated_contacts: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -268,6 +271,14 @@ class Planner:
             plan.counters.warnings += len(row.warnings)
         self._count(plan)
         return plan
+
+    def forget(self, plan: BatchPlan) -> None:
+        """Undoes what planning `plan` taught the FileState, for a batch whose write was rolled
+        back and is planned again. (Types decided by its rows are kept: planning the same rows
+        again decides the same.)"""
+        self.state.updated_accounts.difference_update(plan.first_updated_accounts)
+        self.state.updated_contacts.difference_update(plan.first_updated_contacts)
+        self.state.new_tags.difference_update(plan.new_tags)
 
     # -- one row --------------------------------------------------------------------------
     def _plan_row(self, row: CleanRow, existing: Existing, plan: BatchPlan) -> Problem | None:
@@ -564,6 +575,7 @@ class Planner:
             elif work.snapshot is not None and work.snapshot.created_by_import_id != job_id:
                 if work.changed and work.snapshot.id not in state.updated_accounts:
                     state.updated_accounts.add(work.snapshot.id)
+                    plan.first_updated_accounts.append(work.snapshot.id)
                     counters.accounts_updated += 1
         for work in plan.contacts:
             if work.is_new:
@@ -571,6 +583,7 @@ class Planner:
             elif work.snapshot is not None and work.snapshot.created_by_import_id != job_id:
                 if work.changed and work.snapshot.id not in state.updated_contacts:
                     state.updated_contacts.add(work.snapshot.id)
+                    plan.first_updated_contacts.append(work.snapshot.id)
                     counters.contacts_updated += 1
         counters.tags_created += len(plan.new_tags)
         state.new_tags.update(plan.new_tags)

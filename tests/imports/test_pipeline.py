@@ -222,7 +222,7 @@ def test_a_worker_whose_job_was_taken_over_stops_before_writing_again(firm, owne
     first = jobs.job_run(job.pk, progress=first_worker_seems_dead_after_two_batches)
 
     assert progress_of_the_first_worker == [20, 40]  # its third batch was refused and rolled back
-    assert (first.status, first.run_token) == ("finished", 2)
+    assert (first.status, first.run_token) == ("finished", 3)  # claimed, re-queued, claimed again
     assert first.counts == reference
     assert database_state(firm) == database_state(other_firm)
 
@@ -285,3 +285,31 @@ def test_a_client_added_by_hand_while_a_batch_is_planned_is_updated_not_duplicat
     brown = Contact.objects.get(firm=firm, email_key="bo@brown.example")
     assert (brown.first_name, brown.last_name, brown.email) == ("Bo", "Brown", "BO@brown.example")  # name filled in
     assert ImportJob.objects.get(pk=job.pk).counts == result.counters.as_dict()
+
+
+def test_a_batch_planned_again_counts_a_contact_updated_earlier_only_once(firm, owner, monkeypatch):
+    known = services.contact_create(firm=firm, first_name="Xi", last_name="Wu", email="xi@wu.example")
+    columns = {"Client": "account.name", "First": "contact.first_name", "Last": "contact.last_name",
+               "Email": "contact.email", "Tags": "contact.tags", "Phone": "contact.phone"}
+    rows = [list(columns), ["Wu", "Xi", "Wu", "xi@wu.example", "VIP", ""],
+            ["Brown Family", "Bo", "Brown", "bo@brown.example", "", ""],
+            ["Wu", "Xi", "Wu", "xi@wu.example", "", "(312) 555-0142"]]
+    job = upload(firm, owner, rows, mapping=make_mapping(columns))
+    real_load_existing = pipeline.load_existing
+    lookups = []
+
+    def someone_adds_the_brown_family_meanwhile(*args, **kwargs):
+        found = real_load_existing(*args, **kwargs)
+        lookups.append(1)
+        if len(lookups) == 2:
+            services.account_create(firm=firm, name="Brown Family", folder_template=None)
+        return found
+
+    monkeypatch.setattr(pipeline, "load_existing", someone_adds_the_brown_family_meanwhile)
+    result = pipeline.run_pipeline(ImportJob.objects.get(pk=job.pk), dry_run=False, batch_size=1)
+
+    assert len(lookups) == 4  # the second batch was planned twice
+    assert result.counters.contacts_updated == 1  # Xi Wu: a tag, then a phone; one contact updated
+    assert (result.counters.accounts_created, result.counters.contacts_created) == (1, 1)
+    known.refresh_from_db()
+    assert known.phones == ["+13125550142"] and [t.name for t in known.tags.all()] == ["VIP"]
