@@ -315,7 +315,9 @@ PRESET_SIGNATURES: list[tuple[str, list[list[str]]]] = [
                          ["File As", "Labels"], ["Address 1 - Formatted"]]),
     ("outlook", [["E-mail 2 Address"], ["E-mail Display Name"], ["Home Street", "Business Street"],
                  ["Home Country/Region"], ["Business Country/Region"]]),
-    ("quickbooks-iif", [["NAME", "BADDR1"], ["NAME", "REFNUM", "TIMESTAMP"], ["CONT1", "CTYPE"]]),
+    # "Customer" and "Job" are the columns the IIF reader adds next to NAME (imports.reading.iif).
+    ("quickbooks-iif", [["NAME", "BADDR1"], ["NAME", "REFNUM", "TIMESTAMP"], ["CONT1", "CTYPE"],
+                        ["NAME", "Customer", "Job"]]),
     ("quickbooks-desktop", [["Bill to 1"], ["Mr./Ms./..."], ["Customer", "Main Email"], ["Customer", "Main Phone"]]),
     ("quickbooks-online", [["Customer", "Open Balance"], ["Display Name As"], ["Customer full name"],
                            ["Customer", "Attachments"]]),
@@ -376,6 +378,11 @@ PRESET_OVERRIDES: dict[str, dict[str, Synonym]] = {
         "company": Synonym("account.company_name"),
     },
     "hubspot": {"record id": Synonym("contact.custom")},
+    # IIF's NAME is "Customer:Job" for a job. The reader adds a "Customer" column, which then names
+    # the account (so a job joins its customer's account), and NAME, which only restates Customer
+    # and Job, ranks as derived (matching.DERIVED_RANK) so it is ignored when Customer is there.
+    # A NAME alone still names the account.
+    "quickbooks-iif": {"name": Synonym(NAME, rank=5)},
     # TaxDome's portal switches are the wizard's per-email-column settings, not data columns.
     "taxdome": {"login": Synonym(IGNORE), "notify": Synonym(IGNORE), "email sync": Synonym(IGNORE)},
 }

@@ -2,8 +2,8 @@
 
 Reports exported by QuickBooks, Salesforce or LinkedIn put title lines above the header
 ("Acme CPA", "Customer Contact List", "All Dates", a LinkedIn "Notes:" paragraph) and, in
-reports, a footer below the data (a blank row, then "Confidential Information - Do Not
-Distribute", a timestamp, "Total"). These functions work on plain records
+reports, a footer below the data (a blank row, then "Total","9", the report title again,
+"Confidential Information - Do Not Distribute", a timestamp). These functions work on plain records
 `(number, cells, error)` so CSV, IIF and spreadsheets share them.
 """
 
@@ -19,11 +19,21 @@ HEADER_SCAN_RECORDS = 50  # the header is looked for among the first 50 records
 WIDTH_SCAN_RECORDS = 1000  # data below the header checked for columns the header leaves blank
 FOOTER_MIN_COLUMNS = 3
 FOOTER_MAX_ROWS = 20  # more single-cell rows than this after a blank row are data, not a footer
-# What report footers say (QuickBooks, Salesforce, accounting exports). A single-cell row after
-# a blank line is a footer only when it reads like one: a client named "Gamma" on a line of
-# its own is a client, and dropping it would lose a row.
+# A report's count line: "Total", "Grand Total", "Total Clients: 8", "Record Count" (Salesforce
+# writes "Total","9" in two cells). Only these words: a client named "Total Tax Services LLC" or
+# "Total Wine" is a client.
+_TOTAL_LABEL = (
+    r"(grand\s+|sub)?totals?(\s+(number\s+of\s+)?(clients?|customers?|contacts?|accounts?|records?|rows?"
+    r"|households?|entries|returns?|count))?|(record|row)\s+count"
+)
+_TOTAL_CELL = re.compile(rf"^\s*({_TOTAL_LABEL})\s*:?\s*(\d[\d,.]*)?\s*$", re.IGNORECASE)
+_TOTAL_LABEL_CELL = re.compile(rf"^\s*({_TOTAL_LABEL})\s*:?\s*$", re.IGNORECASE)
+_COUNT_CELL = re.compile(r"^\s*[-+(]?[$€£]?\s*\d[\d\s,.]*\)?\s*$")
+# What report footers say (QuickBooks, Salesforce, accounting exports). A footer starts at a line
+# that reads like one: a client named "Gamma" on a line of its own after a blank line is a
+# client, and dropping it would lose a row.
 _FOOTER_TEXT = re.compile(
-    r"^\s*(grand\s+)?totals?\b|confidential|copyright|\(c\)|©|all rights reserved|^\s*generated\b"
+    r"confidential|copyright|\(c\)|©|all rights reserved|^\s*generated\b"
     r"|\b(19|20)\d\d-\d\d-\d\d\b|\b\d{1,2}/\d{1,2}/(19|20)?\d\d\b"
     r"|^\s*page\s+\d+|^\s*(report|printed|run)\b|\bas of\b|\d{1,2}:\d{2}"
     r"|^\s*(monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
@@ -32,7 +42,22 @@ _FOOTER_TEXT = re.compile(
 
 
 def looks_like_footer(text: str) -> bool:
-    return bool(_FOOTER_TEXT.search(text))
+    return bool(_TOTAL_CELL.match(text) or _FOOTER_TEXT.search(text))
+
+
+def is_total_row(cells: Sequence[str]) -> bool:
+    """A count line split over cells: a total label, then only numbers ("Total","9")."""
+    filled = non_empty(cells)
+    return (
+        len(filled) >= 2
+        and bool(_TOTAL_LABEL_CELL.match(filled[0]))
+        and all(_COUNT_CELL.match(cell) for cell in filled[1:])
+    )
+
+
+def _same_text(text: str) -> str:
+    return " ".join(text.split()).casefold()
+
 
 Record = tuple[int, list[str], str]
 
@@ -133,8 +158,30 @@ def make_headers(header_cells: Sequence[str], data_width: int) -> list[str]:
 
 
 def data_width(records: Iterable[Record], header_row: int) -> int:
-    """Columns used by the data rows among `records` (those below the header)."""
-    return max((span(cells) for number, cells, _error in records if number > header_row), default=0)
+    """Columns the data rows among `records` (those below the header) add to the header's own.
+
+    The header decides the width: a row longer than it usually holds a value with an unquoted
+    delimiter ("Dubois; Martin" in a ";" file), and naming its overflow "Column 16" would turn it
+    into a custom field for every client. Its cells go to `SourceRow.extra` instead. Data is kept
+    as columns only where the header has cells, even blank ones (Excel writes every row as wide
+    as the sheet, so "Name,Email,," has four columns), or where more than half the data rows
+    reach: then it is the header that is short, not the rows that are long. Rows that could not
+    be read reliably say nothing about the width.
+    """
+    header_cells = 0
+    lengths: list[int] = []
+    widest = 0
+    for number, cells, error in records:
+        if number == header_row:
+            header_cells = len(cells)
+        elif number > header_row and not error and not is_blank(cells):
+            lengths.append(len(cells))
+            widest = max(widest, span(cells))
+    if not lengths:
+        return 0
+    lengths.sort(reverse=True)
+    most_rows = lengths[len(lengths) // 2]  # more than half the rows have at least this many cells
+    return min(widest, max(header_cells, most_rows))
 
 
 def shape_rows(
@@ -145,28 +192,35 @@ def shape_rows(
     footer: list[str],
     keep_footer: bool,
     detect_footer: bool = True,
+    titles: Sequence[str] = (),
 ) -> Iterator[SourceRow]:
     """Data rows below the header, cells lined up with the headers; blank records are skipped.
 
-    Report footer: after a blank record, records with a single non-empty cell, the first of which
-    reads like a footer (totals, timestamps, copyright lines; when there are at least 3 columns),
-    are held back. A later data row proves them data and they are yielded in
-    order; at the end of the file they are the footer, appended to `footer` as text (or yielded
-    as rows when `keep_footer`). Holding at most FOOTER_MAX_ROWS keeps memory flat.
+    Report footer (when there are at least 3 columns): after a blank record, records with a single
+    non-empty cell or a count line ("Total","9") are held back. A later data row proves them data
+    and they are yielded in order. At the end of the file, the footer is the held records from
+    the first one that reads like a footer (totals, timestamps, copyright lines, or a repeat of a
+    title line above the header, `titles`, as Salesforce writes the report name again) to the end;
+    the lines after it need not ("Generated By: ..." then the firm's name), the ones before it are
+    data. The footer is appended to `footer` as text (or yielded as rows when `keep_footer`).
+    Holding at most FOOTER_MAX_ROWS keeps memory flat.
     """
     detect_footer = detect_footer and width >= FOOTER_MIN_COLUMNS
+    title_texts = {_same_text(title) for title in titles}
     held: list[tuple[int, list[str]]] = []
     after_blank = False
     for number, cells, error in records:
         if number <= header_row:
             continue
-        if not error and not "".join(cells).strip():
+        if not error and is_blank(cells):
             after_blank = detect_footer
             continue
-        filled = non_empty(cells) if after_blank and not error else []
-        # The first line after the blank must read like a footer; the lines after it may not
-        # ("Generated By: ..." then the firm's name).
-        if len(filled) == 1 and len(held) < FOOTER_MAX_ROWS and (held or looks_like_footer(filled[0])):
+        if (
+            after_blank
+            and not error
+            and len(held) < FOOTER_MAX_ROWS
+            and (len(non_empty(cells)) == 1 or is_total_row(cells))
+        ):
             held.append((number, cells))
             continue
         if held:
@@ -175,11 +229,22 @@ def shape_rows(
             held.clear()
         after_blank = False
         yield make_row(number, cells, error, width)
-    if keep_footer:
-        for held_number, held_cells in held:
+    start = next(
+        (index for index, (_number, cells) in enumerate(held) if _reads_like_footer(cells, title_texts)),
+        len(held),
+    )
+    for index, (held_number, held_cells) in enumerate(held):
+        if index < start or keep_footer:
             yield make_row(held_number, held_cells, "", width)
-    else:
-        footer.extend(non_empty(cells)[0] for _number, cells in held)
+        else:
+            footer.append(" ".join(non_empty(held_cells)))
+
+
+def _reads_like_footer(cells: Sequence[str], title_texts: set[str]) -> bool:
+    if is_total_row(cells):
+        return True
+    text = " ".join(non_empty(cells))
+    return looks_like_footer(text) or _same_text(text) in title_texts
 
 
 def make_row(number: int, cells: list[str], error: str, width: int) -> SourceRow:

@@ -72,6 +72,7 @@ class Table:
                 footer=footer,
                 keep_footer=self._keep_footer,
                 detect_footer=self._detect_footer,
+                titles=self.info.preamble,
             )
         finally:
             records.close()  # type: ignore[attr-defined]
