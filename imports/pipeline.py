@@ -15,7 +15,7 @@ from itertools import islice
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from crm.models import Account, AccountRole, CustomField, FolderTemplate, Membership, Tag
+from crm.models import Account, AccountContact, AccountRole, CustomField, FolderTemplate, Membership, Tag
 from crm.normalize import normalize_name_key
 from imports import bulk
 from imports.existing import load_catalogue, load_existing
@@ -229,18 +229,36 @@ def _create_firm_definitions(job: ImportJob, prepared: Prepared) -> int:
 def rebuild_state(job: ImportJob, *, remember_types: bool = False) -> FileState:
     """What the earlier, committed batches of an interrupted run did, read back from the
     database, so the resumed run counts and merges exactly as an uninterrupted one. (The
-    records they created are in the database: a real run finds them there.)"""
+    records they created are in the database: a real run finds them there.)
+
+    Known gap: a type column's decision about an account that existed before the import and
+    kept its type leaves no trace, so a resumed run cannot name a conflict with it.
+    """
     state = FileState()
     if remember_types:
         for key, type_ in Account.objects.filter(created_by_import=job).values_list("name_key", "type"):
             state.remember_type(key, type_, 0)
-    for model, object_id in ImportChange.objects.filter(job=job, action="update").values_list("model", "object_id"):
-        (state.updated_accounts if model == "account" else state.updated_contacts).add(object_id)
-    for model, object_id in ImportChange.objects.filter(
-        job=job, model__in=["account_tag", "account_assignee", "account_role", "account_contact"]
-    ).values_list("model", "object_id"):
-        if model != "account_contact":
+    # Pre-existing records this import changed are in its change log, under the record's id.
+    for model, action, object_id, field_name in ImportChange.objects.filter(
+        job=job, action__in=["update", "add"]
+    ).values_list("model", "action", "object_id", "field"):
+        if model in ("account", "account_tag", "account_assignee", "account_role"):
             state.updated_accounts.add(object_id)
+        elif model in ("contact", "contact_tag", "account_contact"):
+            state.updated_contacts.add(object_id)
+            if model == "account_contact" and action == "add":
+                state.updated_accounts.add(int(field_name))  # the link changed the account too
+    # A link between a record this import created and one that existed before changed the
+    # latter; the change log keeps only what undo needs, so these are read from the links.
+    created_here = {"contact__created_by_import": job}
+    state.updated_accounts.update(
+        AccountContact.objects.filter(**created_here).exclude(account__created_by_import=job)
+        .values_list("account_id", flat=True)
+    )
+    state.updated_contacts.update(
+        AccountContact.objects.filter(account__created_by_import=job).exclude(**created_here)
+        .values_list("contact_id", flat=True)
+    )
     tag_ids = ImportChange.objects.filter(job=job, model="tag", action="create").values_list("object_id", flat=True)
     state.new_tags.update(Tag.objects.filter(pk__in=list(tag_ids)).values_list("key", flat=True))
     return state

@@ -313,3 +313,42 @@ def test_a_batch_planned_again_counts_a_contact_updated_earlier_only_once(firm, 
     assert (result.counters.accounts_created, result.counters.contacts_created) == (1, 1)
     known.refresh_from_db()
     assert known.phones == ["+13125550142"] and [t.name for t in known.tags.all()] == ["VIP"]
+
+
+def test_a_resumed_import_counts_records_it_updated_before_the_crash_only_once(firm, owner, other_firm, other_owner):
+    columns = {"Client": "account.name", "First": "contact.first_name", "Last": "contact.last_name",
+               "Email": "contact.email", "Tags": "contact.tags", "Phone": "contact.phone"}
+    rows = [list(columns),
+            ["Wu", "Xi", "Wu", "xi@wu.example", "VIP", ""],  # a tag for an existing contact
+            ["Zed Co", "Zed", "Z", "zed@z.example", "", ""],  # an existing contact linked to a new account
+            ["Wu", "Yu", "Wu", "yu@wu.example", "", ""],  # a new contact linked to an existing account
+            ["Wu", "Xi", "Wu", "xi@wu.example", "", "(312) 555-0142"],  # the same three again, after the crash
+            ["Zed Co", "Zed", "Z", "zed@z.example", "", "(312) 555-0143"],
+            ["Wu", "Ann", "Wu", "ann@wu.example", "", ""]]
+
+    def existing_clients(f):
+        wu = services.account_create(firm=f, name="Wu", folder_template=None)
+        services.contact_link(account=wu, contact=services.contact_create(firm=f, first_name="Xi", last_name="Wu",
+                                                                             email="xi@wu.example"))
+        services.contact_create(firm=f, first_name="Zed", last_name="Z", email="zed@z.example")
+
+    existing_clients(other_firm)
+    _, reference = import_rows(other_firm, other_owner, rows, columns)
+    assert (reference["accounts_updated"], reference["contacts_updated"]) == (1, 2)
+
+    existing_clients(firm)
+    job = upload(firm, owner, rows, mapping=make_mapping(columns))
+
+    class WorkerKilled(Exception):
+        pass
+
+    def die_after_three_batches(rows_done):
+        if rows_done == 3:
+            raise WorkerKilled
+
+    with pytest.raises(WorkerKilled):
+        pipeline.run_pipeline(ImportJob.objects.get(pk=job.pk), dry_run=False, batch_size=1,
+                              progress=die_after_three_batches)
+    resumed = pipeline.run_pipeline(ImportJob.objects.get(pk=job.pk), dry_run=False, batch_size=1)
+    assert resumed.counters.as_dict() == reference
+    assert database_state(firm) == database_state(other_firm)
