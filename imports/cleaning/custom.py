@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from imports.problems import Problem
 
 from .dates import clean_date
@@ -62,6 +64,9 @@ def _dropdown(value: str, options: list[str] | tuple[str, ...]) -> tuple[str | N
     for option in options:
         if " ".join(option.split()).casefold() == key:
             return option, []
+    synonym = _synonym_option(text, options)
+    if synonym is not None:
+        return synonym, []
     if not options:
         allowed = "the field has no options yet"
     elif len(options) <= _OPTIONS_SHOWN:
@@ -71,6 +76,58 @@ def _dropdown(value: str, options: list[str] | tuple[str, ...]) -> tuple[str | N
         allowed = f"the options are {shown} and {len(options) - _OPTIONS_SHOWN} more"
     message = f'"{_shown(text)}" is not one of the choices ({allowed}); it was left out.'
     return None, [Problem("invalid_option", message)]
+
+
+# Filing statuses as tax software writes them (Drake, Lacerte, UltraTax, IRS forms). A value
+# and an option that land in the same group are the same choice, so "MFJ" picks the field's
+# "Married filing jointly" (or its "MFJ", or "Married Filing Joint") - only when the field
+# has such an option. Spellings are compared lower-cased, with everything but letters and
+# digits turned into single spaces ("Married-Joint" is "married joint", "Qualifying
+# widow(er)" is "qualifying widow er"). A small explicit table, on purpose not fuzzy
+# matching: "Married" alone could be either joint or separate and matches nothing.
+_DROPDOWN_SYNONYMS = {
+    "single": "single | s",
+    "married filing jointly": """
+        married filing jointly | married filing joint | married filing joint return | married joint |
+        married jointly | mfj
+    """,
+    "married filing separately": """
+        married filing separately | married filing separate | married filing separate return |
+        married separate | married separately | mfs
+    """,
+    "head of household": "head of household | head of hh | hoh",
+    "qualifying surviving spouse": """
+        qualifying surviving spouse | qualifying widow er | qualifying widow | qualifying widower |
+        qualifying widow er with dependent child | qss | qw | qwr
+    """,
+}
+_SYNONYM_GROUPS = {
+    spelling.strip(): group
+    for group, spellings in _DROPDOWN_SYNONYMS.items()
+    for spelling in spellings.split("|")
+}
+_NOT_ALNUM = re.compile(r"[^0-9a-z]+")
+# "MFJ - Married filing jointly", "QSS/QW", "Married filing jointly (MFJ)": each piece must
+# name the same group.
+_SYNONYM_PIECES = re.compile(r"\s+[-–—]\s+|[/()]")
+
+
+def _synonym_group(text: str) -> str | None:
+    key = _NOT_ALNUM.sub(" ", text.casefold()).strip()
+    group = _SYNONYM_GROUPS.get(key)
+    if group is not None or not _SYNONYM_PIECES.search(text):
+        return group
+    pieces = {_NOT_ALNUM.sub(" ", piece.casefold()).strip() for piece in _SYNONYM_PIECES.split(text)}
+    groups = {_SYNONYM_GROUPS.get(piece) for piece in pieces if piece}
+    return groups.pop() if len(groups) == 1 else None
+
+
+def _synonym_option(text: str, options: list[str] | tuple[str, ...]) -> str | None:
+    """The field's option that means the same as `text` by `_DROPDOWN_SYNONYMS`, if any."""
+    group = _synonym_group(text)
+    if group is None:
+        return None
+    return next((option for option in options if _synonym_group(option) == group), None)
 
 
 def _email(value: str) -> tuple[str | None, list[Problem]]:

@@ -44,6 +44,13 @@ _FILLER = frozenset(
 _MAX_DATE_LENGTH = 64  # "Wednesday, September 24th, 1980 12:00:00.000 AM +02:00" fits
 _ORDERS = {"MDY": "month/day/year", "DMY": "day/month/year", "YMD": "year/month/day"}
 _EXAMPLES = {"MDY": "03/31/1980", "DMY": "31/03/1980", "YMD": "1980/03/31"}
+# How a date was read, for the message when it does not exist: an ISO date is never read in
+# the firm's order, so its message must not name that order.
+_ISO_READING = "year-month-day (ISO)"
+_NAMED_READING = "day, month name and year"
+_MONTH_NAMES = (
+    "January February March April May June July August September October November December".split()
+)
 
 
 def clean_date(value: str, *, date_order: str = "MDY") -> tuple[datetime.date | None, list[Problem]]:
@@ -52,7 +59,8 @@ def clean_date(value: str, *, date_order: str = "MDY") -> tuple[datetime.date | 
     Numbers are read in `date_order` ("MDY": 03/04/1980 is March 4; "DMY": April 3); a
     leading four-digit year is always year/month/day. A two-digit year is put in the most
     recent century that does not make the date a future one ("80" is 1980, "05" is 2005).
-    Anything else, and impossible dates (02/30/2020), give a warning and no date.
+    Anything else, and impossible dates (02/30/2020), give a warning and no date. How
+    programs write "no date" (Outlook's "0/0/00", "0000-00-00") is blank: no warning.
     """
     if not value:
         return None, []
@@ -65,6 +73,8 @@ def clean_date(value: str, *, date_order: str = "MDY") -> tuple[datetime.date | 
     parts = None
     if len(text) <= _MAX_DATE_LENGTH:
         text = _TIME.sub("", text)
+        if _is_empty_date(text):
+            return None, []
         parts = _numeric_parts(text, order) or _named_month_parts(text)
     if parts is None:
         return None, [
@@ -74,7 +84,7 @@ def clean_date(value: str, *, date_order: str = "MDY") -> tuple[datetime.date | 
                 f"for example {_EXAMPLES[order]}); it was left out.",
             )
         ]
-    year, month, day = parts
+    year, month, day, reading = parts
     if len(year) <= 2:
         year = _century(int(year), int(month), int(day))
     try:
@@ -83,40 +93,71 @@ def clean_date(value: str, *, date_order: str = "MDY") -> tuple[datetime.date | 
         return None, [
             Problem(
                 "invalid_date",
-                f'"{_shown(value)}" is not a real date when read as {_ORDERS[order]}; it was left out.',
+                f'"{_shown(value)}" is not a real date when read as {reading} '
+                f"({_why_not_real(int(year), int(month), int(day))}); it was left out.",
             )
         ]
 
 
-def _numeric_parts(text: str, order: str) -> tuple[str, str, str] | None:
-    """(year, month, day) as written, or None."""
+def _is_empty_date(text: str) -> bool:
+    """Is this how a program writes "no date"? Zeros for day and month ("0/0/00",
+    "00/00/0000", "0000-00-00", Outlook's "0/0/00") or Excel's day zero ("1/0/00",
+    "1/0/1900", "1900-01-00"), in either order. "00/00/1980" is a real date gone wrong: no."""
+    if _COMPACT.fullmatch(text):
+        return text == "00000000"
     match = _ISO.fullmatch(text)
     if match:
-        return match.group(1), match.group(2), match.group(3)
+        year, day_and_month = match.group(1), (match.group(2), match.group(3))
+    else:
+        match = _NUMERIC.fullmatch(text)
+        if match is None:
+            return False
+        first, _, second, third = match.groups()
+        year, day_and_month = (first, (second, third)) if len(first) == 4 else (third, (first, second))
+    return int(year) in (0, 1900) and sorted(int(part) for part in day_and_month) in ([0, 0], [0, 1])
+
+
+def _why_not_real(year: int, month: int, day: int) -> str:
+    if year == 0:
+        return "there is no year 0"
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    if day == 0:
+        return "there is no day 0"
+    if month == 2 and day == 29:
+        return f"{year} is not a leap year"
+    return f"{_MONTH_NAMES[month - 1]} has no day {day}"
+
+
+def _numeric_parts(text: str, order: str) -> tuple[str, str, str, str] | None:
+    """(year, month, day) as written and how they were read (for messages), or None."""
+    match = _ISO.fullmatch(text)
+    if match:
+        return match.group(1), match.group(2), match.group(3), _ISO_READING
     match = _NUMERIC.fullmatch(text)
     if match:
         first, _, second, third = match.groups()
         if len(first) == 4:
-            return first, second, third
+            return first, second, third, _ORDERS["YMD"]
         if len(first) > 2 or len(third) not in (2, 4):
             return None
         if order == "DMY":
-            return third, second, first
+            return third, second, first, _ORDERS[order]
         if order == "MDY":
-            return third, first, second
+            return third, first, second, _ORDERS[order]
         return None  # a year-first firm writes the year first
     if _COMPACT.fullmatch(text):
         if text[:2] in ("19", "20") and 1 <= int(text[4:6]) <= 12:
-            return text[:4], text[4:6], text[6:]
+            return text[:4], text[4:6], text[6:], "YYYYMMDD"
         if order == "DMY":
-            return text[4:], text[2:4], text[:2]
+            return text[4:], text[2:4], text[:2], "DDMMYYYY"
         if order == "MDY":
-            return text[4:], text[:2], text[2:4]
+            return text[4:], text[:2], text[2:4], "MMDDYYYY"
     return None
 
 
-def _named_month_parts(text: str) -> tuple[str, str, str] | None:
-    """(year, month, day) of "March 4, 1980", "4 Mar 1980", "4-Mar-80", "1980 Mar 04"."""
+def _named_month_parts(text: str) -> tuple[str, str, str, str] | None:
+    """(year, month, day, how) of "March 4, 1980", "4 Mar 1980", "4-Mar-80", "1980 Mar 04"."""
     month = None
     numbers = []
     for token in _TOKENS.findall(text.lower()):
@@ -130,9 +171,9 @@ def _named_month_parts(text: str) -> tuple[str, str, str] | None:
         return None
     first, second = numbers
     if len(first) == 4:
-        return first, str(month), second
+        return first, str(month), second, _NAMED_READING
     if len(first) <= 2 and len(second) in (2, 4):
-        return second, str(month), first
+        return second, str(month), first, _NAMED_READING
     return None
 
 

@@ -13,7 +13,14 @@ from .text import scrub
 # Display names in quotes may hold commas ('"Smith, John" <john@x.com>'): they go first.
 # A quote directly before "@" is a quoted local part, which the validator then rejects.
 _QUOTED = re.compile(r'"[^"]*"(?!@)')
-_ANGLE_ADDRESS = re.compile(r"<([^<>]*)>")
+# An address in angle brackets, or in round ones as Outlook shows it ("Jane Roe (jane@x.com)").
+_BRACKETED = re.compile(r"<([^<>]*)>|\((?=[^()]*@)([^()]*)\)")
+# A comment in brackets after an address ("jane@x.com (home)"), not one touching it.
+_COMMENT = re.compile(r"(?<!\S)\([^()@]*\)(?=[\s,;|]|$)")
+# "Work: jane@x.com": a label that ends with a colon before the first address of an entry.
+_LABEL = re.compile(r"^[^@:<>]*:(?=\s)")
+_ALNUM = re.compile(r"[^\W_]")
+_SPACE_REASON = "it contains a space; write a name with its address as Jane Roe <jane@x.com>"
 _MAILTO = re.compile(r"mailto:", re.IGNORECASE)
 _ENTRY_SEPARATORS = re.compile(r"[,;|\n]|:::")
 _WORD_SEPARATORS = re.compile(r"\s+")
@@ -55,7 +62,10 @@ def clean_emails(value: str) -> tuple[list[str], list[Problem]]:
     emails: list[str] = []
     problems: list[Problem] = []
     seen: set[str] = set()
-    for candidate in _candidates(scrub(value, allow_newlines=True)):
+    for candidate, reason in _candidates(scrub(value, allow_newlines=True)):
+        if reason is not None:
+            problems.append(_invalid(candidate, reason))
+            continue
         if _PLAUSIBLE.fullmatch(candidate) is None:
             problems.append(_invalid(candidate, _shape_reason(candidate)))
             continue
@@ -71,29 +81,69 @@ def clean_emails(value: str) -> tuple[list[str], list[Problem]]:
     return emails, problems
 
 
-def _candidates(text: str) -> list[str]:
-    """The address-like pieces of a cell, in order.
+def _candidates(text: str) -> list[tuple[str, str | None]]:
+    """The address-like pieces of a cell in order, each with why it is already known to be
+    invalid (None when the validator should decide).
 
-    Entries are split on "," ";" "|" line breaks and ":::", then on spaces. Words without "@"
-    next to an address are a display name ("Jane Roe jane@x.com"). An entry with no address
-    at all ("jane at x dot com") is reported, unless the cell uses angle brackets: then such
-    entries are pieces of a display name ("Roe, Jane <jane@x.com>").
+    Entries are split on "," ";" "|" line breaks and ":::". An entry with an address in angle
+    brackets ("Jane Roe <jane@x.com>", or Outlook's "Jane Roe (jane@x.com)") takes that
+    address: the words around it are the display name. Otherwise the entry is split on spaces, and every word must be an address
+    ("a@x.com b@y.com"): words without "@" next to an address mean a space typed inside it
+    ("delgado landscaping@gmail.com"), which is reported whole instead of guessing which
+    part is the address. Such words belong to the address after them, or to the last one
+    when they come at the end. A name in quotes ('"Jane Roe" jane@x.com'), a comment in brackets
+    ("jane@x.com (home)") and a label with a colon ("Work: jane@x.com") are not such words.
+    An entry with no address at all ("jane at x dot com") is reported, unless the cell uses
+    angle brackets: then such entries are pieces of a display name ("Roe, Jane <jane@x.com>").
     """
-    text = _MAILTO.sub("", _QUOTED.sub(" ", text))
-    named = "<" in text
-    if named:
-        text = _ANGLE_ADDRESS.sub(r" \1 ", text)
-    candidates = []
+    text = _COMMENT.sub(" ", _MAILTO.sub("", _QUOTED.sub(" ", text)))
+    named = "<" in text or "(" in text and _BRACKETED.search(text) is not None
+    candidates: list[tuple[str, str | None]] = []
     for entry in _ENTRY_SEPARATORS.split(text):
-        words = [word.strip(_TRIM).rstrip(".") for word in _WORD_SEPARATORS.split(entry)]
-        addresses = [word for word in words if "@" in word]
-        if addresses:
-            candidates.extend(addresses)
+        bracketed = [match.group(1) or match.group(2) or "" for match in _BRACKETED.finditer(entry)]
+        outside = _words(_BRACKETED.sub(" ", entry) if bracketed else _LABEL.sub("", entry))
+        addresses = [word for word in outside if "@" in word]
+        if bracketed:
+            for inside in bracketed:
+                words = _words(inside)
+                if any("@" in word for word in words):
+                    candidates.extend(_spaced_addresses(words))
+                elif words:
+                    candidates.append((" ".join(words), None))
+            # Words outside the brackets are the display name, or the same address again
+            # ("jane@x.com <jane@x.com>") when they are all addresses.
+            if len(addresses) == len(outside):
+                candidates.extend((word, None) for word in addresses)
+        elif addresses:
+            candidates.extend(_spaced_addresses(outside))
         elif not named:
-            rest = " ".join(word for word in words if word)
+            rest = " ".join(outside)
             if rest and rest.casefold() not in _PLACEHOLDERS:
-                candidates.append(rest)
+                candidates.append((rest, None))
     return candidates
+
+
+def _words(entry: str) -> list[str]:
+    """The words of an entry, without surrounding punctuation; lone punctuation ("-") goes."""
+    words = (word.strip(_TRIM).rstrip(".") for word in _WORD_SEPARATORS.split(entry))
+    return [word for word in words if "@" in word or _ALNUM.search(word)]
+
+
+def _spaced_addresses(words: list[str]) -> list[tuple[str, str | None]]:
+    """Each address of an entry split on spaces, with the bare words that stick to it."""
+    groups: list[list[str]] = []
+    pending: list[str] = []
+    for word in words:
+        if "@" in word:
+            groups.append([*pending, word])
+            pending = []
+        else:
+            pending.append(word)
+    groups[-1].extend(pending)
+    return [
+        (group[0], None) if len(group) == 1 else (" ".join(group), _SPACE_REASON)
+        for group in groups
+    ]
 
 
 def _shape_reason(candidate: str) -> str:

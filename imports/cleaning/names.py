@@ -46,8 +46,9 @@ _SPACES = re.compile(r"\s+")
 # Latin-script words ("O'Brien", "Mary-Kate") and initials ("Q."): nameparser reorders some
 # other scripts (CJK) itself.
 _PLAIN_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ɏ]+(?:['’\-][A-Za-zÀ-ÖØ-öø-ɏ]+)*|[A-Za-z]\.")
-# Spaces around "&" are required: "AT&T" is not a couple.
-_CONJUNCTION = re.compile(r"\s+(?:and|&|\+)\s+", re.IGNORECASE)
+# Spaces around "&" and "and" are required: "AT&T" and "Anderson" are not couples. A comma
+# before it ("Smith, John, and Jane") belongs to the conjunction.
+_CONJUNCTION = re.compile(r",?\s+(?:and|&|\+)\s+", re.IGNORECASE)
 _INITIAL = re.compile(r"[^\W\d_]\.?")
 
 
@@ -80,7 +81,9 @@ def split_couple(value: str) -> list[PersonName]:
     if comma and given.strip() and not _is_suffix(given):
         # "Smith, John and Jane": the family name leads and every given name shares it.
         last_name = last_name.strip()
-        return [_given_names(given, last_name)] + [
+        # "Smith, John, Jr. and Jane": the suffix is John's alone.
+        first = _parse(parts[0]) if "," in given else _given_names(given, last_name)
+        return [first] + [
             _parse(part) if "," in part else _given_names(part, last_name) for part in parts[1:]
         ]
 

@@ -14,6 +14,7 @@ _LINE_BREAKS = re.compile("\r\n|[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
 # What a previous export put an apostrophe in front of so that a spreadsheet would not run it.
 _FORMULA_STARTS = frozenset("=+-@")
 _LIST_SEPARATORS = re.compile(r"[,;\r\n]|:::")  # pieces are trimmed after (a leading \s* is quadratic)
+_GOOGLE_SYSTEM_LABEL = "* "
 _PREVIEW = 40
 
 
@@ -61,7 +62,9 @@ def split_list(value: str) -> list[str]:
     """Tags or team members in one cell: "VIP; 2024, Payroll".
 
     Separated by "," ";", line breaks or Google's ":::"; trimmed; empty entries and
-    case-insensitive repeats dropped, keeping the first spelling.
+    case-insensitive repeats dropped, keeping the first spelling. Google Contacts' system
+    labels ("* myContacts", "* starred") are dropped: Google puts them on every contact and
+    marks them with a leading "* ".
     """
     if not value:
         return []
@@ -70,7 +73,7 @@ def split_list(value: str) -> list[str]:
     for part in _LIST_SEPARATORS.split(value):
         item = scrub(part)
         key = item.casefold()
-        if item and key not in seen:
+        if item and key not in seen and not item.startswith(_GOOGLE_SYSTEM_LABEL):
             seen.add(key)
             items.append(item)
     return items

@@ -107,7 +107,12 @@ def test_strip_formula_guard(raw, expected):
         pytest.param("VIP\r\nPayroll\nBookkeeping", ["VIP", "Payroll", "Bookkeeping"], id="line-breaks"),
         pytest.param("VIP, vip, Vip", ["VIP"], id="case-insensitive-repeats-first-spelling-wins"),
         pytest.param(" , ;VIP;; ,", ["VIP"], id="empties-dropped"),
-        pytest.param("Clients ::: * myContacts", ["Clients", "* myContacts"], id="google-labels"),
+        pytest.param("Clients ::: * myContacts", ["Clients"], id="google-system-label-dropped"),
+        pytest.param(
+            "* myContacts ::: * starred ::: Clients ::: Bookkeeping", ["Clients", "Bookkeeping"], id="google-labels"
+        ),
+        pytest.param("* starred", [], id="only-system-labels"),
+        pytest.param("*VIP, VIP *, A * B", ["*VIP", "VIP *", "A * B"], id="other-stars-kept"),
         pytest.param("Tax & Accounting", ["Tax & Accounting"], id="ampersand-is-not-a-separator"),
         pytest.param("Ann Lee <ann@firm.example>", ["Ann Lee <ann@firm.example>"], id="member-with-email"),
         pytest.param("'=evil, ok", ["=evil", "ok"], id="formula-guards-removed"),

@@ -112,6 +112,69 @@ def test_message_names_the_expected_order():
     assert "day/month/year" in problems[0].message and "31/03/1980" in problems[0].message
 
 
+@pytest.mark.parametrize(
+    "raw",
+    [
+        pytest.param("0/0/00", id="outlook"),
+        pytest.param("0/0/0000", id="zeros-four-digit-year"),
+        pytest.param("00/00/0000", id="padded-zeros"),
+        pytest.param("00-00-00", id="dashes"),
+        pytest.param("00.00.0000", id="dots"),
+        pytest.param("0000-00-00", id="iso-zeros"),
+        pytest.param("0000/00/00", id="year-first-zeros"),
+        pytest.param("00000000", id="compact-zeros"),
+        pytest.param("1/0/00", id="excel-day-zero"),
+        pytest.param("1/0/1900", id="excel-day-zero-four-digit-year"),
+        pytest.param("0/1/00", id="excel-day-zero-day-first"),
+        pytest.param("1900-01-00", id="excel-day-zero-iso"),
+        pytest.param("0/0/00 0:00", id="with-time"),
+        pytest.param("1/0/1900 12:00:00 AM", id="excel-with-time"),
+        pytest.param(" 0/0/00 ", id="padded"),
+    ],
+)
+@pytest.mark.parametrize("order", ["MDY", "DMY", "YMD"])
+def test_how_programs_write_no_date_is_blank(raw, order):
+    assert clean_date(raw, date_order=order) == (None, [])
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        pytest.param("00/00/1980", id="year-only-known"),
+        pytest.param("01/00/1980", id="day-zero-real-year"),
+        pytest.param("0000-01-01", id="year-zero-real-day"),
+        pytest.param("2/0/00", id="february-day-zero"),
+        pytest.param("0/0/01", id="zeros-in-2001"),
+        pytest.param("1/1/0000", id="year-zero"),
+    ],
+)
+def test_partly_zero_dates_still_warn(raw):
+    value, problems = clean_date(raw)
+    assert value is None
+    assert [p.code for p in problems] == ["invalid_date"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "order", "says", "never_says"),
+    [
+        pytest.param("2020-13-01", "MDY", "read as year-month-day (ISO) (there is no month 13)", "month/day/year", id="iso-month"),
+        pytest.param("2021-02-29", "DMY", "read as year-month-day (ISO) (2021 is not a leap year)", "day/month/year", id="iso-leap"),
+        pytest.param("2020-04-31", "MDY", "read as year-month-day (ISO) (April has no day 31)", "month/day/year", id="iso-day"),
+        pytest.param("2020-04-31T10:00:00", "MDY", "year-month-day (ISO)", "month/day/year", id="iso-with-time"),
+        pytest.param("2020/04/31", "MDY", "read as year/month/day (April has no day 31)", "month/day/year", id="year-first"),
+        pytest.param("02/30/2020", "MDY", "read as month/day/year (February has no day 30)", "ISO", id="mdy"),
+        pytest.param("30/02/2020", "DMY", "read as day/month/year (February has no day 30)", "ISO", id="dmy"),
+        pytest.param("13/04/1980", "MDY", "read as month/day/year (there is no month 13)", "ISO", id="mdy-month"),
+        pytest.param("March 32, 1980", "MDY", "(March has no day 32)", "month/day/year", id="month-name"),
+    ],
+)
+def test_impossible_date_message_says_how_it_was_read(raw, order, says, never_says):
+    value, problems = clean_date(raw, date_order=order)
+    assert value is None
+    assert says in problems[0].message and never_says not in problems[0].message
+    assert problems[0].message.startswith(f'"{raw}" is not a real date')
+
+
 def test_far_future_dates_are_parsed_the_caller_decides():
     assert clean_date("2090-01-01") == (D(2090, 1, 1), [])
 

@@ -20,7 +20,20 @@ from imports.cleaning import clean_emails, clean_phone, clean_phones
         pytest.param('"Roe, Jane" <jane@x.com>, bob@y.com', ["jane@x.com", "bob@y.com"], id="quoted-name-with-comma"),
         pytest.param("Roe, Jane <jane@x.com>; Bob <bob@y.com>", ["jane@x.com", "bob@y.com"], id="unquoted-names"),
         pytest.param("a@b.com, Jane <jane@x.com>", ["a@b.com", "jane@x.com"], id="bare-and-named-mixed"),
-        pytest.param("Jane jane@x.com", ["jane@x.com"], id="name-without-brackets"),
+        pytest.param('"Jane Roe" jane@x.com', ["jane@x.com"], id="quoted-name-without-brackets"),
+        pytest.param("Jane Roe (jane@x.com)", ["jane@x.com"], id="outlook-name-round-brackets"),
+        pytest.param("jane@x.com (home)", ["jane@x.com"], id="comment-after"),
+        pytest.param("Work: jane@x.com", ["jane@x.com"], id="label-with-colon"),
+        pytest.param("jane@x.com <jane@x.com>", ["jane@x.com"], id="address-as-display-name"),
+        pytest.param("Jane Roe < jane@x.com >", ["jane@x.com"], id="spaces-inside-brackets"),
+        pytest.param("a@x.com b@y.com c@z.com", ["a@x.com", "b@y.com", "c@z.com"], id="three-spaced"),
+        pytest.param("a@x.com | b@y.com", ["a@x.com", "b@y.com"], id="pipe"),
+        pytest.param("a@x.com\nb@y.com", ["a@x.com", "b@y.com"], id="line-break"),
+        pytest.param("a@x.com - b@y.com", ["a@x.com", "b@y.com"], id="dash-between"),
+        pytest.param("mailto:a@x.com; mailto:b@y.com", ["a@x.com", "b@y.com"], id="mailto-twice"),
+        pytest.param(
+            "Jane Roe <jane@x.com> ::: Bob Doe <bob@y.com>", ["jane@x.com", "bob@y.com"], id="google-named"
+        ),
         pytest.param("mailto:jane@x.com", ["jane@x.com"], id="mailto"),
         pytest.param("MAILTO:jane@x.com", ["jane@x.com"], id="mailto-upper"),
         pytest.param("<jane@x.com>", ["jane@x.com"], id="brackets-only"),
@@ -41,6 +54,22 @@ def test_clean_emails_valid(raw, expected):
     assert clean_emails(raw) == (expected, [])
 
 
+# Words without "@" next to an address, with no angle brackets: a space typed inside the
+# address (or a name written without brackets). The whole entry is reported and no part of it
+# is taken. (raw, addresses kept, entry reported, id)
+SPACED = [
+    ("delgado landscaping@gmail.com", [], "delgado landscaping@gmail.com", "inside-local-part"),
+    ("Jane jane@x.com", [], "Jane jane@x.com", "name-without-brackets"),
+    ("jane@x.com Roe", [], "jane@x.com Roe", "word-after"),
+    ("jane@ gmail.com", [], "jane@ gmail.com", "after-at-sign"),
+    ("jane @gmail.com", [], "jane @gmail.com", "before-at-sign"),
+    ("a@x.com, delgado landscaping@gmail.com", ["a@x.com"], "delgado landscaping@gmail.com", "second-entry"),
+    ("a@x.com delgado landscaping@gmail.com", ["a@x.com"], "delgado landscaping@gmail.com", "spaced-list"),
+    ("delgado landscaping@gmail.com; Jane <jane@x.com>", ["jane@x.com"], "delgado landscaping@gmail.com", "named-cell"),
+    ("Jane <delgado landscaping@gmail.com>", [], "delgado landscaping@gmail.com", "inside-angle-brackets"),
+]
+
+
 @pytest.mark.parametrize(
     ("raw", "kept", "bad"),
     [
@@ -52,6 +81,7 @@ def test_clean_emails_valid(raw, expected):
         pytest.param("a@b.local", [], "a@b.local", id="special-use-domain"),
         pytest.param("a@x.com, janeatgmail.com", ["a@x.com"], "janeatgmail.com", id="bad-one-dropped-good-kept"),
         pytest.param("bad@, good@y.com", ["good@y.com"], "bad@", id="bad-first-good-becomes-primary"),
+        *[pytest.param(raw, kept, bad, id=f"space-{id_}") for raw, kept, bad, id_ in SPACED],
     ],
 )
 def test_clean_emails_invalid(raw, kept, bad):
@@ -59,6 +89,12 @@ def test_clean_emails_invalid(raw, kept, bad):
     assert emails == kept
     assert [p.code for p in problems] == ["invalid_email"]
     assert f'"{bad}" is not a valid email address' in problems[0].message
+
+
+@pytest.mark.parametrize(("raw", "kept", "bad", "id_"), SPACED, ids=[case[3] for case in SPACED])
+def test_a_space_inside_an_address_is_named_as_the_reason(raw, kept, bad, id_):
+    _, problems = clean_emails(raw)
+    assert f'"{bad}" is not a valid email address (it contains a space' in problems[0].message
 
 
 def test_each_invalid_email_is_its_own_problem():

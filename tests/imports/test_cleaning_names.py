@@ -1,6 +1,7 @@
 """Full names, couples and organisation names."""
 
 import itertools
+from dataclasses import astuple
 
 import pytest
 from nameparser import HumanName
@@ -124,6 +125,60 @@ def test_split_full_name(raw, expected):
             id="title-on-first-person",
         ),
         pytest.param("John and Jane", [name(first="John"), name(first="Jane")], id="no-last-name"),
+        pytest.param(
+            "Smith, John And Jane",
+            [name(first="John", last="Smith"), name(first="Jane", last="Smith")],
+            id="capitalised-and",
+        ),
+        pytest.param(
+            "SMITH, JOHN AND JANE",
+            [name(first="JOHN", last="SMITH"), name(first="JANE", last="SMITH")],
+            id="all-caps-last-first-and",
+        ),
+        pytest.param(
+            "Smith, John, and Jane",
+            [name(first="John", last="Smith"), name(first="Jane", last="Smith")],
+            id="comma-before-and",
+        ),
+        pytest.param(
+            "John, and Jane Smith",
+            [name(first="John", last="Smith"), name(first="Jane", last="Smith")],
+            id="comma-before-and-shared-last-name",
+        ),
+        pytest.param(
+            "Smith, John, & Jane",
+            [name(first="John", last="Smith"), name(first="Jane", last="Smith")],
+            id="comma-before-ampersand",
+        ),
+        pytest.param(
+            "Smith, John, Jr. and Jane",
+            [name(first="John", last="Smith", suffix="Jr."), name(first="Jane", last="Smith")],
+            id="last-first-suffix-and",
+        ),
+        pytest.param(
+            "De La Cruz, José and Ana",
+            [name(first="José", last="De La Cruz"), name(first="Ana", last="De La Cruz")],
+            id="particle-last-name-and",
+        ),
+        pytest.param(
+            "Anderson, Andy and Sandy",
+            [name(first="Andy", last="Anderson"), name(first="Sandy", last="Anderson")],
+            id="and-inside-names-is-not-a-separator",
+        ),
+        pytest.param(
+            "Andy and Sandy Anderson",
+            [name(first="Andy", last="Anderson"), name(first="Sandy", last="Anderson")],
+            id="and-inside-names-shared-last-name",
+        ),
+        pytest.param("Mary Anderson", [name(first="Mary", last="Anderson")], id="anderson-is-one-person"),
+        pytest.param("Anderson, Mary", [name(first="Mary", last="Anderson")], id="anderson-last-first"),
+        pytest.param("Sandy Andrews", [name(first="Sandy", last="Andrews")], id="and-as-substring"),
+        pytest.param("Brandon Sandoval", [name(first="Brandon", last="Sandoval")], id="and-inside-words"),
+        pytest.param("John andJane Smith", [name(first="John", middle="andJane", last="Smith")], id="and-needs-spaces"),
+        pytest.param("Smith and Sons", [name(first="Smith and Sons")], id="and-business-not-a-couple"),
+        pytest.param(
+            "Andersen and Andrews LLP", [name(first="Andersen and Andrews", last="LLP")], id="and-firm-not-a-couple"
+        ),
         pytest.param("John + Jane Smith", [name(first="John", last="Smith"), name(first="Jane", last="Smith")], id="plus"),
         pytest.param("AT&T", [name(first="AT&T")], id="ampersand-without-spaces-is-not-a-couple"),
         pytest.param("John Smith", [name(first="John", last="Smith")], id="one-person"),
@@ -133,6 +188,22 @@ def test_split_full_name(raw, expected):
 )
 def test_split_couple(raw, expected):
     assert split_couple(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "John & Jane Smith", "Smith, John & Jane", "Smith, John Q. & Jane R.", "John Smith & Jane Doe",
+        "Smith, John & Doe, Jane", "John Smith, Jr. & Jane Smith", "Mr. & Mrs. John Smith", "Mr. & Mrs. Smith",
+        "Dr. John & Jane Smith", "John & Jane", "SMITH, JOHN & JANE", "Smith, John, & Jane", "Anderson, Andy & Sandy",
+        "Smith & Sons", "Smith & Sons Inc.",
+    ],
+)
+def test_and_splits_a_couple_exactly_as_ampersand_does(raw):
+    # Organisations stay one name with their own "&" or "and" in it.
+    assert split_couple(raw.replace("&", "and")) == [
+        PersonName(*(part.replace("&", "and") for part in astuple(person))) for person in split_couple(raw)
+    ]
 
 
 FIRSTS = [

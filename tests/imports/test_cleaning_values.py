@@ -318,6 +318,56 @@ def test_dropdown_warning_abbreviates_many_options():
     assert "Option 9" not in problems[0].message
 
 
+FILING_STATUSES = [
+    "Single", "Married filing jointly", "Married filing separately", "Head of household", "Qualifying surviving spouse",
+]
+
+
+@pytest.mark.parametrize(
+    ("raw", "options", "expected"),
+    [
+        pytest.param("S", FILING_STATUSES, "Single", id="s"),
+        pytest.param("single", FILING_STATUSES, "Single", id="single-lower"),
+        pytest.param("MFJ", FILING_STATUSES, "Married filing jointly", id="mfj"),
+        pytest.param("mfj", FILING_STATUSES, "Married filing jointly", id="mfj-lower"),
+        pytest.param("Married Filing Joint", FILING_STATUSES, "Married filing jointly", id="lacerte-joint"),
+        pytest.param("Married-Joint", FILING_STATUSES, "Married filing jointly", id="married-hyphen-joint"),
+        pytest.param("MFJ - Married filing jointly", FILING_STATUSES, "Married filing jointly", id="code-and-wording"),
+        pytest.param("Married filing jointly (MFJ)", FILING_STATUSES, "Married filing jointly", id="wording-and-code"),
+        pytest.param("MFS", FILING_STATUSES, "Married filing separately", id="mfs"),
+        pytest.param("Married Filing Separate", FILING_STATUSES, "Married filing separately", id="mfs-wording"),
+        pytest.param("HOH", FILING_STATUSES, "Head of household", id="hoh"),
+        pytest.param("QW", FILING_STATUSES, "Qualifying surviving spouse", id="qw"),
+        pytest.param("QSS", FILING_STATUSES, "Qualifying surviving spouse", id="qss"),
+        pytest.param("QSS/QW", FILING_STATUSES, "Qualifying surviving spouse", id="qss-qw"),
+        pytest.param("Qualifying widow(er)", FILING_STATUSES, "Qualifying surviving spouse", id="old-irs-wording"),
+        pytest.param("Married filing jointly", ["S", "MFJ", "MFS"], "MFJ", id="wording-to-code-option"),
+        pytest.param("QSS", ["Single", "Qualifying widow(er)"], "Qualifying widow(er)", id="old-option-spelling"),
+        pytest.param("MFJ", ["MFJ - Married filing jointly"], "MFJ - Married filing jointly", id="combined-option"),
+    ],
+)
+def test_dropdown_understands_filing_status_abbreviations(raw, options, expected):
+    assert clean_custom_value(raw, field_type="dropdown", options=options) == (expected, [])
+
+
+@pytest.mark.parametrize(
+    ("raw", "options"),
+    [
+        pytest.param("MFJ", ["Single", "Head of household"], id="option-missing"),
+        pytest.param("S", OPTIONS, id="not-a-filing-status-field"),
+        pytest.param("HOH", ["Individual", "Joint"], id="no-fuzzy-joint"),
+        pytest.param("Married", FILING_STATUSES, id="married-alone-is-ambiguous"),
+        pytest.param("MFJ/MFS", FILING_STATUSES, id="two-statuses"),
+        pytest.param("Married filing jointly", ["Married"], id="option-ambiguous"),
+    ],
+)
+def test_filing_status_without_a_matching_option_is_still_rejected(raw, options):
+    value, problems = clean_custom_value(raw, field_type="dropdown", options=options)
+    assert value is None
+    assert [p.code for p in problems] == ["invalid_option"]
+    assert f'"{raw}" is not one of the choices' in problems[0].message
+
+
 def test_dropdown_without_options():
     value, problems = clean_custom_value("Gold", field_type="dropdown")
     assert value is None and "no options" in problems[0].message
