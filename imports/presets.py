@@ -251,7 +251,7 @@ ACCOUNT: dict[str, list[tuple[str, int]]] = {
     "account.tags": [
         ("tags", 0), ("tag", 0), ("account tags", 0), ("client tags", 0), ("categories", 0), ("category", 0),
         ("group", 1), ("groups", 1), ("client group", 0), ("client groups", 0), ("customer type", 0),
-        ("ctype", 0), ("client category", 0), ("segment", 2),
+        ("ctype", 0), ("client category", 0), ("segment", 2), ("contact groups", 0),  # Xero's ContactGroups
     ],
     "account.assignees": [
         ("assignees", 0), ("assignee", 0), ("assigned to", 0), ("assigned", 1), ("team members", 0),
