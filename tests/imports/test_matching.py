@@ -200,6 +200,7 @@ def test_normalize_header(header, normalized):
         ("Contact 5 Phone", "contact5.phone"),
         ("Taxpayer First Name", "contact.first_name"),
         ("TP Email", "contact.email"),
+        ("ContactGroups", "account.tags"),  # a contact list's groups are the firm's tags
         # export plumbing
         ("E-mail 1 - Label", IGNORE),
         ("Phone 1 - Type", IGNORE),

@@ -353,10 +353,9 @@ def test_xero_contacts_with_further_people():
          "SACity": "Auckland", "PhoneNumber": "+64 9 555 0100", "TaxNumber": "123-456-789",
          "Person1FirstName": "Bob", "Person1LastName": "Jones", "Person1Email": "bob@acme.example",
          "Person1IncludeInEmail": "Yes", "Person2FirstName": "Cy", "Person2Email": "cy@acme.example",
-         "Person5FirstName": "Eve", "ContactGroups": "Monthly clients"},
+         "Person5FirstName": "Eve"},
     )
     assert mapping.preset == "xero"
-    assert mapping.column("ContactGroups").target == "account.tags"  # Xero's groups are the firm's tags
     result = mapped(mapping)
     assert {k: result.get(k) for k in (
         "ContactName", "AccountNumber", "EmailAddress", "FirstName", "LastName", "POAddressLine1", "POCity",
