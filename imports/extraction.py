@@ -303,6 +303,12 @@ def _extract_person_cell(person: PersonData, col: _Column, raw: str, ctx, warnin
     problems: list[Problem] = []
     if attribute in ("first_name", "middle_name", "last_name", "prefix", "suffix"):
         value, problems = cleaning.clean_text(raw, max_length=100 if attribute.endswith("name") else 30)
+        value = cleaning.strip_symbols(value)
+        if attribute == "last_name":
+            # "Patel CPA", "Garcia, DDS": the credential is a suffix, not part of the family name.
+            value, credentials = cleaning.split_credentials(value)
+            if credentials and not person.suffix:
+                person.suffix = credentials[:30]
         setattr(person, attribute, value)
         if _FORMULA.match(value):
             problems = [*problems, _formula_problem(value)]

@@ -17,7 +17,14 @@ from .codes import PROBLEM_CODES
 from .custom import CUSTOM_TEXT_MAX_LENGTH, FIELD_TYPES, clean_custom_value
 from .dates import clean_date
 from .emails import clean_emails
-from .names import PersonName, looks_like_organisation, split_couple, split_full_name
+from .names import (
+    PersonName,
+    looks_like_organisation,
+    split_couple,
+    split_credentials,
+    split_full_name,
+    strip_symbols,
+)
 from .phones import clean_phone, clean_phones
 from .text import clean_postal_code, clean_text, scrub, split_list, strip_formula_guard
 from .values import (
@@ -52,7 +59,9 @@ __all__ = [
     "mask_tax_id",
     "scrub",
     "split_couple",
+    "split_credentials",
     "split_full_name",
     "split_list",
     "strip_formula_guard",
+    "strip_symbols",
 ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from nameparser import HumanName
@@ -186,3 +187,50 @@ def looks_like_organisation(value: str) -> bool:
         return False
     words = _WORD.findall(value.casefold().replace(".", ""))
     return any(word in _ORGANISATION_WORDS for word in words)
+
+
+# Credentials and generational suffixes people type after their family name in contact apps
+# (LinkedIn: "Patel CPA", "Garcia, DDS"). A short explicit list: nameparser's 640 "suffix
+# acronyms" include words that are family names too ("Ace", "Ala").
+_CREDENTIALS = frozenset(
+    [
+        "cpa", "ea", "cfp", "cfa", "cma", "cia", "cgma", "cisa", "cfe", "cpa/pfs", "pfs", "abv", "cva", "mba", "macc",
+        "mst", "jd", "llm", "esq", "md", "do", "dds", "dmd", "dvm", "phd", "edd", "rn", "np", "pa-c", "pe", "ra",
+        "jr", "sr", "ii", "iii", "iv",
+    ]
+)
+_SYMBOLS = frozenset(["So", "Sk", "Cs", "Co"])  # emoji, pictographs, private use: not part of a name
+
+
+def strip_symbols(name: str) -> str:
+    """A name without emoji and other pictographs ("Walsh 🏠" is Walsh)."""
+    if name.isascii():
+        return name
+    kept = "".join(char for char in name if unicodedata.category(char) not in _SYMBOLS and char != "\ufe0f")
+    return _SPACES.sub(" ", kept).strip()
+
+
+def split_credentials(last_name: str) -> tuple[str, str]:
+    """ "Patel CPA" -> ("Patel", "CPA"); "Garcia, DDS, PhD" -> ("Garcia", "DDS, PhD"). Only
+    trailing words of the list, written in capitals or after a comma, are taken: "Do" and
+    "Ra" are family names too."""
+    head, comma, tail = last_name.partition(",")
+    if comma:
+        pieces = [piece.strip() for piece in tail.split(",")]
+        if head.strip() and all(_credential(piece, after_comma=True) for piece in pieces if piece):
+            return head.strip(), ", ".join(piece for piece in pieces if piece)
+        return last_name, ""
+    words = last_name.split()
+    cut = len(words)
+    while cut > 1 and _credential(words[cut - 1], after_comma=False):
+        cut -= 1
+    if cut == len(words):
+        return last_name, ""
+    return " ".join(words[:cut]), " ".join(words[cut:])
+
+
+def _credential(word: str, *, after_comma: bool) -> bool:
+    key = word.replace(".", "").casefold()
+    if key not in _CREDENTIALS:
+        return False
+    return after_comma or word.upper() == word or "." in word

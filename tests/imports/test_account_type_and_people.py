@@ -69,3 +69,11 @@ def test_a_name_that_is_a_spreadsheet_formula_is_kept_as_text_with_a_warning(fir
 def test_names_with_signs_that_are_no_formula_give_no_warning(firm, owner, name):
     job, _ = import_rows(firm, owner, [["Client", "First", "Last"], [name, "Ann", "Lee"]], PERSON)
     assert not ImportIssue.objects.filter(job=job, code="formula_text").exists()
+
+
+def test_a_credential_typed_after_the_family_name_becomes_the_suffix(firm, owner):
+    columns = {"First Name": "contact.first_name", "Last Name": "contact.last_name", "Email": "contact.email"}
+    import_rows(firm, owner, [list(columns), ["Raj", "Patel CPA", "raj@patel.example"]], columns)
+    raj = Contact.objects.get(firm=firm)
+    assert (raj.first_name, raj.last_name, raj.suffix) == ("Raj", "Patel", "CPA")
+    assert Account.objects.get(firm=firm).name == "Raj Patel"

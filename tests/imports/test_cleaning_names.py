@@ -6,7 +6,14 @@ from dataclasses import astuple
 import pytest
 from nameparser import HumanName
 
-from imports.cleaning import PersonName, looks_like_organisation, split_couple, split_full_name
+from imports.cleaning import (
+    PersonName,
+    looks_like_organisation,
+    split_couple,
+    split_credentials,
+    split_full_name,
+    strip_symbols,
+)
 from imports.cleaning import names as names_module
 
 
@@ -252,3 +259,28 @@ def test_organisation_names(raw):
 )
 def test_person_names(raw):
     assert not looks_like_organisation(raw)
+
+
+@pytest.mark.parametrize(
+    ("last_name", "expected"),
+    [
+        ("Patel CPA", ("Patel", "CPA")),
+        ("Garcia, DDS", ("Garcia", "DDS")),
+        ("Garcia, DDS, PhD", ("Garcia", "DDS, PhD")),
+        ("O'Neil Jr.", ("O'Neil", "Jr.")),
+        ("Smith EA CFP", ("Smith", "EA CFP")),
+        ("Do", ("Do", "")),  # a family name that is also a credential
+        ("Van Do", ("Van Do", "")),  # not in capitals: part of the name
+        ("Ra", ("Ra", "")),
+        ("CPA", ("CPA", "")),  # nothing would be left
+        ("Smith, Acme Corp", ("Smith, Acme Corp", "")),
+    ],
+)
+def test_credentials_after_a_family_name_are_split_off(last_name, expected):
+    assert split_credentials(last_name) == expected
+
+
+@pytest.mark.parametrize(("name", "expected"), [("Walsh 🏠", "Walsh"), ("José", "José"), ("🌟 Ann ✨", "Ann"),
+                                                 ("Nguyễn", "Nguyễn"), ("李", "李")])
+def test_emoji_are_not_part_of_a_name(name, expected):
+    assert strip_symbols(name) == expected
