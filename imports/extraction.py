@@ -184,21 +184,29 @@ class ExtractionContext:
 _NUMERIC_DATE = re.compile(r"\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\b")
 
 
+EVIDENCE_MIN_VALUES = 2
+EVIDENCE_MIN_SHARE = 0.1
+
+
 def date_order_evidence(values: Iterable[str]) -> str | None:
-    """ "DMY" when some value can only be day first (15/03/1968), "MDY" when some can only be
-    month first (03/15/1968), None when the values allow both or neither. A file is written in
-    one order, so one such value settles the column: 04/07/1970 beside 15/03/1968 is 4 July."""
-    day_first = month_first = False
+    """ "DMY" when values that can only be day first (15/03/1968) are a real part of the column,
+    "MDY" likewise for month first (03/15/1968), None otherwise. A file is written in one order,
+    so such values settle the column (04/07/1970 beside them is 4 July), but one of them among
+    many ambiguous dates is more likely a typo than proof: at least two, and a tenth of the
+    column's numeric dates, are needed, and none may prove the other order."""
+    day_first = month_first = numeric = 0
     for value in values:
         match = _NUMERIC_DATE.match(value)
         if match is None:
             continue
+        numeric += 1
         first, second = int(match[1]), int(match[2])
-        day_first = day_first or (12 < first <= 31 and second <= 12)
-        month_first = month_first or (12 < second <= 31 and first <= 12)
-    if day_first != month_first:
-        return "DMY" if day_first else "MDY"
-    return None
+        day_first += 12 < first <= 31 and second <= 12
+        month_first += 12 < second <= 31 and first <= 12
+    proof = max(day_first, month_first)
+    if min(day_first, month_first) or proof < max(EVIDENCE_MIN_VALUES, EVIDENCE_MIN_SHARE * numeric):
+        return None
+    return "DMY" if day_first else "MDY"
 
 
 def extract_row(source: SourceRow, ctx: ExtractionContext) -> CleanRow:
@@ -230,6 +238,8 @@ def _extract(source: SourceRow, ctx: ExtractionContext) -> CleanRow:
             person = people[col.record] = PersonData(slot=slot)
         if col.attribute == "full_name":
             full_names[col.record] = raw
+            if _FORMULA.match(raw.strip()):
+                warnings.append(_formula_problem(raw.strip()).at(col.header, raw))
         else:
             _extract_person_cell(person, col, raw, ctx, warnings)
 
@@ -468,11 +478,14 @@ def _separate_shared_emails(people: list[PersonData], warnings: list[Problem]) -
 
 def _name_account_after_person(row: CleanRow, account: AccountData) -> None:
     """DESIGN §3.2: an empty account name becomes "First Last" of the first person, or their
-    email (with a warning); with neither the row is skipped."""
+    email (with a warning); with neither the row is skipped. A row that names only a company
+    ("Bright Smile Orthodontics" in a Company column, nobody's name) is that company's account."""
     account.name_given = False
     first = row.people[0] if row.people else None
     if first is not None and first.has_name:
         account.name = first.display_name[:255]
+    elif account.company_name:
+        account.name, account.name_given = account.company_name, True  # typed company: its name is the company's
     elif first is not None and first.email:
         account.name = first.email
         row.warnings.append(

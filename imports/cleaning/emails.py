@@ -87,12 +87,10 @@ def _candidates(text: str) -> list[tuple[str, str | None]]:
 
     Entries are split on "," ";" "|" line breaks and ":::". An entry with an address in angle
     brackets ("Jane Roe <jane@x.com>", or Outlook's "Jane Roe (jane@x.com)") takes that
-    address: the words around it are the display name. Otherwise the entry is split on spaces, and every word must be an address
-    ("a@x.com b@y.com"): words without "@" next to an address mean a space typed inside it
-    ("delgado landscaping@gmail.com"), which is reported whole instead of guessing which
-    part is the address. Such words belong to the address after them, or to the last one
-    when they come at the end. A name in quotes ('"Jane Roe" jane@x.com'), a comment in brackets
-    ("jane@x.com (home)") and a label with a colon ("Work: jane@x.com") are not such words.
+    address: the words around it are the display name. Otherwise the entry is split on spaces
+    ("a@x.com b@y.com"; see `_spaced_addresses` for a space typed inside an address). A name in
+    quotes ('"Jane Roe" jane@x.com'), a comment in brackets ("jane@x.com (home)") and a label with
+    a colon ("Work: jane@x.com") are left out.
     An entry with no address at all ("jane at x dot com") is reported, unless the cell uses
     angle brackets: then such entries are pieces of a display name ("Roe, Jane <jane@x.com>").
     """
@@ -129,21 +127,45 @@ def _words(entry: str) -> list[str]:
     return [word for word in words if "@" in word or _ALNUM.search(word)]
 
 
+# Words that may stand next to an address without being part of it.
+_CONNECTORS = frozenset(["and", "or", "&", "+", "email", "e-mail", "mail", "work", "home", "personal", "office",
+                         "business", "primary", "other", "main"])
+
+
 def _spaced_addresses(words: list[str]) -> list[tuple[str, str | None]]:
-    """Each address of an entry split on spaces, with the bare words that stick to it."""
-    groups: list[list[str]] = []
-    pending: list[str] = []
-    for word in words:
-        if "@" in word:
-            groups.append([*pending, word])
-            pending = []
+    """Each address of an entry split on spaces, reported whole when a space was typed inside it.
+
+    A space inside an address shows as a word ending in "@" ("jane@ gmail.com"), one starting
+    with it ("jane @gmail.com"), or a lower-case word right before it ("delgado
+    landscaping@gmail.com"): the pieces are reported together instead of guessing which one
+    is the address. Other words are a name ("Ann Lee ann@x.com"), a label ("ed@x.com home")
+    or a connector ("a@x.com or b@y.com") and are left out.
+    """
+    found: list[tuple[str, str | None]] = []
+    used: set[int] = set()
+    for index, word in enumerate(words):
+        if "@" not in word or index in used:
+            continue
+        start, end = index, index
+        if word.endswith("@") and index + 1 < len(words):
+            end = index + 1
+        if word.startswith("@") and index > 0:
+            start = index - 1
+        elif start == index and index > 0 and _glued(words[index - 1]):
+            start = index - 1
+        used.update(range(start, end + 1))
+        if start == end:
+            found.append((word, None))
         else:
-            pending.append(word)
-    groups[-1].extend(pending)
-    return [
-        (group[0], None) if len(group) == 1 else (" ".join(group), _SPACE_REASON)
-        for group in groups
-    ]
+            found.append((" ".join(words[start:end + 1]), _SPACE_REASON))
+    return found
+
+
+def _glued(word: str) -> bool:
+    """A word that reads as the first half of an address split by a space."""
+    return "@" not in word and word == word.lower() and word.casefold() not in _CONNECTORS and any(
+        char.isalpha() for char in word
+    )
 
 
 def _shape_reason(candidate: str) -> str:

@@ -199,14 +199,19 @@ _CREDENTIALS = frozenset(
         "jr", "sr", "ii", "iii", "iv",
     ]
 )
-_SYMBOLS = frozenset(["So", "Sk", "Cs", "Co"])  # emoji, pictographs, private use: not part of a name
+# Emoji, pictographs and private-use characters are not part of a name. Modifier symbols (Sk)
+# are, when typed as an apostrophe ("O´Brien"), except emoji skin tones.
+_SYMBOLS = frozenset(["So", "Cs", "Co"])
+_EMOJI_EXTRAS = frozenset(["\ufe0f", "\u200d", *map(chr, range(0x1F3FB, 0x1F400))])
 
 
 def strip_symbols(name: str) -> str:
     """A name without emoji and other pictographs ("Walsh 🏠" is Walsh)."""
     if name.isascii():
         return name
-    kept = "".join(char for char in name if unicodedata.category(char) not in _SYMBOLS and char != "\ufe0f")
+    kept = "".join(
+        char for char in name if unicodedata.category(char) not in _SYMBOLS and char not in _EMOJI_EXTRAS
+    )
     return _SPACES.sub(" ", kept).strip()
 
 

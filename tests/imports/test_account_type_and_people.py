@@ -77,3 +77,19 @@ def test_a_credential_typed_after_the_family_name_becomes_the_suffix(firm, owner
     raj = Contact.objects.get(firm=firm)
     assert (raj.first_name, raj.last_name, raj.suffix) == ("Raj", "Patel", "CPA")
     assert Account.objects.get(firm=firm).name == "Raj Patel"
+
+
+def test_a_row_that_names_only_a_company_is_that_companys_account(firm, owner):
+    columns = {"First Name": "contact.first_name", "Last Name": "contact.last_name", "Company": "account.company_name",
+               "E-mail Address": "contact.email"}
+    job, counts = import_rows(firm, owner, [list(columns), ["", "", "Bright Smile Orthodontics", ""]], columns)
+    assert counts["rows_skipped"] == 0
+    account = Account.objects.get(firm=firm)
+    assert (account.name, account.type, account.company_name) == ("Bright Smile Orthodontics", "company",
+                                                                   "Bright Smile Orthodontics")
+
+
+def test_a_full_name_that_is_a_formula_is_flagged_too(firm, owner):
+    columns = {"Full Name": "contact.full_name", "Email": "contact.email"}
+    job, _ = import_rows(firm, owner, [list(columns), ["=cmd|' /C calc'!A0", "x@evil.example"]], columns)
+    assert list(ImportIssue.objects.filter(job=job).values_list("code", "column")) == [("formula_text", "Full Name")]

@@ -18,7 +18,12 @@ from tests.imports.conftest import import_rows
         ("PO Box 12, Austin TX 78701", Address("PO Box 12", "Austin", "TX", "78701")),
         ("Salt Lake City, ut. 84101", Address("", "Salt Lake City", "UT", "84101")),
         ("123 Main St", None),  # a street alone
-        ("123 Main St Boston MA 02118", None),  # no comma: where the street ends is a guess
+        ("12 Elm St Boston, MA 02118", Address("12 Elm St", "Boston", "MA", "02118")),  # QuickBooks Online
+        ("12 Main St Apt 4 New York, NY 10001", Address("12 Main St Apt 4", "New York", "NY", "10001")),
+        ("PO Box 4412 Boston, MA 02108", Address("PO Box 4412", "Boston", "MA", "02108")),
+        ("One Financial Center Boston, MA 02111", Address("One Financial Center", "Boston", "MA", "02111")),
+        ("Rural Route 2 Box 5 Salem, NH 03079", Address("Rural Route 2 Box 5", "Salem", "NH", "03079")),
+        ("Riverside Apartments North Building Springfield, IL 62701", None),  # where the street ends is a guess
         ("Flat 2, 10 Downing St, London SW1A 2AA", None),  # not a US address
         ("12 Rue de la Paix, 75002 Paris", None),
         ("9 Oak Rd, Springfield, XX 12345", None),  # XX is no state

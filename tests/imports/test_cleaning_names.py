@@ -281,6 +281,8 @@ def test_credentials_after_a_family_name_are_split_off(last_name, expected):
 
 
 @pytest.mark.parametrize(("name", "expected"), [("Walsh 🏠", "Walsh"), ("José", "José"), ("🌟 Ann ✨", "Ann"),
-                                                 ("Nguyễn", "Nguyễn"), ("李", "李")])
+                                                 ("Nguyễn", "Nguyễn"), ("李", "李"), ("O´Brien", "O´Brien"),
+                                                 ("D`Angelo", "D`Angelo"), ("Lee 👍🏽", "Lee"),
+                                                 ("Ann ❤️ Lee", "Ann Lee")])
 def test_emoji_are_not_part_of_a_name(name, expected):
     assert strip_symbols(name) == expected
