@@ -370,7 +370,9 @@ PRESET_OVERRIDES: dict[str, dict[str, Synonym]] = {
     },
     "google-contacts": {"priority": Synonym(IGNORE)},
     # Salesforce and LinkedIn "Title"/"Position" are job titles, about the person.
-    "salesforce": {"title": Synonym("contact.custom")},
+    # Salesforce's Account Type is the relationship ("Customer - Direct", "Prospect"), not
+    # whether the client is a person or a company: kept as a custom field.
+    "salesforce": {"title": Synonym("contact.custom"), "account type": Synonym("account.custom")},
     "linkedin": {
         "url": Synonym("contact.custom"),
         "position": Synonym("contact.custom"),
@@ -512,7 +514,7 @@ KNOWN_HEADERS: dict[str, list[str]] = {
     "salesforce": [
         "Contact Owner", "Salutation", "First Name", "Last Name", "Title", "Account Name", "Mailing Street",
         "Mailing City", "Mailing State/Province", "Mailing Zip/Postal Code", "Mailing Country", "Phone", "Mobile",
-        "Fax", "Email", "Birthdate", "Lead Source", "Description",
+        "Fax", "Email", "Birthdate", "Lead Source", "Description", "Account Type",
     ],
     "linkedin": ["First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On"],
 }

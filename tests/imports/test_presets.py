@@ -573,9 +573,11 @@ def test_salesforce_contact_report():
         {"Contact Owner": "Pat Partner", "Salutation": "Ms.", "First Name": "Ann", "Last Name": "Smith",
          "Title": "CFO", "Account Name": "Acme Inc", "Mailing Street": "1 Elm St", "Mailing City": "Austin",
          "Mailing State/Province": "TX", "Mailing Zip/Postal Code": "78701", "Mailing Country": "USA",
-         "Phone": "512-555-0100", "Email": "ann@acme.example", "Birthdate": "2/1/1980"},
+         "Phone": "512-555-0100", "Email": "ann@acme.example", "Birthdate": "2/1/1980",
+         "Account Type": "Customer - Direct"},
     )
     assert mapping.preset == "salesforce"
+    assert mapping.column("Account Type").target == "account.custom"  # a relationship, not person/company
     result = mapped(mapping)
     assert {k: result[k] for k in (
         "Contact Owner", "Salutation", "First Name", "Last Name", "Title", "Account Name", "Mailing Street",
