@@ -161,6 +161,8 @@ class ExtractionContext:
             self.columns.append(
                 _Column(positions[col.column], col.column, record, attribute, normalize_name_key(col.field, 100))
             )
+        # A person's country decides how their numbers read, so country cells come first.
+        self.columns.sort(key=lambda column: column.attribute != "country")
 
     def member_id(self, value: str) -> int | None:
         return self.members.get(value.strip().casefold())
@@ -334,7 +336,10 @@ def _extract_person_cell(person: PersonData, col: _Column, raw: str, ctx, warnin
         emails, problems = _fitting_emails(raw)
         person.additional_emails.extend(emails)
     elif attribute == "phone":
-        phones, problems = cleaning.clean_phones(raw, default_country=ctx.default_country)
+        # A number written without its country code belongs to the person's country when the
+        # row names it (columns of a country are read first), else to the firm's.
+        region = cleaning.region_for_country(person.country) or ctx.default_country
+        phones, problems = cleaning.clean_phones(raw, default_country=region)
         person.phones.extend(p for p in phones if p not in person.phones)
     elif attribute == "date_of_birth":
         person.date_of_birth, problems = cleaning.clean_date(raw, date_order=ctx.date_order_of(col))

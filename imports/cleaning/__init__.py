@@ -25,7 +25,7 @@ from .names import (
     split_full_name,
     strip_symbols,
 )
-from .phones import clean_phone, clean_phones
+from .phones import clean_phone, clean_phones, region_for_country
 from .text import clean_postal_code, clean_text, scrub, split_list, strip_formula_guard
 from .values import (
     TAX_ID_MAX_LENGTH,
@@ -57,6 +57,7 @@ __all__ = [
     "clean_yes_no",
     "looks_like_organisation",
     "mask_tax_id",
+    "region_for_country",
     "scrub",
     "split_couple",
     "split_credentials",

@@ -136,3 +136,28 @@ def _invalid(text: str, region: str) -> Problem:
         f'"{shown}" is not a valid {region} phone number; it was kept as typed. '
         "A number from another country needs its + country code.",
     )
+
+
+# Country cells as people type them, for the numbers of the same row ("New Zealand" -> NZ).
+# Two-letter codes phonenumbers knows are taken as they are.
+_COUNTRY_NAMES = {
+    "united states": "US", "united states of america": "US", "usa": "US", "u.s.a.": "US", "u.s.": "US",
+    "america": "US", "canada": "CA", "united kingdom": "GB", "uk": "GB", "u.k.": "GB", "great britain": "GB",
+    "england": "GB", "scotland": "GB", "wales": "GB", "northern ireland": "GB", "ireland": "IE", "australia": "AU",
+    "new zealand": "NZ", "germany": "DE", "deutschland": "DE", "france": "FR", "spain": "ES", "españa": "ES",
+    "italy": "IT", "italia": "IT", "netherlands": "NL", "the netherlands": "NL", "holland": "NL", "belgium": "BE",
+    "switzerland": "CH", "austria": "AT", "portugal": "PT", "mexico": "MX", "méxico": "MX", "brazil": "BR",
+    "brasil": "BR", "india": "IN", "china": "CN", "japan": "JP", "south korea": "KR", "korea": "KR",
+    "philippines": "PH", "singapore": "SG", "hong kong": "HK", "israel": "IL", "south africa": "ZA",
+    "puerto rico": "PR", "sweden": "SE", "norway": "NO", "denmark": "DK", "finland": "FI", "poland": "PL",
+}
+
+
+def region_for_country(country: str) -> str | None:
+    """The phone region of a country cell ("New Zealand", "NZ", "U.S.A."), or None."""
+    key = " ".join(country.split()).casefold()
+    if not key:
+        return None
+    if len(key) == 2 and key.upper() in phonenumbers.SUPPORTED_REGIONS:
+        return key.upper()
+    return _COUNTRY_NAMES.get(key)

@@ -53,3 +53,15 @@ def test_a_city_column_of_its_own_wins_over_the_city_in_the_address(firm, owner)
                                     "City": "contact.city"})
     bo = Contact.objects.get(firm=firm, email="bo@chen.example")
     assert (bo.street, bo.city, bo.state, bo.postal_code) == ("9 Oak Rd", "Chatham", "IL", "62701")
+
+
+@pytest.mark.django_db
+def test_a_number_without_country_code_belongs_to_the_country_the_row_names(firm, owner):
+    columns = {"Client": "account.name", "Email": "contact.email", "Mobile": "contact.phone", "Country": "contact.country"}
+    rows = [list(columns), ["Aroha Ngata", "aroha@ngata.example", "021 234 5678", "New Zealand"],
+            ["Ann Lee", "ann@lee.example", "(312) 555-0142", ""]]
+    job, counts = import_rows(firm, owner, rows, columns)  # the Country column comes after the phone
+
+    assert Contact.objects.get(email="aroha@ngata.example").phones == ["+64212345678"]
+    assert Contact.objects.get(email="ann@lee.example").phones == ["+13125550142"]  # the firm's country
+    assert counts["warnings"] == 0

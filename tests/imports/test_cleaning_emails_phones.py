@@ -214,3 +214,14 @@ def test_clean_phones_does_not_split_one_bad_number_into_pieces():
     phones, problems = clean_phones("030 / 1234567")
     assert phones == ["030 / 1234567"]
     assert [p.code for p in problems] == ["invalid_phone"]
+
+
+@pytest.mark.parametrize(
+    ("country", "region"),
+    [("New Zealand", "NZ"), ("nz", "NZ"), ("U.S.A.", "US"), ("United  Kingdom", "GB"), ("Deutschland", "DE"),
+     ("", None), ("Atlantis", None), ("ZZ", None)],
+)
+def test_a_country_cell_gives_the_region_its_numbers_are_read_in(country, region):
+    from imports.cleaning import region_for_country
+
+    assert region_for_country(country) == region
