@@ -264,6 +264,38 @@ ACCOUNT: dict[str, list[tuple[str, int]]] = {
         ("contact tags", 0), ("labels", 0), ("label", 0), ("group membership", 0), ("contact labels", 0),
     ],
 }
+
+# German, Spanish and French headers of the same fields (Excel files saved in Europe and Latin
+# America, accented letters already folded by normalize_header). Added at rank 0 next to the
+# English words: exact names only, so fuzzy matching of English headers is not bent by them.
+FOREIGN_WORDS: dict[str, list[str]] = {
+    "prefix": ["anrede", "tratamiento", "civilite"],
+    "first_name": ["vorname", "nombre de pila", "prenom"],
+    "last_name": ["nachname", "familienname", "apellido", "apellidos", "nom de famille"],
+    "phone": ["telefon", "telefonnummer", "mobil", "handy", "mobilnummer", "telefono", "movil", "celular",
+              "telephone portable", "portable", "telephone fixe"],
+    "date_of_birth": ["geburtsdatum", "geburtstag", "fecha de nacimiento", "date de naissance"],
+    "notes": ["bemerkung", "bemerkungen", "notiz", "notizen", "notas", "observaciones", "remarques"],
+    "email": ["correo", "correo electronico", "courriel", "adresse email", "adresse e mail"],
+    "tax_id": ["steuer id", "steueridentifikationsnummer", "rfc", "nif"],
+}
+FOREIGN_ADDRESS_WORDS: dict[str, list[str]] = {
+    "street": ["strasse", "strasse und hausnummer", "anschrift", "direccion", "calle", "adresse", "rue"],
+    "city": ["ort", "stadt", "wohnort", "ciudad", "localidad", "ville"],
+    "state": ["bundesland", "estado", "provincia"],
+    "postal_code": ["plz", "postleitzahl", "codigo postal", "cp", "code postal"],
+    "country": ["land", "pais", "pays"],
+}
+FOREIGN_ACCOUNT_WORDS: dict[str, list[str]] = {
+    "account.company_name": ["firma", "firmenname", "unternehmen", "empresa", "razon social", "societe", "entreprise"],
+    "account.client_id": ["kundennummer", "kunden nr", "kundennr", "numero de cliente", "numero client"],
+}
+for _field, _words in FOREIGN_WORDS.items():
+    PRIMARY_PERSON[_field].extend((word, 0) for word in _words)
+for _field, _words in FOREIGN_ADDRESS_WORDS.items():
+    ADDRESS_WORDS[_field].extend((word, 0) for word in _words)
+for _target, _words in FOREIGN_ACCOUNT_WORDS.items():
+    ACCOUNT[_target].extend((word, 0) for word in _words)
 # Further targets' headers.
 OTHER: dict[str, list[tuple[str, int]]] = {
     NAME: [("name", 0), ("names", 1)],

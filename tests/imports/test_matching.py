@@ -201,6 +201,20 @@ def test_normalize_header(header, normalized):
         ("Taxpayer First Name", "contact.first_name"),
         ("TP Email", "contact.email"),
         ("ContactGroups", "account.tags"),  # a contact list's groups are the firm's tags
+        # German, Spanish and French exports
+        ("Vorname", "contact.first_name"),
+        ("Nachname", "contact.last_name"),
+        ("Straße", "contact.street"),
+        ("PLZ", "contact.postal_code"),
+        ("Geburtsdatum", "contact.date_of_birth"),
+        ("Firma", "account.company_name"),
+        ("Kundennummer", "account.client_id"),
+        ("Apellidos", "contact.last_name"),
+        ("Correo electrónico", "contact.email"),
+        ("Código postal", "contact.postal_code"),
+        ("Prénom", "contact.first_name"),
+        ("Courriel", "contact.email"),
+        ("Société", "account.company_name"),
         # export plumbing
         ("E-mail 1 - Label", IGNORE),
         ("Phone 1 - Type", IGNORE),
