@@ -172,15 +172,19 @@ class ExtractionContext:
         return [
             col for col in self.columns
             if col.attribute == "date_of_birth" or (
-                col.attribute == "custom" and self._custom_spec(col).field_type == "date"
+                col.attribute == "custom" and self.custom_spec(col).field_type == "date"
             )
         ]
 
     def date_order_of(self, col: _Column) -> str:
         return self.date_orders.get(col.index, self.date_order)
 
-    def _custom_spec(self, col: _Column) -> CustomFieldSpec:
-        return self.custom_fields[("account" if col.record == "account" else "contact", col.field_key)]
+    def custom_spec(self, col: _Column) -> CustomFieldSpec:
+        """The custom field a column is mapped to (the job resolves every one before the run)."""
+        spec = self.custom_fields.get(("account" if col.record == "account" else "contact", col.field_key))
+        if spec is None:  # pragma: no cover
+            raise ValueError(f"custom field {col.field_key!r} was not resolved")
+        return spec
 
 
 _NUMERIC_DATE = re.compile(r"\s*(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{2}|\d{4})\b")
@@ -303,7 +307,7 @@ def _extract_account_cell(account: AccountData, col: _Column, raw: str, ctx, war
         if member is not None:
             account.roles[col.field_key] = member
     elif attribute == "custom":
-        problems = _extract_custom(account.custom, "account", col, raw, ctx)
+        problems = _extract_custom(account.custom, col, raw, ctx)
     else:  # pragma: no cover - the mapping validator rejects unknown targets
         raise ValueError(f"unknown account target {attribute}")
     for problem in problems:
@@ -373,7 +377,7 @@ def _extract_person_cell(person: PersonData, col: _Column, raw: str, ctx, warnin
     elif attribute == "tags":
         problems = _extend_tags(person.tags, raw)
     elif attribute == "custom":
-        problems = _extract_custom(person.custom, "contact", col, raw, ctx)
+        problems = _extract_custom(person.custom, col, raw, ctx)
     else:  # pragma: no cover
         raise ValueError(f"unknown contact target {attribute}")
     for problem in problems:
@@ -402,10 +406,8 @@ def _extend_tags(tags: list[str], raw: str) -> list[Problem]:
     return problems
 
 
-def _extract_custom(values: dict, applies_to: str, col: _Column, raw: str, ctx) -> list[Problem]:
-    spec = ctx.custom_fields.get((applies_to, col.field_key))
-    if spec is None:  # pragma: no cover - the job resolves every mapped custom field first
-        raise ValueError(f"custom field {col.field_key!r} was not resolved")
+def _extract_custom(values: dict, col: _Column, raw: str, ctx: ExtractionContext) -> list[Problem]:
+    spec = ctx.custom_spec(col)
     if spec.collects_options:
         # A dropdown this import creates takes its choices from the file itself.
         value, problems = cleaning.clean_text(raw, max_length=100)
