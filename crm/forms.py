@@ -120,7 +120,7 @@ class CustomFieldsMixin:
 
 
 class AccountForm(CustomFieldsMixin, forms.Form):
-    name = forms.CharField(max_length=255)
+    name = forms.CharField(max_length=255, required=False)
     type = forms.ChoiceField(choices=Account.Type.choices, initial=Account.Type.INDIVIDUAL)
     company_name = forms.CharField(
         max_length=255, required=False, help_text="Filled from the account name for a company when left blank."
@@ -162,6 +162,15 @@ class AccountForm(CustomFieldsMixin, forms.Form):
             self.fields["folder_template"] = forms.ChoiceField(
                 label="Folders", choices=self._folder_choices(firm), initial="default", required=False
             )
+            # An individual's account is its person: named after them in the firm's form, with
+            # them as its first contact.
+            example = firm.individual_account_name("Ana", "Rivera")
+            self.fields["first_name"] = forms.CharField(label="First name", max_length=100, required=False)
+            self.fields["last_name"] = forms.CharField(
+                label="Last name", max_length=100, required=False,
+                help_text=f"For an individual: leave the account name empty and it is named after this person "
+                          f"(“{example}”, as set in Settings), who becomes its contact.",
+            )
         self.add_custom_fields(
             firm=firm, applies_to=CustomField.AppliesTo.ACCOUNT, values=account.custom_values if account else {}
         )
@@ -178,17 +187,18 @@ class AccountForm(CustomFieldsMixin, forms.Form):
         return [self[f"role_{role.pk}"] for role in self.roles]
 
     def clean_name(self):
-        name = " ".join(self.cleaned_data["name"].split())
-        duplicates = Account.objects.filter(firm=self.firm, name_key=normalize_name_key(name))
-        if self.account is not None:
-            duplicates = duplicates.exclude(pk=self.account.pk)
-        existing = duplicates.first()
-        if existing is not None:
-            raise ValidationError(f'An account named "{existing.name}" already exists.', code="duplicate")
-        return name
+        return " ".join(self.cleaned_data["name"].split())
 
     def clean(self):
         cleaned = super().clean()
+        first = " ".join(cleaned.get("first_name", "").split())
+        last = " ".join(cleaned.get("last_name", "").split())
+        cleaned["first_name"], cleaned["last_name"] = first, last
+        if not cleaned.get("name") and "name" not in self.errors:
+            if (first or last) and cleaned.get("type") == Account.Type.INDIVIDUAL:
+                cleaned["name"] = self.firm.individual_account_name(first, last)
+            else:
+                self.add_error("name", "Give the account a name (or, for an individual, the person's name below).")
         if cleaned.get("type") == Account.Type.COMPANY and not cleaned.get("company_name") and cleaned.get("name"):
             cleaned["company_name"] = cleaned["name"]
         return cleaned
@@ -204,6 +214,13 @@ class AccountForm(CustomFieldsMixin, forms.Form):
     def chosen_roles(self):
         """(role, member or None) for every firm role."""
         return [(role, self.cleaned_data.get(f"role_{role.pk}")) for role in self.roles]
+
+    def person(self) -> dict:
+        """The first and last name of a new individual's person, when given."""
+        data = self.cleaned_data
+        if data.get("type") != Account.Type.INDIVIDUAL or not (data.get("first_name") or data.get("last_name")):
+            return {}
+        return {"first_name": data["first_name"], "last_name": data["last_name"]}
 
     def account_fields(self) -> dict:
         data = self.cleaned_data
@@ -409,6 +426,11 @@ class FirmForm(forms.Form):
         label="Date order",
         choices=Firm.DateOrder.choices,
         help_text="How dates like 03/04/2024 in imported files are read.",
+    )
+    individual_account_names = forms.ChoiceField(
+        label="Individual account names",
+        choices=Firm.IndividualNames.choices,
+        help_text="How a new individual's account is named after its person, by import and by hand.",
     )
 
     def clean_default_country(self):

@@ -16,6 +16,22 @@ def normalize_name_key(name: str, max_length: int = 255) -> str:
     return _SPACES.sub(" ", unicodedata.normalize("NFKC", name or "")).strip().casefold()[:max_length]
 
 
+def account_name_key(name: str) -> str:
+    """Account-name key: `normalize_name_key`, with a person written "Family, Given" keyed as
+    "Given Family". "Rivera, Ana" (QuickBooks, a tax program) and "Ana Rivera" are one client's
+    two spellings, so a second import from another system finds the first one's account; a
+    firm that names individuals "Last, First" matches "First Last" files too. Names are not
+    unique (DESIGN §3.2): the key only finds candidates.
+    """
+    if "," in (name or ""):
+        from imports.cleaning.names import comma_person_name  # the one rule of what a person's name is
+
+        person = comma_person_name(name)
+        if person is not None:
+            name = f"{person[0]} {person[1]}"
+    return normalize_name_key(name)
+
+
 def normalize_email_key(email: str) -> str:
     """Email identity: case-insensitive, as firms and mail providers treat addresses."""
     return (email or "").strip().casefold()

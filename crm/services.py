@@ -143,6 +143,13 @@ def account_create(
     return account
 
 
+def account_namesakes(*, account: Account) -> list[Account]:
+    """Other accounts of the firm with the same name key: names are not unique (two clients
+    may share one), so the pages say so rather than refuse."""
+    return list(Account.objects.filter(firm_id=account.firm_id, name_key=account.name_key).exclude(pk=account.pk)
+                .order_by("pk")[:10])
+
+
 @transaction.atomic
 def account_update(*, account: Account, tags: Iterable[Tag] | None = None, assignees=None, **fields) -> Account:
     for name, value in fields.items():
@@ -195,11 +202,13 @@ def contact_link(
 # --- Firm settings (used by the settings pages) ----------------------------------------------
 
 
-def firm_update(*, firm: Firm, name: str, default_country: str, date_order: str) -> Firm:
+def firm_update(*, firm: Firm, name: str, default_country: str, date_order: str,
+                individual_account_names: str = Firm.IndividualNames.FIRST_LAST) -> Firm:
     firm.name = name.strip()
     firm.default_country = default_country.upper()
     firm.date_order = date_order
-    firm.save(update_fields=["name", "default_country", "date_order"])
+    firm.individual_account_names = individual_account_names
+    firm.save(update_fields=["name", "default_country", "date_order", "individual_account_names"])
     return firm
 
 

@@ -64,8 +64,8 @@ MAP_BUFFER_SIZE = 65_536  # larger runs than the set's: fewer merges, which cost
 
 class CompactIntMap:
     """64-bit integer keys to 64-bit integer values at 16 bytes an entry, where a dict of a
-    million ints takes ~100 MB. Built like CompactIntSet; the first value set for a key stays
-    (`setdefault`), so runs never hold a key twice."""
+    million ints takes ~100 MB. Built like CompactIntSet; a key is in one place only (`setdefault`
+    keeps the first value, item assignment replaces it where it is), so runs never hold a key twice."""
 
     __slots__ = ("_buffer", "_runs")
 
@@ -91,6 +91,17 @@ class CompactIntMap:
         if len(self._buffer) >= MAP_BUFFER_SIZE:
             self._flush()
         return value
+
+    def __setitem__(self, key: int, value: int) -> None:
+        """Replaces the value in place where the key is already in a run."""
+        for keys, values in self._runs:
+            index = bisect_left(keys, key)
+            if index < len(keys) and keys[index] == key:
+                values[index] = value
+                return
+        self._buffer[key] = value
+        if len(self._buffer) >= MAP_BUFFER_SIZE:
+            self._flush()
 
     def __len__(self) -> int:
         return len(self._buffer) + sum(len(keys) for keys, _ in self._runs)

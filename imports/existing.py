@@ -12,6 +12,7 @@ from collections.abc import Iterable, Sequence
 from django.db import connection
 
 from crm.models import Account, AccountContact, AccountRole, AccountRoleAssignment, Contact, CustomField, Firm, Tag
+from crm.normalize import account_name_key, contact_name_key
 from imports.extraction import CleanRow
 from imports.planning import CONTACT_FIELDS, AccountSnapshot, Catalogue, ContactSnapshot, Existing
 
@@ -27,39 +28,80 @@ def load_catalogue(firm: Firm) -> Catalogue:
     )
 
 
-def load_existing(firm: Firm, rows: list[CleanRow], *, contacts_only: bool = False) -> Existing:
+def load_existing(firm: Firm, rows: list[CleanRow], *, contacts_only: bool = False,
+                  account_ids: Iterable[int] = ()) -> Existing:
+    """What exists for the batch's rows: accounts by name key; for rows that name no account,
+    the individuals' accounts of their emails and names; contacts by email, and by name within
+    those accounts; the links between them. `account_ids` adds accounts the caller knows it
+    needs (a dry run's memory of links it did not write)."""
     existing = Existing()
-    account_keys = {row.account.key for row in rows if row.account is not None and row.skip is None}
-    emails, names = set(), set()
+    account_keys, emails, names = set(), set(), set()
+    person_emails, person_names = set(), set()  # of rows whose account is their person's
     for row in rows:
-        if row.skip is None:
-            for person in row.people:
-                if person.email:
-                    emails.add(person.email_key)
+        if row.skip is not None:
+            continue
+        if row.account is not None:
+            if row.account.name_given:
+                account_keys.add(row.account.key)
+            elif row.people:
+                person = row.people[0]
+                if person.email_key:
+                    person_emails.add(person.email_key)
                 if person.has_name:
-                    names.add(person.name_key)
+                    person_names.add(person.name_key)
+        for person in row.people:
+            if person.email:
+                emails.add(person.email_key)
+            if person.has_name:
+                names.add(person.name_key)
 
     accounts: dict[int, AccountSnapshot] = {}
     if account_keys:
-        for pk, name, key, type_, company_name, client_id, custom_values, created_by in _select(
-            Account, _ACCOUNT_COLUMNS, "firm_id = %s AND name_key IN {}", account_keys, params=[firm.pk]
+        for values in _select(Account, _ACCOUNT_COLUMNS, "firm_id = %s AND name_key IN {}", account_keys,
+                              params=[firm.pk]):
+            snapshot = accounts[values[0]] = _account_snapshot(values)
+            existing.accounts.setdefault(snapshot.key, []).append(snapshot)
+        for candidates in existing.accounts.values():
+            candidates.sort(key=lambda snapshot: snapshot.id)
+    # The accounts of the people of rows that name no account: individuals' accounts holding a
+    # contact of the person's email, and accounts named after a contact of the person's name
+    # or email (their person's own: `Planner._note_link` says the same of new links).
+    by_email: list[tuple[int, str, str, str]] = []  # (account id, email key, first name, last name)
+    by_name: list[tuple[int, int, int]] = []  # (link id, account id, contact id)
+    if person_emails:
+        by_email = _select_joined(
+            "SELECT l.account_id, c.email_key, c.first_name, c.last_name FROM {link} l "
+            "JOIN {contact} c ON c.id = l.contact_id WHERE c.firm_id = %s AND c.email_key IN {}",
+            person_emails, params=[firm.pk])
+    if person_names:
+        by_name = _select_joined(
+            "SELECT l.id, l.account_id, l.contact_id FROM {link} l "
+            "JOIN {contact} c ON c.id = l.contact_id WHERE c.firm_id = %s AND c.name_key IN {}",
+            person_names, params=[firm.pk])
+    wanted = {pk for pk, *_ in by_email} | {pk for _, pk, _ in by_name} | set(account_ids)
+    if wanted - accounts.keys():
+        for values in _select(Account, _ACCOUNT_COLUMNS, "id IN {}", wanted - accounts.keys()):
+            accounts[values[0]] = _account_snapshot(values)
+    existing.accounts_by_id = accounts
+    for account_id, email_key, first, last in by_email:
+        snapshot = accounts[account_id]
+        named_after = bool(first or last) and snapshot.key == account_name_key(f"{first} {last}")
+        if named_after or snapshot.type == "individual":
+            existing.individuals_by_email.setdefault(email_key, []).append((named_after, snapshot))
+    for candidates in existing.individuals_by_email.values():
+        candidates.sort(key=lambda pair: (not pair[0], pair[1].id))
+    if accounts:
+        ids = list(accounts)
+        for account_id, tag_id in _select(Account.tags.through, ("account_id", "tag_id"), "account_id IN {}", ids):
+            accounts[account_id].tag_ids.add(tag_id)
+        for account_id, member_id in _select(
+            Account.assignees.through, ("account_id", "membership_id"), "account_id IN {}", ids
         ):
-            accounts[pk] = existing.accounts[key] = AccountSnapshot(
-                id=pk, name=name, type=type_, company_name=company_name, client_id=client_id,
-                custom_values=_json(custom_values) or {}, created_by_import_id=created_by,
-            )
-        if accounts:
-            ids = list(accounts)
-            for account_id, tag_id in _select(Account.tags.through, ("account_id", "tag_id"), "account_id IN {}", ids):
-                accounts[account_id].tag_ids.add(tag_id)
-            for account_id, member_id in _select(
-                Account.assignees.through, ("account_id", "membership_id"), "account_id IN {}", ids
-            ):
-                accounts[account_id].assignee_ids.add(member_id)
-            for account_id, role_id, member_id in _select(
-                AccountRoleAssignment, ("account_id", "role_id", "member_id"), "account_id IN {}", ids
-            ):
-                accounts[account_id].roles[role_id] = member_id
+            accounts[account_id].assignee_ids.add(member_id)
+        for account_id, role_id, member_id in _select(
+            AccountRoleAssignment, ("account_id", "role_id", "member_id"), "account_id IN {}", ids
+        ):
+            accounts[account_id].roles[role_id] = member_id
 
     contacts: dict[int, ContactSnapshot] = {}
 
@@ -83,15 +125,15 @@ def load_existing(firm: Firm, rows: list[CleanRow], *, contacts_only: bool = Fal
         for values in _select(Contact, (*_CONTACT_COLUMNS, "email_key"), "firm_id = %s AND email_key IN {}",
                               emails, params=[firm.pk]):
             existing.contacts_by_email[values[-1]] = snapshot(values)
-    if names and accounts:
-        # Driven from the batch's accounts (a bounded set), not from the names: a common name
-        # is shared by thousands of contacts of a large firm.
+    if accounts:
+        # Links of the batch's accounts, and their contacts by name: driven from the accounts
+        # (a bounded set), not from the names, which a large firm's contacts share by thousands.
         links: dict[int, list[int]] = defaultdict(list)
         for account_id, contact_id, login, notify, sync in _select(AccountContact, _LINK_COLUMNS, "account_id IN {}",
                                                                    accounts):
             links[contact_id].append(account_id)
             existing.links[(account_id, contact_id)] = (bool(login), bool(notify), bool(sync))
-        if links:
+        if links and names:
             # Several contacts of one account may share a name (one with an email, one
             # without): a row without email means the one without, then the oldest.
             found = sorted(
@@ -104,6 +146,17 @@ def load_existing(firm: Firm, rows: list[CleanRow], *, contacts_only: bool = Fal
                 contact = snapshot(values)
                 for account_id in links[values[0]]:
                     existing.contacts_by_name[(account_id, values[-1])] = contact
+    # An account named after its person: the first contact of that name linked to it.
+    persons: dict[int, ContactSnapshot] = {}
+    for _, account_id, contact_id in sorted(by_name):
+        contact, account = contacts.get(contact_id), accounts[account_id]
+        first, last = (contact.values["first_name"], contact.values["last_name"]) if contact else ("", "")
+        if (first or last) and account_id not in persons and account.key == account_name_key(f"{first} {last}"):
+            persons[account_id] = contact
+    for account_id in sorted(persons):
+        contact = persons[account_id]
+        name_key = contact_name_key(contact.values["first_name"], contact.values["last_name"])
+        existing.individuals_by_name.setdefault(name_key, []).append((accounts[account_id], contact))
     if names and contacts_only:
         # Contacts only: a person without email is the firm's one email-less contact of that
         # name; with several of that name it is ambiguous, and a new contact is made.
@@ -130,6 +183,12 @@ def load_existing(firm: Firm, rows: list[CleanRow], *, contacts_only: bool = Fal
     return existing
 
 
+def _account_snapshot(values: tuple) -> AccountSnapshot:
+    pk, name, key, type_, company_name, client_id, custom_values, created_by = values
+    return AccountSnapshot(id=pk, key=key, name=name, type=type_, company_name=company_name, client_id=client_id,
+                           custom_values=_json(custom_values) or {}, created_by_import_id=created_by)
+
+
 # Plain SQL, not the ORM: a batch looks up thousands of keys, and the ORM prepares every
 # value of an IN list on its own (profiled: three times the cost of running the queries).
 _ACCOUNT_COLUMNS = ("id", "name", "name_key", "type", "company_name", "client_id", "custom_values",
@@ -147,6 +206,20 @@ def _select(model, columns: tuple[str, ...], where: str, *in_lists: Iterable, pa
     placeholders = ["(" + ", ".join(["%s"] * len(values)) + ")" for values in in_lists]
     sql = (f"SELECT {', '.join(quote(column) for column in columns)} FROM {quote(model._meta.db_table)} "
            f"WHERE {where.format(*placeholders)}")
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*params, *(value for values in in_lists for value in values)])
+        return cursor.fetchall()
+
+
+def _select_joined(sql: str, *in_lists: Iterable, params: Sequence = ()) -> list[tuple]:
+    """`sql` with {link}, {contact} and {account} naming the tables; "IN {}" as in `_select`."""
+    in_lists = [list(values) for values in in_lists]
+    quote = connection.ops.quote_name
+    tables = {"link": quote(AccountContact._meta.db_table), "contact": quote(Contact._meta.db_table),
+              "account": quote(Account._meta.db_table)}
+    placeholders = ["(" + ", ".join(["%s"] * len(values)) + ")" for values in in_lists]
+    sql = sql.replace("{link}", tables["link"]).replace("{contact}", tables["contact"])
+    sql = sql.replace("{account}", tables["account"]).format(*placeholders)
     with connection.cursor() as cursor:
         cursor.execute(sql, [*params, *(value for values in in_lists for value in values)])
         return cursor.fetchall()

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from crm.normalize import contact_name_key, normalize_email_key, normalize_name_key
+from crm.normalize import account_name_key, contact_name_key, normalize_email_key, normalize_name_key
 from imports import cleaning
 from imports.cleaning.addresses import split_us_address
 from imports.mapping import IGNORE, Mapping
@@ -119,7 +119,7 @@ class CleanRow:
     def seal(self) -> CleanRow:
         """Computes the identity keys the planner looks records up by, once cleaning is done."""
         if self.account is not None:
-            self.account.key = normalize_name_key(self.account.name)
+            self.account.key = account_name_key(self.account.name)
         for person in self.people:
             person.email_key = normalize_email_key(person.email)
             person.name_key = contact_name_key(person.first_name, person.last_name)
@@ -143,6 +143,9 @@ class ExtractionContext:
     headers: list[str]
     default_country: str = "US"
     date_order: str = "MDY"
+    # How an individual's account is named after its person: "first_last" or "last_first"
+    # (the firm's setting).
+    individual_names: str = "first_last"
     custom_fields: dict[tuple[str, str], CustomFieldSpec] = field(default_factory=dict)
     # Lower-cased name or email of each active team member -> membership id.
     members: dict[str, int] = field(default_factory=dict)
@@ -163,6 +166,12 @@ class ExtractionContext:
             )
         # A person's country decides how their numbers read, so country cells come first.
         self.columns.sort(key=lambda column: column.attribute != "country")
+
+    def individual_name(self, person: PersonData) -> str:
+        """The name of an individual's account named after `person`, in the firm's form."""
+        if self.individual_names == "last_first" and person.first_name and person.last_name:
+            return f"{person.last_name}, {person.first_name}"[:255]
+        return person.display_name[:255]
 
     def member_id(self, value: str) -> int | None:
         return self.members.get(value.strip().casefold())
@@ -251,6 +260,8 @@ def _extract(source: SourceRow, ctx: ExtractionContext) -> CleanRow:
 
     for record, raw in full_names.items():
         _apply_full_name(people, record, raw)
+    if kind == "accounts-and-contacts" and account.name:
+        _person_from_account_name(account, people, ctx)
     if source.extra:
         warnings.append(
             Problem("extra_cells", "The row has more cells than the header; the extra values were not imported.",
@@ -269,9 +280,12 @@ def _extract(source: SourceRow, ctx: ExtractionContext) -> CleanRow:
             row.skip = Problem(MISSING_ACCOUNT_NAME, "The row has no account name.")
             return row
     elif not account.name:
-        _name_account_after_person(row, account)
+        _name_account_after_person(row, account, ctx)
         if row.skip:
             return row
+    elif row.people and _names_person(account.name, row.people[0]):
+        # "Rivera, Ana" or "RIVERA ANA" for Ana Rivera: the client is named as its person is.
+        account.name = ctx.individual_name(row.people[0])
     _decide_account_type(account, row.people, ctx.mapping.account_type)
     row.account = account
     return row
@@ -483,14 +497,15 @@ def _separate_shared_emails(people: list[PersonData], warnings: list[Problem]) -
             person.email = person.additional_emails.pop(0)
 
 
-def _name_account_after_person(row: CleanRow, account: AccountData) -> None:
-    """DESIGN §3.2: an empty account name becomes "First Last" of the first person, or their
-    email (with a warning); with neither the row is skipped. A row that names only a company
-    ("Bright Smile Orthodontics" in a Company column, nobody's name) is that company's account."""
+def _name_account_after_person(row: CleanRow, account: AccountData, ctx: ExtractionContext) -> None:
+    """An empty account name becomes the first person's name ("First Last", or "Last, First"
+    where the firm says so), or their email (with a warning); with neither the row is skipped.
+    A row that names only a company ("Bright Smile Orthodontics" in a Company column, nobody's
+    name) is that company's account."""
     account.name_given = False
     first = row.people[0] if row.people else None
     if first is not None and first.has_name:
-        account.name = first.display_name[:255]
+        account.name = ctx.individual_name(first)
     elif account.company_name:
         account.name, account.name_given = account.company_name, True  # typed company: its name is the company's
     elif first is not None and first.email:
@@ -501,6 +516,41 @@ def _name_account_after_person(row: CleanRow, account: AccountData) -> None:
         )
     else:
         row.skip = Problem(MISSING_ACCOUNT_NAME, "The row has no account name, no person name and no valid email.")
+
+
+def _names_person(name: str, person: PersonData) -> bool:
+    """Does an account-name cell name this person, in any order or case ("Rivera, Ana",
+    "RIVERA ANA", "Rivera, Ana M." for Ana M. Rivera)?"""
+    if not (person.first_name and person.last_name):
+        return False
+    words = sorted(_name_words_in_order(name))
+    return words in (sorted(_name_words_in_order(f"{person.first_name} {person.last_name}")),
+                     sorted(_name_words_in_order(f"{person.first_name} {person.middle_name} {person.last_name}")))
+
+
+def _name_words_in_order(text: str) -> list[str]:
+    return _NAME_WORD.findall(normalize_name_key(text))
+
+
+def _person_from_account_name(account: AccountData, people: dict[str, PersonData], ctx: ExtractionContext) -> None:
+    """A row whose only name is an account-name cell that reads as a person ("Rivera, Ana",
+    or any plain name when the row's type says individual) names its contact after it, rather
+    than leaving a contact with an email and no name. A couple brings its second person."""
+    if any(person.has_name for person in people.values()):
+        return
+    name = account.name
+    individual = (account.type_from_file and account.type == "individual") or (
+        ctx.mapping.account_type.mode == "fixed" and ctx.mapping.account_type.value == "individual"
+    )
+    if cleaning.looks_like_organisation(name) or not (individual or cleaning.comma_person_name(name)):
+        return
+    names = cleaning.split_couple(name)
+    if not names or not (names[0].first and names[0].last):
+        return
+    person = people.get("contact") or people.setdefault("contact", PersonData(slot=1))
+    _fill_name(person, names[0])
+    if len(names) > 1 and "contact2" not in people and names[1].first:
+        _fill_name(people.setdefault("contact2", PersonData(slot=2)), names[1])
 
 
 def _decide_account_type(account: AccountData, people: list[PersonData], choice) -> None:

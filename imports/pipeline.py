@@ -12,9 +12,10 @@ from contextlib import nullcontext
 from dataclasses import dataclass, field
 from itertools import islice
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
+from crm.locks import firm_import_lock
 from crm.models import Account, AccountContact, AccountRole, CustomField, FolderTemplate, Membership, Tag
 from crm.normalize import normalize_name_key
 from imports import bulk
@@ -160,7 +161,8 @@ def prepare(job: ImportJob, *, mapping: Mapping | None = None, dry_run: bool = F
     bulk_assignees = [members[email.casefold()] for email in mapping.settings.assignees if email.casefold() in members]
     extraction = ExtractionContext(
         mapping=mapping, headers=table.info.headers, default_country=firm.default_country,
-        date_order=firm.date_order, custom_fields=specs, members=members,
+        date_order=firm.date_order, individual_names=str(firm.individual_account_names), custom_fields=specs,
+        members=members,
     )
     extraction.date_orders = _column_date_orders(table, extraction)
     planning = PlanContext(
@@ -268,32 +270,53 @@ def _plan_and_write(job: ImportJob, prepared: Prepared, planner: Planner, write_
                     rows: list, *, dry_run: bool, rows_done: int, totals: Counters) -> BatchPlan:
     """Plans a batch against what exists and, in a real run, writes it.
 
-    Between the lookup and the write somebody may create a record the plan was about to
-    create (a client added by hand, another import into the same firm). The insert then hits
-    the unique key and the batch's transaction rolls back; the batch is planned again against
-    the database as it now is, once the planner has forgotten what the failed plan taught it.
-    So the record is updated, not duplicated, and the import does not fail.
+    A real run looks up, plans and writes one batch in one transaction that holds the firm's
+    import lock (`firm_import_lock`), so two imports into one firm take turns batch by batch
+    and neither plans against records the other is about to write. A client added by hand
+    meanwhile can still collide with a planned contact (a unique email): the batch's
+    transaction then rolls back, and the batch is planned again against the database as it
+    now is, once the planner has forgotten what the failed plan taught it. So the record is
+    updated, not duplicated, and the import does not fail.
     """
     contacts_only = prepared.mapping.kind == "contacts"
+
+    def plan_batch() -> BatchPlan:
+        existing = load_existing(job.firm, rows, contacts_only=contacts_only,
+                                 account_ids=planner.account_ids_to_load(rows))
+        return planner.plan_batch(rows, existing)
+
+    if dry_run:
+        return plan_batch()
     attempt = 1
     while True:
-        plan = planner.plan_batch(rows, load_existing(job.firm, rows, contacts_only=contacts_only))
-        if dry_run:
-            return plan
-        after = Counters.from_dict(totals.as_dict())
-        after.add(plan.counters)
+        plan = None
         try:
-            write_batch(plan, write_ctx, rows_done=rows_done, totals=after)
+            with transaction.atomic():
+                firm_import_lock(job.firm_id)
+                plan = plan_batch()
+                after = Counters.from_dict(totals.as_dict())
+                after.add(plan.counters)
+                write_batch(plan, write_ctx, rows_done=rows_done, totals=after)
+            planner.written(plan)
             return plan
-        except IntegrityError:
-            if attempt == WRITE_ATTEMPTS:
+        except (IntegrityError, OperationalError) as error:
+            if attempt == WRITE_ATTEMPTS or not _retryable(error):
                 raise
             attempt += 1
-            logger.info("Import #%s: a record of rows up to %s appeared meanwhile; planning them again.",
-                        job.pk, rows_done)
-            planner.forget(plan)
+            logger.info("Import #%s: rows up to %s met a concurrent change (%s); planning them again.",
+                        job.pk, rows_done, type(error).__name__)
+            if plan is not None:
+                planner.forget(plan)
             # Tags the rolled-back batch created are gone again.
             prepared.planning.catalogue = write_ctx.catalogue = load_catalogue(job.firm)
+
+
+def _retryable(error: Exception) -> bool:
+    """A unique key somebody else took, or PostgreSQL's deadlock and serialisation failures."""
+    if isinstance(error, IntegrityError):
+        return True
+    cause = getattr(error, "__cause__", None)
+    return getattr(cause, "sqlstate", None) in ("40001", "40P01")
 
 
 def batched(items: Iterable, size: int) -> Iterator[list]:

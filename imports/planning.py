@@ -8,9 +8,9 @@ which is why a dry run predicts the real counters.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
-from crm.normalize import contact_name_key, normalize_name_key
+from crm.normalize import account_name_key, contact_name_key, normalize_email_key, normalize_name_key
 from imports.compact import CompactIntMap, CompactIntSet
 from imports.extraction import AccountData, CleanRow, PersonData
 from imports.mapping import Mapping
@@ -30,6 +30,7 @@ TYPE_NAMES = {code: name for name, code in TYPE_CODES.items()}
 @dataclass
 class AccountSnapshot:
     id: int
+    key: str
     name: str
     type: str
     company_name: str
@@ -65,7 +66,14 @@ class Catalogue:
 class Existing:
     """What the database holds for one batch's keys."""
 
-    accounts: dict[str, AccountSnapshot] = field(default_factory=dict)  # name key -> snapshot
+    # Account-name key -> the accounts of that key, oldest first (names are not unique).
+    accounts: dict[str, list[AccountSnapshot]] = field(default_factory=dict)
+    # The individual accounts of the batch's people, for rows that name no account:
+    # email key -> accounts whose contact has that email (named after that person first);
+    # contact name key -> (account, its contact of that name), oldest account first.
+    individuals_by_email: dict[str, list[AccountSnapshot]] = field(default_factory=dict)
+    individuals_by_name: dict[str, list[tuple[AccountSnapshot, ContactSnapshot]]] = field(default_factory=dict)
+    accounts_by_id: dict[int, AccountSnapshot] = field(default_factory=dict)  # every account above
     contacts_by_email: dict[str, ContactSnapshot] = field(default_factory=dict)
     # (account id or None for unlinked contacts, name key) -> snapshot
     contacts_by_name: dict[tuple[int | None, str], ContactSnapshot] = field(default_factory=dict)
@@ -78,22 +86,56 @@ class FileState:
     """Memory of earlier batches, kept as 64-bit hashes in compact sets (8 bytes a member) so
     a million-row file stays within its memory budget.
 
-    `accounts` and the contact sets hold what earlier batches created or touched; only a dry
-    run fills and reads them (it writes nothing, so the database cannot tell it). A real run
-    finds earlier batches' records in the database instead. `account_types` maps an account
-    key's hash to `row * 4 + type code` where a type column decided the type, for the
-    conflicting-type check of both runs (only files that map a type column pay for it).
+    Most of it serves the dry run only: it writes nothing, so the database cannot tell it what
+    earlier batches "created", and this memory mirrors what a real run finds there (the
+    accounts of a key, the links of an email, the clients of a name). A real run finds earlier
+    batches' records in the database instead. `account_types` maps an account key's hash to
+    `row * 4 + type code` where a type column decided the type, for the conflicting-type check
+    of both runs (only files that map a type column pay for it).
+
+    Accounts the file makes are numbered in the order they are made ("n1", "n2", ...: their
+    plan reference); existing accounts are "a" + id. Packed into integers as `_pack_ref` says.
     """
 
     def __init__(self):
-        self.accounts = CompactIntSet()
+        self.accounts_made = 0
+        self.account_keys = CompactIntMap()  # account-name key hash -> packed ref of the first account made
+        self.more_account_keys: dict[int, list[int]] = {}  # namesakes: the further accounts of one key
+        self.individual_refs = CompactIntSet()  # packed refs of the individuals' accounts made
+        self.account_links = CompactIntSet()  # hash((account ref, email key)) of the links made
+        # Email key hash -> the individual account a row without an account name of that email
+        # belongs to, packed with its rank (`_email_rank`); the lowest wins.
+        self.individual_emails = CompactIntMap()
         self.account_types = CompactIntMap()
         self.contact_emails = CompactIntSet()
-        self.contact_names = CompactIntSet()  # hash((account key or "", name key))
+        self.contact_names = CompactIntSet()  # hash((account ref or "", name key))
         self.contact_names_without_email = CompactIntSet()  # the same, for contacts without email
+        self.contact_names_emailed = CompactIntSet()  # the same, for those a later row gave an email
+        self.people = PeopleSeen()
         self.new_tags: set[str] = set()
         self.updated_accounts: set[int] = set()  # ids of pre-existing accounts changed
         self.updated_contacts: set[int] = set()
+        # Account-name key hash -> packed ref of the account the file's rows of that name are
+        # (both runs): once several accounts share the name, rows that hold none of their
+        # people still go to the one the file named first.
+        self.named_accounts = CompactIntMap()
+
+    def next_ref(self) -> str:
+        self.accounts_made += 1
+        return f"n{self.accounts_made}"
+
+    def refs_of_key(self, key: str) -> list[str]:
+        first = self.account_keys.get(hash(key))
+        if first is None:
+            return []
+        return [_unpack_ref(packed) for packed in (first, *self.more_account_keys.get(hash(key), ()))]
+
+    def remember_account(self, key: str, ref: str, individual: bool) -> None:
+        packed = _pack_ref(ref)
+        if self.account_keys.setdefault(hash(key), packed) != packed:
+            self.more_account_keys.setdefault(hash(key), []).append(packed)
+        if individual:
+            self.individual_refs.add(packed)
 
     def decided_type(self, key: str) -> tuple[str, int] | None:
         packed = self.account_types.get(hash(key))
@@ -107,10 +149,132 @@ class FileState:
             self.account_types.setdefault(hash(key), row * 4 + TYPE_CODES[type_])
 
 
+def _pack_ref(ref: str) -> int:
+    """ "a12" (existing account 12) -> 24, "n7" (the file's 7th new account) -> 15."""
+    return int(ref[1:]) * 2 + (ref[0] == "n")
+
+
+def _unpack_ref(packed: int) -> str:
+    return f"{'n' if packed & 1 else 'a'}{packed >> 1}"
+
+
+def _email_rank(named_after: bool, ref: str) -> int:
+    """Which of the individual accounts holding one email a row without an account name means:
+    one named after that person first, then the oldest (existing before made, then in order)."""
+    return (0 if named_after else 1 << 60) | _pack_ref(ref)
+
+
+@dataclass(slots=True)
+class Person:
+    """What tells two people of one name apart (docs/import-rules.md, "Matching"): a value of
+    one that the other has differently means two people. Empty values contradict nothing."""
+
+    email: str = ""  # email key
+    phones: frozenset[str] = frozenset()
+    date_of_birth: object = None
+    tax_id: str = ""
+    postal_code: str = ""
+    # Which contact of its account this is (`_contact_identity`): an account may hold two
+    # contacts of its own name, and its person is the first linked.
+    contact: str = ""
+
+    @classmethod
+    def of(cls, person: PersonData) -> Person:
+        return cls(
+            email=person.email_key, phones=frozenset(person.phones), date_of_birth=person.date_of_birth,
+            tax_id=_digits(person.tax_id), postal_code=_postal(person.postal_code),
+            contact=_contact_identity(person.email_key, person.name_key),
+        )
+
+    @classmethod
+    def of_contact(cls, work: ContactWork) -> Person:
+        """The person as the plan leaves the contact (its stored values, then the plan's)."""
+        stored = work.snapshot.phones if work.snapshot is not None else []
+        email = normalize_email_key(_current(work, "email"))
+        return cls(
+            email=email, phones=frozenset([*stored, *work.phones]),
+            date_of_birth=_current(work, "date_of_birth") or None, tax_id=_digits(_current(work, "tax_id")),
+            postal_code=_postal(_current(work, "postal_code")), contact=_contact_identity(email, work.name_key),
+        )
+
+    @classmethod
+    def of_snapshot(cls, contact: ContactSnapshot) -> Person:
+        values = contact.values
+        email = normalize_email_key(values.get("email") or "")
+        return cls(
+            email=email, phones=frozenset(contact.phones),
+            date_of_birth=values.get("date_of_birth"), tax_id=_digits(values.get("tax_id") or ""),
+            postal_code=_postal(values.get("postal_code") or ""),
+            contact=_contact_identity(email, contact_name_key(values.get("first_name") or "",
+                                                              values.get("last_name") or "")),
+        )
+
+    def contradicts(self, other: Person) -> str:
+        """The first value that tells these two apart ("email", "phone", ...), or ""."""
+        if self.email and other.email and self.email != other.email:
+            return "email"
+        if self.phones and other.phones and not self.phones & other.phones:
+            return "phone"
+        if self.date_of_birth and other.date_of_birth and self.date_of_birth != other.date_of_birth:
+            return "date of birth"
+        if self.tax_id and other.tax_id and self.tax_id != other.tax_id:
+            return "tax ID"
+        if self.postal_code and other.postal_code and not (
+            self.postal_code.startswith(other.postal_code) or other.postal_code.startswith(self.postal_code)
+        ):
+            return "postal code"
+        return ""
+
+    def merged(self, other: Person) -> Person:
+        """The person once `other`'s values filled the empty ones (as the additive rule does)."""
+        return Person(
+            email=self.email or other.email, phones=self.phones | other.phones,
+            date_of_birth=self.date_of_birth or other.date_of_birth, tax_id=self.tax_id or other.tax_id,
+            postal_code=self.postal_code or other.postal_code, contact=self.contact,
+        )
+
+
+def _contact_identity(email_key: str, name_key: str) -> str:
+    """A contact within its account: its email, or its name for one without ("|" first)."""
+    return email_key or f"|{name_key}"
+
+
+def _digits(text: str) -> str:
+    return "".join(c for c in text if c.isdigit())
+
+
+def _postal(text: str) -> str:
+    """"02118-1234" and "02118" agree (ZIP+4 starts with the ZIP); so do "SW1A 1AA" and "sw1a1aa"."""
+    return "".join(c for c in text.casefold() if c.isalnum())
+
+
+class PeopleSeen:
+    """A dry run's memory of the individuals' accounts the file made or completed that are
+    named after their person: by the person's name-key hash, each account's packed reference
+    and its person as the merges so far left it, in the order they were made. A real run
+    finds them in the database (`Existing.individuals_by_name`)."""
+
+    def __init__(self):
+        self.by_name: dict[int, list[tuple[int, Person]]] = {}
+
+    def named(self, name_key: str) -> list[tuple[str, Person]]:
+        return [(_unpack_ref(packed), person) for packed, person in self.by_name.get(hash(name_key), ())]
+
+    def remember(self, name_key: str, ref: str, person: Person) -> None:
+        entries = self.by_name.setdefault(hash(name_key), [])
+        packed = _pack_ref(ref)
+        for index, (known, _) in enumerate(entries):
+            if known == packed:
+                entries[index] = (packed, person)
+                return
+        entries.append((packed, person))
+
+
 # --- The plan -------------------------------------------------------------------------------
 @dataclass(eq=False)
 class AccountWork:
-    key: str
+    ref: str  # the account's reference within the plan (links name it); see Planner._account_for
+    key: str  # the account-name key stored with the account
     snapshot: AccountSnapshot | None  # None: a new account
     virtual: bool = False  # created by an earlier batch of this dry run: nothing to write
     values: dict = field(default_factory=dict)  # new accounts: all fields; existing: changed fields
@@ -124,6 +288,10 @@ class AccountWork:
     decided_row: int = 0
     changed: bool = False
     created_id: int | None = None  # set by the writer
+    # An individual's account made from a row that names no account: the person it is named
+    # after (its contact's name key and what tells that person apart from namesakes).
+    person_name_key: str = ""
+    person: Person | None = None
 
     @property
     def is_new(self) -> bool:
@@ -155,7 +323,7 @@ class ContactWork:
     custom: dict = field(default_factory=dict)
     previous_custom: dict = field(default_factory=dict)
     tags: list[str] = field(default_factory=list)
-    links: dict[str, LinkPlan] = field(default_factory=dict)  # by account key
+    links: dict[str, LinkPlan] = field(default_factory=dict)  # by account reference
     changed: bool = False
     planned: bool = False
     name_key: str = "|"  # of the merged first and last name, kept by the planner for the writer
@@ -193,7 +361,8 @@ class Counters:
 
 @dataclass
 class BatchPlan:
-    accounts: dict[str, AccountWork] = field(default_factory=dict)
+    accounts: dict[str, AccountWork] = field(default_factory=dict)  # by reference
+    row_accounts: dict[int, str] = field(default_factory=dict)  # row number -> its account's reference
     contacts: list[ContactWork] = field(default_factory=list)
     new_tags: dict[str, str] = field(default_factory=dict)  # key -> name as first written
     skipped: list[tuple[CleanRow, Problem]] = field(default_factory=list)
@@ -254,9 +423,18 @@ class Planner:
         plan = self._plan = BatchPlan()
         self._contacts_by_email: dict[str, ContactWork] = {}
         self._contacts_by_name: dict[tuple[str, str], ContactWork] = {}
-        # One work per existing contact, however it was found (email here, name there):
+        # One work per existing record, however it was found (email here, name there):
         # two works for one record would each write it, and one row's values would be lost.
         self._contacts_by_id: dict[int, ContactWork] = {}
+        self._accounts_by_id: dict[int, AccountWork] = {}
+        self._virtual_accounts: dict[str, AccountWork] = {}  # dry run: made by an earlier batch
+        self._named: dict[str, AccountWork] = {}  # account-name key -> its one account
+        self._made_by_key: dict[str, list[AccountWork]] = {}  # accounts this batch makes, by key
+        # What this batch links: (account ref, email key) and each email's individual accounts.
+        self._linked_emails: set[tuple[str, str]] = set()
+        self._individuals_by_email: dict[str, list[tuple[int, AccountWork]]] = {}
+        self._people_by_name: dict[str, list[AccountWork]] = {}  # accounts named after a person
+        self._names_made: list[tuple[str, str, ContactWork]] = []  # dry run: contacts by account and name
         for row in rows:
             plan.counters.rows_total += 1
             plan.last_row = row.number
@@ -270,12 +448,32 @@ class Planner:
                 plan.warnings.append((row.number, problem))
             plan.counters.warnings += len(row.warnings)
         self._count(plan)
+        if self.ctx.dry_run:
+            self._remember_accounts(plan)
         return plan
+
+    def account_ids_to_load(self, rows: list[CleanRow]) -> set[int]:
+        """Existing accounts a dry run's memory says the batch's rows belong to (an earlier
+        batch linked the row's email to them), which the batch's own lookups would not find."""
+        ids = set()
+        if self.ctx.dry_run:
+            for row in rows:
+                if row.account is not None and not row.account.name_given and row.people:
+                    rank = self.state.individual_emails.get(hash(row.people[0].email_key))
+                    if rank is not None and not rank & 1:
+                        ids.add((rank & ((1 << 60) - 1)) >> 1)
+        return ids
+
+    def written(self, plan: BatchPlan) -> None:
+        """After the batch's write: the accounts the file named are known by their ids now."""
+        for work in plan.accounts.values():
+            if work.created_id is not None and self.state.named_accounts.get(hash(work.key)) == _pack_ref(work.ref):
+                self.state.named_accounts[hash(work.key)] = _pack_ref(f"a{work.created_id}")
 
     def forget(self, plan: BatchPlan) -> None:
         """Undoes what planning `plan` taught the FileState, for a batch whose write was rolled
         back and is planned again. (Types decided by its rows are kept: planning the same rows
-        again decides the same.)"""
+        again decides the same; so are the accounts its rows named, found again by name.)"""
         self.state.updated_accounts.difference_update(plan.first_updated_accounts)
         self.state.updated_contacts.difference_update(plan.first_updated_contacts)
         self.state.new_tags.difference_update(plan.new_tags)
@@ -292,22 +490,23 @@ class Planner:
         return None
 
     def _account_for(self, row, data: AccountData, existing: Existing, plan: BatchPlan):
-        key = data.key
-        work = plan.accounts.get(key)
+        """The account a row belongs to (docs/import-rules.md, "Matching"). A row that names
+        its account finds it by name; a row that does not is its person's own account."""
+        if data.name_given:
+            work, problem = self._named_account(row, data, existing)
+            if problem is not None:
+                return None, problem
+            type_key = data.key
+        else:
+            work = self._person_account(row, data, existing)
+            type_key = work.ref
         state = self.state
-        if work is None:
-            snapshot = existing.accounts.get(key)
-            virtual = self.ctx.dry_run and snapshot is None and hash(key) in state.accounts
-            if snapshot is None and not virtual and self.ctx.mapping.settings.update_only:
-                return None, Problem("account_not_found", f"No account named {data.name!r} exists, and this import only updates accounts.",
-                                     value=data.name)
-            work = AccountWork(key=key, snapshot=snapshot, virtual=virtual)
         # Type conflicts: only when the type comes from a mapped column (DESIGN §3.4).
         if data.type_from_file:
             decided = work.decided_type or None
             decided_row = work.decided_row or None
             if decided is None:
-                earlier = state.decided_type(key)
+                earlier = state.decided_type(type_key)
                 if earlier is not None and earlier[0]:
                     decided, decided_row = earlier
             if decided and decided != data.type:
@@ -317,15 +516,170 @@ class Planner:
                     f"Account {data.name!r} was given type {decided} by {where}; this row says {data.type}.",
                     value=data.type,
                 )
-        plan.accounts[key] = work
+        plan.accounts[work.ref] = work
+        plan.row_accounts[row.number] = work.ref
         self._apply_account(work, data, row)
         if data.type_from_file and not work.decided_type:
             work.decided_type, work.decided_row = data.type, row.number
-        if self.ctx.dry_run:
-            state.accounts.add(hash(key))
         if data.type_from_file:
-            state.remember_type(key, work.decided_type, row.number)
+            state.remember_type(type_key, work.decided_type, row.number)
         return work, None
+
+    # -- which account --------------------------------------------------------------------
+    def _named_account(self, row: CleanRow, data: AccountData, existing: Existing):
+        """Rows with one account-name key are one account; an existing account of that key is
+        it; among several, the one that holds the row's person, else the one earlier rows of
+        the file named, else the row is skipped as ambiguous."""
+        key = data.key
+        work = self._named.get(key)
+        if work is not None:
+            return work, None
+        candidates = self._accounts_named(key, existing)
+        named = self.state.named_accounts.get(hash(key))
+        if not candidates:
+            if self.ctx.mapping.settings.update_only:
+                return None, Problem("account_not_found",
+                                     f"No account named {data.name!r} exists, and this import only updates accounts.",
+                                     value=data.name)
+            work = self._made(key)
+        elif len(candidates) == 1:
+            work = candidates[0]
+        else:
+            work = self._holding_person(candidates, row.people, existing)
+            if work is None and named is not None:
+                work = next((c for c in candidates if _pack_ref(c.ref) == named), None)
+            if work is None:
+                return None, _ambiguous(data.name, candidates)
+        if named is None:
+            self.state.named_accounts.setdefault(hash(key), _pack_ref(work.ref))
+        if len(candidates) <= 1:
+            self._named[key] = work  # until a namesake is made (see _made)
+        return work, None
+
+    def _person_account(self, row: CleanRow, data: AccountData, existing: Existing) -> AccountWork:
+        """A row without an account name is its person's own client: the same email is the
+        same client; without an email, the first client of that name whom nothing on the row
+        contradicts. A new client who shares a name with another is warned about."""
+        person = row.people[0]
+        me = Person.of(person)
+        email_key, name_key = person.email_key, (person.name_key if person.has_name else "")
+        work = self._individual_with_email(email_key, existing) if email_key else None
+        namesakes = self._namesakes(name_key, existing) if name_key else []
+        if work is None and not email_key:
+            work = next((w for w in namesakes if not me.contradicts(w.person)), None)
+        if work is None:
+            work = self._made(data.key)
+            if namesakes:
+                row.warnings.append(_same_name(person.display_name, me, namesakes))
+        return work
+
+    def _accounts_named(self, key: str, existing: Existing) -> list[AccountWork]:
+        """Every account of an account-name key: existing (oldest first), made by earlier
+        batches of a dry run, made by this batch."""
+        works = [self._existing_account(snapshot) for snapshot in existing.accounts.get(key, ())]
+        if self.ctx.dry_run:
+            works += [self._virtual_account(ref, key) for ref in self.state.refs_of_key(key)]
+        works += [work for work in self._made_by_key.get(key, ()) if work not in works]
+        return works
+
+    def _individual_with_email(self, email_key: str, existing: Existing) -> AccountWork | None:
+        """The individual's account that holds a contact of this email: one named after that
+        person first, then the oldest."""
+        ranked = [(_email_rank(named_after, f"a{snapshot.id}"), self._existing_account(snapshot))
+                  for named_after, snapshot in existing.individuals_by_email.get(email_key, ())]
+        remembered = self.state.individual_emails.get(hash(email_key)) if self.ctx.dry_run else None
+        if remembered is not None:
+            ref = _unpack_ref(remembered & ((1 << 60) - 1))
+            if ref[0] == "n":
+                ranked.append((remembered, self._virtual_account(ref, "")))
+            elif int(ref[1:]) in existing.accounts_by_id:  # loaded: see account_ids_to_load
+                ranked.append((remembered, self._existing_account(existing.accounts_by_id[int(ref[1:])])))
+        ranked += self._individuals_by_email.get(email_key, [])
+        return min(ranked, key=lambda pair: pair[0])[1] if ranked else None
+
+    def _namesakes(self, name_key: str, existing: Existing) -> list[AccountWork]:
+        """The individuals' accounts named after a person of this name, oldest first, each
+        with its person (`AccountWork.person`) as this file has completed it so far."""
+        remembered = dict(self.state.people.named(name_key)) if self.ctx.dry_run else {}
+        works = []
+        for snapshot, contact in existing.individuals_by_name.get(name_key, ()):
+            work = self._existing_account(snapshot)
+            if work.person is None:
+                work.person_name_key = name_key
+                work.person = remembered.get(work.ref) or Person.of_snapshot(contact)
+            works.append(work)
+        for ref, person in remembered.items():
+            if ref[0] == "n":
+                work = self._virtual_account(ref, "")
+                if work.person is None:
+                    work.person_name_key, work.person = name_key, person
+                works.append(work)
+        works += [work for work in self._people_by_name.get(name_key, ()) if work not in works]
+        return works
+
+    def _holding_person(self, candidates: list[AccountWork], people: list[PersonData],
+                        existing: Existing) -> AccountWork | None:
+        """The candidate that already holds one of the row's people: by email, then by name."""
+        state, dry_run = self.state, self.ctx.dry_run
+        for person in people:
+            if not person.email_key:
+                continue
+            contact = existing.contacts_by_email.get(person.email_key)
+            for work in candidates:
+                if ((work.ref, person.email_key) in self._linked_emails
+                        or (contact and work.snapshot and (work.snapshot.id, contact.id) in existing.links)
+                        or (dry_run and hash((work.ref, person.email_key)) in state.account_links)):
+                    return work
+        for person in people:
+            if not person.has_name:
+                continue
+            for work in candidates:
+                if ((work.ref, person.name_key) in self._contacts_by_name
+                        or (work.snapshot and (work.snapshot.id, person.name_key) in existing.contacts_by_name)
+                        or (dry_run and hash((work.ref, person.name_key)) in state.contact_names)):
+                    return work
+        return None
+
+    def _existing_account(self, snapshot: AccountSnapshot) -> AccountWork:
+        work = self._accounts_by_id.get(snapshot.id)
+        if work is None:
+            work = self._accounts_by_id[snapshot.id] = AccountWork(ref=f"a{snapshot.id}", key=snapshot.key,
+                                                                   snapshot=snapshot)
+        return work
+
+    def _virtual_account(self, ref: str, key: str) -> AccountWork:
+        """An account an earlier batch of this dry run made: nothing left to plan but links."""
+        work = self._virtual_accounts.get(ref)
+        if work is None:
+            work = self._virtual_accounts[ref] = AccountWork(ref=ref, key=key, snapshot=None, virtual=True)
+        return work
+
+    def _made(self, key: str) -> AccountWork:
+        self._named.pop(key, None)  # a second account of the name: rows must choose again
+        work = AccountWork(ref=self.state.next_ref(), key=key, snapshot=None)
+        self._made_by_key.setdefault(key, []).append(work)
+        return work
+
+    def _remember_accounts(self, plan: BatchPlan) -> None:
+        """Dry run: what the database would now tell later batches about this batch's accounts."""
+        state = self.state
+        for work in plan.accounts.values():
+            if work.is_new:
+                state.remember_account(work.key, work.ref, work.values.get("type") == "individual")
+            if work.person is not None and work.person_name_key:
+                state.people.remember(work.person_name_key, work.ref, work.person)
+        for account_key, name_key, contact in self._names_made:
+            key = hash((account_key, name_key))
+            state.contact_names.add(key)
+            if not contact.virtual and not _current(contact, "email"):
+                state.contact_names_without_email.add(key)
+        for ref, email_key in self._linked_emails:
+            state.account_links.add(hash((ref, email_key)))
+        for email_key, ranked in self._individuals_by_email.items():
+            rank = min(rank for rank, _ in ranked)
+            known = state.individual_emails.get(hash(email_key))
+            if known is None or rank < known:
+                state.individual_emails[hash(email_key)] = rank
 
     def _apply_account(self, work: AccountWork, data: AccountData, row: CleanRow) -> None:
         overwrite = self.ctx.overwrite
@@ -463,21 +817,64 @@ class Planner:
             account_id = account.snapshot.id if account.snapshot else None
             contact_id = work.snapshot.id if work.snapshot else None
             current = existing.links.get((account_id, contact_id)) if account_id and contact_id else None
-            planned = work.links.get(account.key)
+            planned = work.links.get(account.ref)
             if planned is not None:  # the same link met again in this batch: switches only add up
-                work.links[account.key] = LinkPlan(*(a or b for a, b in zip(planned.switches, switches)),
+                work.links[account.ref] = LinkPlan(*(a or b for a, b in zip(planned.switches, switches)),
                                                    previous=planned.previous)
             elif current is None:
                 if not (work.virtual and account.virtual):
-                    work.links[account.key] = LinkPlan(*switches)
+                    work.links[account.ref] = LinkPlan(*switches)
                     # A new link changes both sides that existed before.
                     work.changed = work.changed or work.snapshot is not None
                     account.changed = account.changed or account.snapshot is not None
             else:
                 merged = tuple(a or b for a, b in zip(current, switches))
                 if merged != current:
-                    work.links[account.key] = LinkPlan(*merged, previous=current)
+                    work.links[account.ref] = LinkPlan(*merged, previous=current)
                     work.changed = True
+            self._note_link(account, work, person, found_by_name=self._found_by_name)
+
+    def _note_link(self, account: AccountWork, contact: ContactWork, person: PersonData, *,
+                   found_by_name: bool) -> None:
+        """What later rows ask of a link (as the database will answer later batches): which
+        accounts hold an email, and which are named after their person. (A contact an earlier
+        batch of a dry run made has no values here: the row's are its.)"""
+        if contact.virtual:
+            first, last = person.first_name, person.last_name
+        else:
+            first, last = _current(contact, "first_name"), _current(contact, "last_name")
+        name_key = contact.name_key  # as `_remember_name` left it: the contact's own name
+        remembered = dict(self.state.people.named(name_key)) if self.ctx.dry_run and (first or last) else {}
+        if account.key or not account.virtual:
+            named_after = bool(first or last) and account.key == account_name_key(f"{first} {last}")
+        else:  # made by an earlier batch of a dry run and met by email: its name is not at hand
+            named_after = account.ref in remembered
+        if named_after and account.person_name_key in ("", name_key):
+            # The account's person is its first contact of its name; another one of that name
+            # (with another email) is not. One found by name is that contact, maybe given an email.
+            base = account.person or remembered.get(account.ref)
+            # A contact an earlier batch of a dry run made has the row's values and its own.
+            incoming = Person.of(person) if contact.virtual else Person.of_contact(contact)
+            # Found by name, it is the person when the person had no email (and now has one),
+            # or when a dry run cannot tell (an earlier batch's contact, a row without email).
+            same = base is None or base.contact == incoming.contact or found_by_name and (
+                base.contact.startswith("|") or (contact.virtual and not incoming.email))
+            if same:
+                if contact.virtual and base is not None:
+                    incoming = replace(base.merged(incoming), contact=incoming.contact if incoming.email else base.contact)
+                account.person = incoming
+            account.person_name_key = name_key
+            namesakes = self._people_by_name.setdefault(account.person_name_key, [])
+            if account not in namesakes:
+                namesakes.append(account)
+        email_key = normalize_email_key(_current(contact, "email")) or person.email_key
+        if not email_key or (account.ref, email_key) in self._linked_emails:
+            return
+        self._linked_emails.add((account.ref, email_key))
+        type_ = account.values.get("type") or (account.snapshot.type if account.snapshot else "")
+        individual = type_ == "individual" or (account.virtual and _pack_ref(account.ref) in self.state.individual_refs)
+        if individual or named_after:
+            self._individuals_by_email.setdefault(email_key, []).append((_email_rank(named_after, account.ref), account))
 
     def _switches(self, person: PersonData) -> tuple[bool, bool, bool]:
         if not person.email:
@@ -490,8 +887,9 @@ class Planner:
     def _find_contact(self, person: PersonData, account: AccountWork | None, existing: Existing) -> ContactWork:
         """Contact identity (DESIGN §3.2): the primary email within the firm; otherwise the
         full name within the same account (or among unlinked contacts, for contacts only)."""
-        account_key = account.key if account is not None else ""
+        account_key = account.ref if account is not None else ""
         email_key = person.email_key
+        self._found_by_name = not email_key
         if email_key:
             work = self._contacts_by_email.get(email_key)
             if work is None:
@@ -503,6 +901,10 @@ class Planner:
                 elif person.has_name:
                     # Known by name without an email yet: the file brings their email.
                     work = self._by_name(account, account_key, person.name_key, existing, without_email=True)
+                    self._found_by_name = work is not None
+                    if work is not None and self.ctx.dry_run:
+                        # It has an email from now on: later batches must not take it for one without.
+                        self.state.contact_names_emailed.add(hash((account_key, person.name_key)))
                 work = work or ContactWork(snapshot=None)
                 self._contacts_by_email[email_key] = work
                 if self.ctx.dry_run and work.snapshot is None:  # new, or created by an earlier batch
@@ -531,40 +933,57 @@ class Planner:
         in this batch and (in a dry run, as a hash) in later ones, as the database will know it."""
         first = work.values.get("first_name") or (work.snapshot.values.get("first_name") if work.snapshot else "")
         last = work.values.get("last_name") or (work.snapshot.values.get("last_name") if work.snapshot else "")
+        if work.virtual:  # made by an earlier batch of a dry run: named as the row names it
+            first, last = person.first_name, person.last_name
         if not (first or last):
             return
-        account_key = account.key if account is not None else ""
+        account_key = account.ref if account is not None else ""
         if first == person.first_name and last == person.last_name:
             name_key = person.name_key  # the common case: computed when the row was cleaned
         else:
             name_key = contact_name_key(first or "", last or "")
         work.name_key = name_key
         self._contacts_by_name.setdefault((account_key, name_key), work)
-        if self.ctx.dry_run:
-            key = hash((account_key, name_key))
-            self.state.contact_names.add(key)
-            email = work.values.get("email") or (work.snapshot.values.get("email") if work.snapshot else "")
-            if not email:
-                self.state.contact_names_without_email.add(key)
+        if self.ctx.dry_run:  # remembered when the batch ends (`_remember_accounts`)
+            self._names_made.append((account_key, name_key, work))
 
     def _by_name(self, account, account_key, name_key, existing, *, without_email) -> ContactWork | None:
-        work = self._contacts_by_name.get((account_key, name_key))
-        if work is not None:
-            if without_email and (work.values.get("email") or (work.snapshot and work.snapshot.values.get("email"))):
+        """The account's contact of this name (for a row without email: the one without an
+        email, else the oldest, as `load_existing` orders them). `without_email`: only one
+        that has no email yet."""
+        planned = self._contacts_by_name.get((account_key, name_key))
+        older, older_has_email = self._older_by_name(account, account_key, name_key, existing)
+        if planned is not None and planned.is_new and older is not None:
+            # Made by this batch, so younger than one the database (or memory) knows: it wins
+            # only as the one without an email.
+            if _current(planned, "email") or not older_has_email:
+                planned = None
+        if planned is not None:
+            if without_email and planned.virtual:  # what it has is in the dry run's memory
+                key = hash((account_key, name_key))
+                if key not in self.state.contact_names_without_email or key in self.state.contact_names_emailed:
+                    return None
+            elif without_email and _current(planned, "email"):
                 return None
-            return work
+            return planned
+        if older is None or (without_email and older_has_email):
+            return None
+        return older
+
+    def _older_by_name(self, account, account_key, name_key, existing) -> tuple[ContactWork | None, bool]:
+        """The contact of this name that existed before this batch (database or dry-run memory)
+        and whether it has an email."""
         account_id = account.snapshot.id if account is not None and account.snapshot else None
         snapshot = None
         if account is None or account_id is not None:
             snapshot = existing.contacts_by_name.get((account_id, name_key))
+        key = hash((account_key, name_key))
+        emailed = self.ctx.dry_run and key in self.state.contact_names_emailed
         if snapshot is not None:
-            if without_email and snapshot.values.get("email"):
-                return None
-            return self._work_for(snapshot)
-        names = self.state.contact_names_without_email if without_email else self.state.contact_names
-        if self.ctx.dry_run and hash((account_key, name_key)) in names:
-            return ContactWork(snapshot=None, virtual=True)
-        return None
+            return self._work_for(snapshot), bool(snapshot.values.get("email") or emailed)
+        if self.ctx.dry_run and key in self.state.contact_names:
+            return ContactWork(snapshot=None, virtual=True), emailed or key not in self.state.contact_names_without_email
+        return None, False
 
     # -- counting -------------------------------------------------------------------------
     def _count(self, plan: BatchPlan) -> None:
@@ -587,3 +1006,36 @@ class Planner:
                     counters.contacts_updated += 1
         counters.tags_created += len(plan.new_tags)
         state.new_tags.update(plan.new_tags)
+
+
+def _current(work: ContactWork, name: str):
+    """A contact's value as the plan leaves it."""
+    value = work.values.get(name)
+    if value in (None, "") and work.snapshot is not None:
+        value = work.snapshot.values.get(name)
+    return value or ""
+
+
+def _ambiguous(name: str, candidates: list[AccountWork]) -> Problem:
+    ids = [work.snapshot.client_id for work in candidates if work.snapshot and work.snapshot.client_id]
+    unnamed = len(candidates) - len(ids)
+    listed = ", ".join(ids[:10]) + (f" and {unnamed} without one" if ids and unnamed else "")
+    which = f" (client IDs {listed})" if ids else ""
+    return Problem(
+        "ambiguous_account",
+        f"{len(candidates)} accounts are named {name!r}{which} and none of them holds this row's person, so the "
+        f"row was not imported. Add the client ID or the person's email to the row to say which one.",
+        value=name,
+    )
+
+
+def _same_name(name: str, me: Person, namesakes: list[AccountWork]) -> Problem:
+    reasons = sorted({reason for work in namesakes if (reason := me.contradicts(work.person or Person()))})
+    why = f" (a different {' and '.join(reasons)})" if reasons else " (a different email)" if me.email else ""
+    others = "another client" if len(namesakes) == 1 else f"{len(namesakes)} other clients"
+    return Problem(
+        "same_name",
+        f"{name} shares a name with {others}{why}; a separate account was made. Merge them by hand if they are "
+        f"the same person.",
+        value=name,
+    )

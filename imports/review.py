@@ -140,12 +140,13 @@ def review_examples(job: ImportJob, *, limit: int = MAX_EXAMPLES) -> Examples:
             if len(examples.contacts) < limit:
                 examples.contacts.append(([row.number], contacts))
             continue
-        key = row.account.key
+        work = plan.accounts[plan.row_accounts[row.number]]
+        # Within the examples, as in the run, one account is one reference (names may repeat).
+        key = work.ref if work.snapshot is None else f"a{work.snapshot.id}"
         account = by_key.get(key)
         if account is None:
             if len(by_key) >= limit:
                 continue
-            work = plan.accounts.get(key)
             account = by_key[key] = _account(row.account, work, mapping, names)
             examples.accounts.append(account)
         account.rows.append(row.number)

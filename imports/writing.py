@@ -106,7 +106,8 @@ def _pre_existing(work, job: ImportJob) -> bool:
 
 
 def _write_accounts(plan: BatchPlan, ctx: WriteContext, changes: _Changes) -> dict[str, int]:
-    """Creates and updates the batch's accounts; returns every planned account's id by key."""
+    """Creates and updates the batch's accounts; returns every planned account's id by its
+    plan reference."""
     catalogue, job = ctx.catalogue, ctx.job
     now = bulk.datetime_value(timezone.now())
     folders = ctx.json(ctx.folder_paths)  # new accounts get the chosen template's folders
@@ -118,7 +119,7 @@ def _write_accounts(plan: BatchPlan, ctx: WriteContext, changes: _Changes) -> di
     ])
     ids = {}
     for work, pk in zip(new_works, new_ids):
-        work.created_id = ids[work.key] = pk
+        work.created_id = ids[work.ref] = pk
 
     updated = []
     for work in plan.accounts.values():
@@ -127,7 +128,7 @@ def _write_accounts(plan: BatchPlan, ctx: WriteContext, changes: _Changes) -> di
         if work.snapshot is None:
             continue
         snapshot = work.snapshot
-        ids[work.key] = snapshot.id
+        ids[work.ref] = snapshot.id
         if not (work.values or work.custom):
             continue
         record = _pre_existing(work, job)
@@ -149,7 +150,7 @@ def _write_accounts(plan: BatchPlan, ctx: WriteContext, changes: _Changes) -> di
 
     tag_links, assignee_links, new_roles = [], [], []
     for work in plan.accounts.values():
-        account_id = ids[work.key]
+        account_id = ids[work.ref]
         record = _pre_existing(work, job)
         for tag_key in work.tags:
             tag_id = catalogue.tags[tag_key]
@@ -248,13 +249,13 @@ def _write_contacts(plan: BatchPlan, ctx: WriteContext, account_ids: dict[str, i
             tag_links.append((contact_id, tag_id))
             if record:
                 changes.add("contact_tag", contact_id, "add", str(tag_id))
-        for account_key, link in work.links.items():
-            account_id = account_ids[account_key]
+        for account_ref, link in work.links.items():
+            account_id = account_ids[account_ref]
             if link.previous is None:
                 invite = link.login and ctx.send_invitations
                 new_links.append((account_id, contact_id, link.login, link.notify, link.email_sync,
                                   "invited" if invite else "not_invited", invited_at if invite else None, now))
-                account = plan.accounts[account_key]
+                account = plan.accounts[account_ref]
                 if record and _pre_existing(account, job):
                     # Links of records this import created go with them on undo.
                     changes.add("account_contact", contact_id, "add", str(account_id))

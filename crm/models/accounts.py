@@ -1,6 +1,6 @@
 from django.db import models
 
-from crm.normalize import normalize_name_key
+from crm.normalize import account_name_key, normalize_name_key
 
 
 class Account(models.Model):
@@ -15,8 +15,9 @@ class Account(models.Model):
     # index is one more B-tree to update for every imported row.
     firm = models.ForeignKey("crm.Firm", on_delete=models.CASCADE, related_name="accounts", db_index=False)
     name = models.CharField(max_length=255)
-    # DESIGN §3.2: the name after NFKC, trimming, whitespace collapsing and case-folding.
-    # Unique per firm in the database, so no code path can create a duplicate account.
+    # The name after NFKC, trimming, whitespace collapsing and case-folding, "Family, Given"
+    # keyed as "Given Family" (`account_name_key`). Not unique: two clients may share a name
+    # (docs/import-rules.md, "Matching"); the key finds the candidates.
     name_key = models.CharField(max_length=255, editable=False)
     type = models.CharField(max_length=12, choices=Type.choices, default=Type.INDIVIDUAL)
     company_name = models.CharField(max_length=255, blank=True)
@@ -37,14 +38,16 @@ class Account(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["firm", "name_key"], name="account_unique_name_per_firm")]
-        indexes = [models.Index(fields=["firm", "type"])]  # the list's type filter
+        indexes = [
+            models.Index(fields=["firm", "name_key"], name="account_name_lookup"),
+            models.Index(fields=["firm", "type"]),  # the list's type filter
+        ]
         ordering = ["name_key"]
 
     def save(self, *args, **kwargs):
         # Derived, never typed: kept in step with the name on every single save. Bulk writers
-        # set it themselves through normalize_name_key.
-        self.name_key = normalize_name_key(self.name)
+        # set it themselves through account_name_key.
+        self.name_key = account_name_key(self.name)
         super().save(*args, **kwargs)
 
     def __str__(self):

@@ -52,6 +52,10 @@ class Firm(models.Model):
         MDY = "MDY", "Month/Day/Year (US)"
         DMY = "DMY", "Day/Month/Year"
 
+    class IndividualNames(models.TextChoices):
+        FIRST_LAST = "first_last", "First Last (Ana Rivera)"
+        LAST_FIRST = "last_first", "Last, First (Rivera, Ana)"
+
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=60, unique=True)
     # Phones without a country code are read as numbers of this country (ISO 3166 alpha-2).
@@ -61,10 +65,20 @@ class Firm(models.Model):
     default_folder_template = models.ForeignKey(
         "crm.FolderTemplate", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # How a new individual's account is named after its person, by import and by hand.
+    individual_account_names = models.CharField(
+        max_length=10, choices=IndividualNames.choices, default=IndividualNames.FIRST_LAST
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):
         return self.name
+
+    def individual_account_name(self, first_name: str, last_name: str) -> str:
+        """The name a new individual's account takes from its person, in the firm's form."""
+        if self.individual_account_names == self.IndividualNames.LAST_FIRST and first_name and last_name:
+            return f"{last_name}, {first_name}"
+        return " ".join(part for part in (first_name, last_name) if part)
 
 
 class Membership(models.Model):

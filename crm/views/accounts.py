@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import IntegrityError
+from django.db import transaction
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
 from crm import selectors, services
@@ -67,7 +69,7 @@ def account_create(request):
     firm = request.membership.firm
     form = AccountForm(request.POST or None, firm=firm)
     if request.method == "POST" and form.is_valid():
-        try:
+        with transaction.atomic():
             account = services.account_create(
                 firm=firm,
                 tags=form.cleaned_data["tags"],
@@ -75,13 +77,12 @@ def account_create(request):
                 folder_template=form.chosen_folder_template(),
                 **form.account_fields(),
             )
-        except IntegrityError:
-            # Someone (or an import) created the same name since the form was checked.
-            form.add_error("name", "An account with this name already exists.")
-        else:
+            if form.person():
+                services.contact_link(account=account, contact=services.contact_create(firm=firm, **form.person()))
             _save_roles(account, form)
-            messages.success(request, f'Account "{account.name}" created.')
-            return redirect("crm:account_detail", pk=account.pk)
+        messages.success(request, f'Account "{account.name}" created.')
+        _warn_of_namesakes(request, account)
+        return redirect("crm:account_detail", pk=account.pk)
     return render(request, "crm/account_form.html", {"form": form, "account": None})
 
 
@@ -91,21 +92,36 @@ def account_edit(request, pk):
     account = selectors.account_detail(firm=firm, pk=pk)
     form = AccountForm(request.POST or None, firm=firm, account=account)
     if request.method == "POST" and form.is_valid():
-        try:
+        with transaction.atomic():
             services.account_update(
                 account=account,
                 tags=form.cleaned_data["tags"],
                 assignees=form.cleaned_data["assignees"],
                 **form.account_fields(),
             )
-        except IntegrityError:
-            form.add_error("name", "An account with this name already exists.")
-            account.refresh_from_db()
-        else:
             _save_roles(account, form)
-            messages.success(request, "Changes saved.")
-            return redirect("crm:account_detail", pk=account.pk)
+        messages.success(request, "Changes saved.")
+        _warn_of_namesakes(request, account)
+        return redirect("crm:account_detail", pk=account.pk)
     return render(request, "crm/account_form.html", {"form": form, "account": account})
+
+
+def _warn_of_namesakes(request, account) -> None:
+    """Names are not unique: a second "Mary Smith" is allowed, and the user is shown the others."""
+    namesakes = services.account_namesakes(account=account)
+    if not namesakes:
+        return
+    links = format_html_join(
+        ", ", '<a href="{}">{}</a>',
+        ((reverse("crm:account_detail", args=[other.pk]),
+          other.name + (f" (client ID {other.client_id})" if other.client_id else f" (#{other.pk})"))
+         for other in namesakes),
+    )
+    messages.warning(request, format_html(
+        "{} other account{} {} this name: {}. Give each a client ID to tell them apart, or merge them if they are "
+        "the same client.", len(namesakes), "" if len(namesakes) == 1 else "s",
+        "has" if len(namesakes) == 1 else "have", links,
+    ))
 
 
 def _save_roles(account, form: AccountForm) -> None:

@@ -19,6 +19,7 @@ from .dates import clean_date
 from .emails import clean_emails
 from .names import (
     PersonName,
+    comma_person_name,
     looks_like_organisation,
     split_couple,
     split_credentials,
@@ -38,6 +39,7 @@ from .values import (
 )
 
 __all__ = [
+    "comma_person_name",
     "CUSTOM_TEXT_MAX_LENGTH",
     "FIELD_TYPES",
     "PROBLEM_CODES",

@@ -118,6 +118,25 @@ def _parse(text: str) -> PersonName:
     return PersonName(name.title, name.first, name.middle, name.last, name.suffix)
 
 
+def comma_person_name(value: str) -> tuple[str, str] | None:
+    """(given names, family name) of a single person written "Family, Given" ("Rivera, Ana",
+    "Rivera, Ana M."), as QuickBooks and tax programs list individuals; None for anything
+    else: a couple, an organisation ("Acme, Inc."), a credential after the comma ("Garcia, DDS").
+    """
+    if value.count(",") != 1:
+        return None
+    text = _SPACES.sub(" ", value).strip()
+    family, _, given = (part.strip() for part in text.partition(","))
+    family_words, given_words = family.split(" "), given.split(" ")
+    if (
+        not family or not given or len(family_words) > 2 or len(given_words) > 2
+        or _CONJUNCTION.search(text) or _is_suffix(given) or looks_like_organisation(text)
+        or not _plain([*family_words, *given_words])
+    ):
+        return None
+    return given, family
+
+
 def _plain(words: list[str]) -> bool:
     return all(
         _PLAIN_WORD.fullmatch(word)

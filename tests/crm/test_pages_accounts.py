@@ -287,11 +287,43 @@ def test_deactivated_members_cannot_be_assigned(owner_client, firm, plain_member
 
 
 @pytest.mark.parametrize("name", ["Smith Household", "  smith   HOUSEHOLD ", "ＳＭＩＴＨ Household"])
-def test_duplicate_account_name_is_a_form_error(owner_client, firm, accounts, name):
-    response = owner_client.post(reverse("crm:account_create"), {"name": name, "type": "individual"})
+def test_a_second_account_of_a_name_is_created_and_the_first_is_linked(owner_client, firm, accounts, name):
+    """Two clients may share a name: the new one is made, and the page points at the other."""
+    response = owner_client.post(reverse("crm:account_create"), {"name": name, "type": "individual"}, follow=True)
     assert response.status_code == 200
-    assert "already exists" in response.context["form"].errors["name"][0]
-    assert Account.objects.filter(firm=firm).count() == 2
+    assert Account.objects.filter(firm=firm).count() == 3
+    shown = [str(message) for message in response.context["messages"]]
+    first = accounts["smith"]
+    assert any("1 other account has this name" in text and f'href="/clients/accounts/{first.pk}/"' in text
+               for text in shown)
+
+
+def test_the_warning_about_a_namesake_escapes_its_name(owner_client, firm):
+    services.account_create(firm=firm, name="<b>Lee</b>", client_id="<i>7</i>", folder_template=None)
+    response = owner_client.post(reverse("crm:account_create"), {"name": "<b>Lee</b>", "type": "other"}, follow=True)
+    html = response.content.decode()
+    assert "&lt;b&gt;Lee&lt;/b&gt; (client ID &lt;i&gt;7&lt;/i&gt;)" in html and "<b>Lee</b>" not in html
+
+
+def test_an_individual_named_by_its_person_gets_that_person_as_contact(owner_client, firm):
+    response = owner_client.post(reverse("crm:account_create"),
+                                 {"name": "", "type": "individual", "first_name": " Ana ", "last_name": "Rivera"})
+    account = Account.objects.get(firm=firm, name="Ana Rivera")
+    assert response.status_code == 302
+    assert [(c.first_name, c.last_name) for c in account.contacts.all()] == [("Ana", "Rivera")]
+
+
+def test_the_firm_may_name_individuals_last_name_first(owner_client, firm):
+    firm.individual_account_names = "last_first"
+    firm.save()
+    owner_client.post(reverse("crm:account_create"), {"type": "individual", "first_name": "Ana", "last_name": "Rivera"})
+    assert Account.objects.get(firm=firm).name == "Rivera, Ana"
+
+
+def test_an_account_needs_a_name_or_its_person(owner_client, firm):
+    response = owner_client.post(reverse("crm:account_create"), {"name": " ", "type": "company", "first_name": "Ana"})
+    assert "Give the account a name" in response.context["form"].errors["name"][0]
+    assert not Account.objects.filter(firm=firm).exists()
 
 
 def test_same_name_in_another_firm_is_fine(owner_client, firm, other_firm):
@@ -348,14 +380,3 @@ def test_new_account_page_renders_with_roles_and_fields(owner_client, setup):
     assert response.status_code == 200
     assert "Reviewer" in html and 'type="date"' in html and "F dropdown" in html
     assert "Firm default (Default tax years)" in html
-
-
-def test_a_name_taken_between_check_and_save_is_a_form_error(owner_client, firm, monkeypatch):
-    """The database constraint is the last word: a race ends in a form error, not a 500."""
-    from crm.forms import AccountForm
-
-    monkeypatch.setattr(AccountForm, "clean_name", lambda form: form.cleaned_data["name"])
-    services.account_create(firm=firm, name="Raced", folder_template=None)
-    response = owner_client.post(reverse("crm:account_create"), {"name": "raced", "type": "individual"})
-    assert response.status_code == 200
-    assert "already exists" in response.context["form"].errors["name"][0]

@@ -31,10 +31,12 @@ def test_settings_link_only_for_owner_and_admin(client, firm, admin_user, manage
 
 
 def test_update_firm_details(owner_client, firm):
-    response = owner_client.post(reverse("crm:settings"), {"name": "Alpha CPA", "default_country": "gb", "date_order": "DMY"})
+    response = owner_client.post(reverse("crm:settings"), {"name": "Alpha CPA", "default_country": "gb", "date_order": "DMY",
+                                                           "individual_account_names": "last_first"})
     assert response.status_code == 302
     firm.refresh_from_db()
     assert (firm.name, firm.default_country, firm.date_order) == ("Alpha CPA", "GB", "DMY")
+    assert firm.individual_account_names == "last_first"
 
 
 def test_unknown_country_is_refused(owner_client, firm):
