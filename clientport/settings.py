@@ -6,6 +6,7 @@ mail and where files live. Everything else is fixed here.
 
 from __future__ import annotations
 
+import datetime
 import os
 from pathlib import Path
 
@@ -46,6 +47,9 @@ elif not DEBUG and (SECRET_KEY == _INSECURE_KEY or len(SECRET_KEY) < 32):
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Behind a reverse proxy: trust its X-Forwarded-Proto, and take the client's address from the
+# last X-Forwarded-For entry (clientport.auth.client_ip) rather than the proxy's own.
+BEHIND_PROXY = env_bool("BEHIND_PROXY")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -57,6 +61,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "axes",
     "django_tasks",
     "django_tasks_db",
     "clientport",
@@ -75,6 +80,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "crm.middleware.CurrentFirmMiddleware",
+    # Last, as django-axes asks: it turns a refused sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "clientport.urls"
@@ -124,6 +131,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+
+# django-axes first: it refuses a locked-out account or address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 LOGIN_URL = "login"
@@ -186,6 +199,23 @@ else:
 # The address links in emails point at (results page, password reset).
 SITE_URL = os.environ.get("SITE_URL", f"http://localhost:{os.environ.get('PORT', '8000')}")
 
+# --- Sign-in and password-reset throttling ------------------------------------------------
+# django-axes counts failed sign-ins per account and per address, separately: either reaching
+# the limit within the lockout window locks it for the window (further tries extend it).
+AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", 10))
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", 15)))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# Not reset on success: one valid account would otherwise clear its address's count, and with
+# it the failures against everyone else's account from that address.
+AXES_RESET_ON_SUCCESS = False
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "clientport.auth.signin_email"
+AXES_CLIENT_IP_CALLABLE = "clientport.auth.client_ip"
+AXES_LOCKOUT_CALLABLE = "clientport.auth.lockout_response"
+# At most this many reset mails per address, and reset requests per client address, an hour.
+PASSWORD_RESET_MAILS_PER_HOUR = int(os.environ.get("PASSWORD_RESET_MAILS_PER_HOUR", 3))
+PASSWORD_RESET_REQUESTS_PER_IP_PER_HOUR = int(os.environ.get("PASSWORD_RESET_REQUESTS_PER_IP_PER_HOUR", 20))
+
 # --- Background tasks -----------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
@@ -199,7 +229,7 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 0))
-    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_PROXY") else None
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 
 LOGGING = {
     "version": 1,
