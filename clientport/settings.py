@@ -231,12 +231,26 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", 0))
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_PROXY else None
 
+# Everything goes to stderr (`clientport serve` shows it; a service manager keeps it). An
+# unhandled exception in a request is logged with its path and user id, without exception
+# messages (clientport/logging.py); Django alone logs it nowhere when DEBUG is off.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_context": {"()": "clientport.logging.RequestContextFilter"}},
+    "formatters": {
+        "plain": {
+            "()": "clientport.logging.RedactingFormatter",
+            "format": "%(asctime)s %(levelname)s %(name)s: %(message)s%(context)s",
+        },
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["request_context"]},
+    },
     "loggers": {
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.security": {"handlers": ["console"], "level": "WARNING", "propagate": False},
+        "axes": {"handlers": ["console"], "level": "WARNING", "propagate": False},
         "django_tasks": {"handlers": ["console"], "level": "INFO"},
         "django_tasks_db": {"handlers": ["console"], "level": "INFO"},
         "imports": {"handlers": ["console"], "level": "INFO"},
