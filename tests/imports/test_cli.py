@@ -171,3 +171,18 @@ def test_exported_headers_named_by_users_cannot_run_as_formulas(firm):
     services.account_role_get_or_create(firm=firm, name="+cmd")
     header = next(csv.reader(io.StringIO(run("export", "--firm", "alpha"))))
     assert "'=HYPERLINK(\"http://evil\",\"x\")" in header and "'+cmd" in header
+
+
+def test_full_width_formula_characters_are_guarded_like_ascii_ones_and_reimport_unchanged(firm, owner, tmp_path):
+    for name in ("＝HYPERLINK(\"http://evil\",\"x\")", "＋cmd|' /C calc'!A0", "－1+1", "＠SUM(1+1)"):
+        services.account_create(firm=firm, name=name, type="company", company_name=name)
+    services.custom_field_create(firm=firm, applies_to="account", name="＝Field")
+    path = tmp_path / "export.csv"
+    call_command("export", "--firm", "alpha", "--output", str(path))
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    assert "'＝Field" in rows[0]
+    assert sorted(row[0] for row in rows[1:]) == ["'＋cmd|' /C calc'!A0", "'－1+1", "'＝HYPERLINK(\"http://evil\",\"x\")",
+                                                 "'＠SUM(1+1)"]
+    before = json.loads(run("export", "--firm", "alpha", "--format", "json"))
+    run("import", str(path), "--firm", "alpha", "--user", owner.email, "--json")
+    assert json.loads(run("export", "--firm", "alpha", "--format", "json")) == before
