@@ -3,6 +3,9 @@
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 import zipfile
 
 import pytest
@@ -186,3 +189,18 @@ def test_full_width_formula_characters_are_guarded_like_ascii_ones_and_reimport_
     before = json.loads(run("export", "--firm", "alpha", "--format", "json"))
     run("import", str(path), "--firm", "alpha", "--user", owner.email, "--json")
     assert json.loads(run("export", "--firm", "alpha", "--format", "json")) == before
+
+
+@pytest.mark.slow
+def test_export_into_a_pipe_closed_early_ends_quietly(tmp_path):
+    """`clientport export | head`: the reader leaves before the export is written."""
+    env = {name: value for name, value in os.environ.items()
+           if name not in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DATABASE_URL", "CLIENTPORT_TEST_DB")}
+    env.update(DEBUG="1", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", CLIENTPORT_VAR_DIR=str(tmp_path / "var"))
+    subprocess.run([sys.executable, "-m", "clientport", "demo"], env=env, check=True, capture_output=True, timeout=180)
+    export = subprocess.Popen([sys.executable, "-m", "clientport", "export", "--firm", "demo"], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    export.stdout.close()  # what head does after its lines, here before the first one
+    stderr = export.stderr.read().decode()
+    assert export.wait(timeout=60) == 141  # 128 + SIGPIPE, as for any Unix tool in a pipe
+    assert stderr == ""
