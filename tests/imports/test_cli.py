@@ -123,6 +123,17 @@ def test_broken_mapping_file_is_refused_with_the_reason(firm, owner, clients_fil
         run("import", str(clients_file), "--firm", "alpha", "--user", owner.email, "--mapping", str(mapping))
 
 
+
+def test_a_mapping_naming_an_unknown_folder_template_is_refused_naming_it(firm, owner, clients_file, tmp_path):
+    services.folder_template_create(firm=firm, name="Tax returns", folders=["2024"])
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(json.dumps({"columns": [{"column": "Client Name", "target": "account.name"}],
+                                   "settings": {"folder_template": "Tax return"}}))
+    with pytest.raises(CommandError) as error:
+        run("import", str(clients_file), "--firm", "alpha", "--user", owner.email, "--mapping", str(mapping))
+    assert "no folder template called 'Tax return'" in str(error.value) and "\n" not in str(error.value)
+    assert Account.objects.count() == 0
+
 def _seed(firm):
     vip = services.tag_get_or_create(firm=firm, name="VIP")
     fye = services.custom_field_create(firm=firm, applies_to="account", name="Fiscal year end", field_type="date")
