@@ -70,10 +70,18 @@ def job_create(*, firm: Firm, user: User, file, original_name: str, kind: str = 
     try:
         job_detect(job, mapping=mapping)
     except ImportRefused:
-        job.file.delete(save=False)
-        job.delete()
+        job_discard(job)
         raise
     return job
+
+
+def job_discard(job: ImportJob) -> None:
+    """Deletes a job that never ran, and its stored file: a refused upload, or the CLI's dry
+    run, which a firm's import history must not list."""
+    if job.status not in (ImportJob.Status.DRAFT, ImportJob.Status.READY):
+        raise ValueError(f"Import #{job.pk} has started; it is history, not a draft to discard.")
+    job.file.delete(save=False)
+    job.delete()
 
 
 def _firm_fields(firm: Firm) -> list[FieldSpec]:

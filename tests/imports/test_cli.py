@@ -7,14 +7,16 @@ import os
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from crm import services
 from crm.models import Account, Contact
-from imports.models import COUNTER_NAMES
+from imports.models import COUNTER_NAMES, ImportJob
 from tests.imports.conftest import csv_text
 
 pytestmark = pytest.mark.django_db
@@ -56,6 +58,17 @@ def test_dry_run_writes_nothing_and_reports_the_same_counts(firm, owner, clients
     assert {k: dry[k] for k in COUNTER_NAMES} == {k: real[k] for k in COUNTER_NAMES}
     assert dry["skipped_reasons"] == real["skipped_reasons"] == {"missing_account_name": 1}
 
+
+
+def test_a_dry_run_leaves_no_job_in_the_firms_history(firm, owner, owner_client, clients_file, settings):
+    result = json.loads(run("import", str(clients_file), "--firm", "alpha", "--user", owner.email, "--json",
+                            "--dry-run"))
+    assert result["status"] == "dry-run" and result["job"] is None and result["rows_total"] == 3
+    assert not ImportJob.objects.exists()
+    assert not any(path.is_file() for path in Path(settings.MEDIA_ROOT).rglob("clients*.csv"))
+    assert "clients.csv" not in owner_client.get(reverse("imports:history")).content.decode()
+    plain = run("import", str(clients_file), "--firm", "alpha", "--user", owner.email, "--dry-run")
+    assert plain.startswith("Check of clients.csv: dry-run") and not ImportJob.objects.exists()
 
 def test_errors_zip_holds_the_skipped_rows_ready_to_fix_and_formula_safe(firm, owner, clients_file, tmp_path):
     out = tmp_path / "skipped.zip"
@@ -132,7 +145,7 @@ def test_a_mapping_naming_an_unknown_folder_template_is_refused_naming_it(firm, 
     with pytest.raises(CommandError) as error:
         run("import", str(clients_file), "--firm", "alpha", "--user", owner.email, "--mapping", str(mapping))
     assert "no folder template called 'Tax return'" in str(error.value) and "\n" not in str(error.value)
-    assert Account.objects.count() == 0
+    assert Account.objects.count() == 0 and not ImportJob.objects.exists()
 
 def _seed(firm):
     vip = services.tag_get_or_create(firm=firm, name="VIP")
