@@ -95,3 +95,17 @@ def test_reset_link_is_built_from_site_url_not_the_host_header(client, owner, se
     links = re.findall(r"\S+://\S+", message.body)
     assert links and all(link.startswith("https://crm.example.com/password-reset/") for link in links)
     assert "localhost" not in message.body
+
+
+def test_behind_a_proxy_the_address_is_the_one_the_proxy_saw_not_one_the_client_wrote(client, owner, settings):
+    settings.BEHIND_PROXY = True
+    for attempt in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("login"), {"username": f"nobody{attempt}@example.com", "password": "guess"},
+                    REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR=f"192.0.2.{attempt}, 203.0.113.9")
+    locked = client.post(reverse("login"), {"username": owner.email, "password": PASSWORD},
+                         REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="192.0.2.200, 203.0.113.9")
+    assert locked.status_code == 429
+    # Another client behind the same proxy is not locked out with it.
+    other = client.post(reverse("login"), {"username": owner.email, "password": PASSWORD},
+                        REMOTE_ADDR="10.0.0.2", HTTP_X_FORWARDED_FOR="198.51.100.4")
+    assert other.status_code == 302
