@@ -212,6 +212,8 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 # Not reset on success: one valid account would otherwise clear its address's count, and with
 # it the failures against everyone else's account from that address.
 AXES_RESET_ON_SUCCESS = False
+# Only failures are needed to throttle; a row per successful sign-in would grow forever.
+AXES_DISABLE_ACCESS_LOG = True
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "clientport.auth.signin_email"
 AXES_CLIENT_IP_CALLABLE = "clientport.auth.client_ip"
