@@ -3,7 +3,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from crm.forms import EmailAuthenticationForm, TeamPasswordResetForm
+from clientport.auth import PasswordResetView
+from crm.forms import EmailAuthenticationForm
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="crm:account_list", permanent=False)),
@@ -16,7 +17,7 @@ urlpatterns = [
     # The reset link of services.password_set_link points at /password-reset/<uid>/<token>/.
     path(
         "password-reset/",
-        auth_views.PasswordResetView.as_view(form_class=TeamPasswordResetForm),
+        PasswordResetView.as_view(),
         name="password_reset",
     ),
     path("password-reset/sent/", auth_views.PasswordResetDoneView.as_view(), name="password_reset_done"),

@@ -21,7 +21,9 @@ from crm.permissions import can_import
 from imports.mapping import Mapping
 from imports.matching import FieldSpec, suggest_mapping
 from imports.models import ImportJob
-from imports.pipeline import PipelineResult, open_job_table, run_pipeline
+from imports.pipeline import (
+    PipelineResult, UnknownFolderTemplate, check_folder_template, open_job_table, run_pipeline,
+)
 from imports.reading import UnreadableFile
 from imports.writing import ClaimLost
 
@@ -68,10 +70,18 @@ def job_create(*, firm: Firm, user: User, file, original_name: str, kind: str = 
     try:
         job_detect(job, mapping=mapping)
     except ImportRefused:
-        job.file.delete(save=False)
-        job.delete()
+        job_discard(job)
         raise
     return job
+
+
+def job_discard(job: ImportJob) -> None:
+    """Deletes a job that never ran, and its stored file: a refused upload, or the CLI's dry
+    run, which a firm's import history must not list."""
+    if job.status not in (ImportJob.Status.DRAFT, ImportJob.Status.READY):
+        raise ValueError(f"Import #{job.pk} has started; it is history, not a draft to discard.")
+    job.file.delete(save=False)
+    job.delete()
 
 
 def _firm_fields(firm: Firm) -> list[FieldSpec]:
@@ -119,6 +129,10 @@ def job_set_mapping(job: ImportJob, mapping: Mapping) -> list[str]:
                .values_list("user__email", flat=True)}
     errors += [f"{email} is not a team member of this firm." for email in mapping.settings.assignees
                if email.casefold() not in members]
+    try:
+        check_folder_template(job.firm, mapping.settings.folder_template)
+    except UnknownFolderTemplate as exc:
+        errors.append(str(exc))
     if errors:
         return errors
     # Conditional: another tab may have started the import since this job was loaded.
@@ -221,8 +235,12 @@ def job_run(job_id: int, *, progress=None) -> ImportJob:
     return job
 
 
+# Failures whose message is a sentence for the user rather than a bug's.
+EXPLAINED_FAILURES = (UnreadableFile, UnknownFolderTemplate)
+
+
 def _failure_sentence(exc: Exception) -> str:
-    if isinstance(exc, UnreadableFile):
+    if isinstance(exc, EXPLAINED_FAILURES):
         return str(exc)
     return f"The import stopped because of an unexpected error ({type(exc).__name__}); what was written so far is kept."
 
@@ -273,7 +291,7 @@ def job_check_run(job_id: int, *, in_request: bool = False) -> ImportJob:
         return job
     except Exception as exc:
         logger.exception("Check of import #%s failed", job.pk)
-        sentence = str(exc) if isinstance(exc, UnreadableFile) else (
+        sentence = str(exc) if isinstance(exc, EXPLAINED_FAILURES) else (
             f"The check stopped because of an unexpected error ({type(exc).__name__}). Nothing was imported."
         )
         this_check.update(dry_run_state=ImportJob.DryRunState.FAILED, dry_run_error=sentence,

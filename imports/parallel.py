@@ -7,7 +7,8 @@ cleans batches N+1 and N+2. Results come back in file order, so an import with w
 exactly what one without them commits (the planner, which decides, stays single-threaded).
 
 A small file (one batch) never starts a process. If a worker dies (out of memory, killed), the
-batches it held are cleaned in the main process and the import carries on without workers.
+batches it held are cleaned in the main process and the import carries on without workers. If
+the import process dies, its workers exit too (`_exit_with_parent`).
 
 Workers are started with "spawn" (a fresh interpreter that imports only what cleaning needs; it
 does not inherit the parent's database connections). As always with multiprocessing, a script
@@ -18,6 +19,8 @@ from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
+import threading
 from collections import deque
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -39,6 +42,23 @@ def _start_worker(context: ExtractionContext) -> None:
     global _context
     _context = context
     tune_gc_for_bulk()
+    _exit_with_parent()
+
+
+def _exit_with_parent() -> None:
+    """Ends this worker as soon as the import process is gone (kill -9, out of memory): the
+    pool's workers would otherwise wait on their task queue forever, since they hold its write
+    end themselves. multiprocessing's parent sentinel, a pipe whose other end only the parent
+    holds, becomes readable when the parent dies."""
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        parent.join()
+        os._exit(1)
+
+    threading.Thread(target=watch, name="exit-with-parent", daemon=True).start()
 
 
 def _clean_in_worker(batch: list[SourceRow]) -> list[CleanRow]:

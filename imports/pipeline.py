@@ -195,14 +195,30 @@ def _column_date_orders(table: Table, extraction: ExtractionContext) -> dict[int
     return orders
 
 
+class UnknownFolderTemplate(Exception):
+    """The mapping names a folder template the firm does not have; str() is one sentence."""
+
+
+def check_folder_template(firm, choice: str) -> None:
+    """Raises UnknownFolderTemplate unless `choice` is "default", "none" or one of the firm's
+    templates: a misspelt name must not quietly give new accounts no folders."""
+    if choice in ("default", "none", "") or FolderTemplate.objects.filter(firm=firm, name=choice).exists():
+        return
+    raise UnknownFolderTemplate(
+        f"{firm.name} has no folder template called {choice!r}; name one of its templates, \"default\" or \"none\"."
+    )
+
+
 def _folder_paths(firm, choice: str) -> list[str]:
     if choice == "none" or not choice:
         return []
     if choice == "default":
         template = firm.default_folder_template
-    else:
-        template = FolderTemplate.objects.filter(firm=firm, name=choice).first()
-    return template.folder_paths() if template is not None else []
+        return template.folder_paths() if template is not None else []
+    template = FolderTemplate.objects.filter(firm=firm, name=choice).first()
+    if template is None:  # deleted since the mapping was checked
+        check_folder_template(firm, choice)
+    return template.folder_paths()
 
 
 def _create_firm_definitions(job: ImportJob, prepared: Prepared) -> int:

@@ -7,10 +7,11 @@ import io
 import zipfile
 from collections.abc import Iterable
 
+from imports.cleaning.text import FORMULA_STARTS
 from imports.models import COUNTER_NAMES, ImportIssue, ImportJob
 
 # Characters that make Excel/LibreOffice treat a cell as a formula (OWASP "CSV injection").
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_TRIGGERS = (*FORMULA_STARTS, "\t", "\r")
 
 
 def formula_safe(value: str) -> str:

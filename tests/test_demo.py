@@ -5,6 +5,7 @@ import io
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
+from django.http import HttpRequest
 
 from crm.models import (
     Account,
@@ -82,7 +83,7 @@ def test_demo_resets_the_demo_password_so_the_login_works(db, debug_on):
     owner.save()
 
     run_demo()
-    assert authenticate(username="owner@demo.example", password="clientport-demo") == owner
+    assert authenticate(HttpRequest(), username="owner@demo.example", password="clientport-demo") == owner
 
 
 def test_demo_copies_the_sample_client_list_and_says_where(db, debug_on):

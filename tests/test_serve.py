@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.parse
 import urllib.request
 from pathlib import Path
@@ -177,3 +178,40 @@ def test_serve_refuses_a_port_in_use(server_env):
         )
     assert result.returncode != 0
     assert f"Port {port} is already in use" in result.stderr
+
+
+def test_serve_without_debug_shows_a_page_crash_with_its_path_and_user(server_env, tmp_path):
+    demo = subprocess.run([*CLIENTPORT, "demo"], env=server_env, capture_output=True, text=True, timeout=180)
+    assert demo.returncode == 0, demo.stderr
+    server_env.update(
+        DEBUG="0", SECRET_KEY="s" * 50, ALLOWED_HOSTS="127.0.0.1", SECURE_COOKIES="0",
+        DJANGO_SETTINGS_MODULE="tests.serve_settings",
+    )
+    port = free_port()
+    marker = server_env["CLIENTPORT_VAR_DIR"]
+    log_path = tmp_path / "serve.log"
+    with log_path.open("w") as log:
+        serve = subprocess.Popen([*CLIENTPORT, "serve", "--port", str(port)], env=server_env, stdout=log, stderr=log)
+    try:
+        assert wait_until(lambda: port_answers(port) or serve.poll() is not None, timeout=60)
+        assert serve.poll() is None, log_path.read_text()
+        opener = log_in(f"http://127.0.0.1:{port}", "owner@demo.example", "clientport-demo")
+        with pytest.raises(urllib.error.HTTPError) as error:
+            opener.open(f"http://127.0.0.1:{port}/fail/", timeout=10)
+        assert error.value.code == 500
+        assert "Traceback" not in error.value.read().decode()
+
+        assert wait_until(lambda: "Internal Server Error: /fail/" in log_path.read_text(), timeout=5), log_path.read_text()
+        log = log_path.read_text()
+        assert re.search(r"Internal Server Error: /fail/ \[path=/fail/ user=\d+\]", log), log
+        assert "ValueError: (message withheld" in log
+        assert "ann.lee@acme.example" not in log
+    finally:
+        serve.send_signal(signal.SIGINT)
+        try:
+            serve.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            serve.kill()
+            serve.wait()
+        for pid in processes_marked(marker):
+            os.kill(pid, signal.SIGKILL)

@@ -110,3 +110,21 @@ def test_site_url_and_upload_limit_come_from_the_environment(load_settings):
     settings = load_settings(DEBUG="1", SITE_URL="https://crm.example.com", IMPORT_MAX_UPLOAD_BYTES="1000")
     assert settings["SITE_URL"] == "https://crm.example.com"
     assert settings["IMPORT_MAX_UPLOAD_BYTES"] == 1000
+
+
+def readme_production_block() -> str:
+    readme = (SETTINGS_FILE.parents[1] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("\n## In production\n", 1)[1]
+    return section.split("```sh\n", 1)[1].split("```", 1)[0]
+
+
+def test_check_deploy_is_clean_with_the_production_variables_of_the_readme(tmp_path):
+    # The browser tests set DJANGO_ALLOW_ASYNC_UNSAFE in this process; no deployment has it.
+    left_out = {*VARIABLES, "DJANGO_SETTINGS_MODULE", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {name: value for name, value in os.environ.items()
+           if name not in left_out and not name.startswith(("SECURE_", "BEHIND_"))}
+    env["CLIENTPORT_VAR_DIR"] = str(tmp_path)
+    script = readme_production_block() + f'\nexec "{sys.executable}" -m clientport check --deploy --fail-level WARNING\n'
+    result = subprocess.run(["sh", "-c", script], env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "System check identified no issues" in result.stdout

@@ -11,8 +11,11 @@ from imports.problems import Problem
 # would break the database write) and the two non-characters U+FFFE/U+FFFF.
 _UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b\u2028\u2029\ufeff\ud800-\udfff\ufffe\uffff]")
 _LINE_BREAKS = re.compile("\r\n|[\r\n\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]")
-# What a previous export put an apostrophe in front of so that a spreadsheet would not run it.
-_FORMULA_STARTS = frozenset("=+-@")
+# What makes a spreadsheet run a cell as a formula, so exports put an apostrophe in front of it
+# (imports/report.py) and the importer removes it again. Excel reads the full-width forms
+# that East Asian keyboards type (＝＋－＠) as the ASCII ones.
+FORMULA_STARTS = "=+-@\uff1d\uff0b\uff0d\uff20"
+_FORMULA_STARTS = frozenset(FORMULA_STARTS)
 _LIST_SEPARATORS = re.compile(r"[,;\r\n]|:::")  # pieces are trimmed after (a leading \s* is quadratic)
 _GOOGLE_SYSTEM_LABEL = "* "
 _PREVIEW = 40
@@ -21,7 +24,7 @@ _PREVIEW = 40
 def strip_formula_guard(value: str) -> str:
     """Remove ONE apostrophe that protected a formula-looking cell: "'=SUM(A1)" -> "=SUM(A1)".
 
-    Only before = + - @ , so "'Tis" and "O'Brien" keep theirs.
+    Only before = + - @ (or their full-width forms), so "'Tis" and "O'Brien" keep theirs.
     """
     if len(value) > 1 and value[0] == "'" and value[1] in _FORMULA_STARTS:
         return value[1:]

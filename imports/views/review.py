@@ -18,6 +18,7 @@ from crm.models import Membership
 from crm.permissions import import_permission_required
 from imports import jobs
 from imports.models import ImportJob
+from imports.pipeline import UnknownFolderTemplate
 from imports.reading import UnreadableFile
 from imports.review import review_examples
 from imports.tasks import check_import_job
@@ -120,6 +121,8 @@ def review(request, pk):
         examples = review_examples(job)
     except UnreadableFile as exc:
         examples, error = None, f"{exc} Go back to step 1 and choose other reading options, or upload the file again."
+    except UnknownFolderTemplate as exc:  # deleted since it was chosen
+        examples, error = None, f"{exc} Go back to the Settings step and choose the folders for new accounts again."
     context = {
         **step_context(job, REVIEW.key),
         **_check_context(job),

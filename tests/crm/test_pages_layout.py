@@ -3,6 +3,7 @@
 import re
 
 from django.core import mail
+from django.http import HttpRequest
 from django.urls import reverse
 
 from crm import services
@@ -64,7 +65,7 @@ def test_password_reset_sends_a_working_link(client, owner):
     done = client.post(confirm.redirect_chain[-1][0], {"new_password1": "n3w Passphrase!", "new_password2": "n3w Passphrase!"})
     assert done.url == reverse("password_reset_complete")
     assert client.get(done.url).status_code == 200
-    assert client.login(username=owner.email, password="n3w Passphrase!")
+    assert client.login(request=HttpRequest(), username=owner.email, password="n3w Passphrase!")
     # The link works once.
     assert not client.get(path, follow=True).context["validlink"]
 

@@ -4,6 +4,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.http import HttpRequest
 from django.urls import reverse
 
 from crm import services
@@ -64,7 +65,7 @@ def test_add_member_emails_a_working_set_password_link(owner_client, client, fir
     assert form_page.context["validlink"]
     done = client.post(form_page.redirect_chain[-1][0], {"new_password1": "a fresh Passw0rd!", "new_password2": "a fresh Passw0rd!"})
     assert done.status_code == 302
-    assert client.login(username="new.person@firm-a.example", password="a fresh Passw0rd!")
+    assert client.login(request=HttpRequest(), username="new.person@firm-a.example", password="a fresh Passw0rd!")
 
 
 def test_adding_an_existing_user_tells_them_to_sign_in(owner_client, firm, other_owner):

@@ -90,6 +90,8 @@ def test_truncation_counts_characters_not_bytes():
     [
         pytest.param("'=cmd", "=cmd", id="equals"),
         pytest.param("'+44", "+44", id="plus"),
+        pytest.param("'＝cmd", "＝cmd", id="full-width-equals"),
+        pytest.param("'＠SUM(1)", "＠SUM(1)", id="full-width-at"),
         pytest.param("'-", "-", id="minus-alone"),
         pytest.param("'Tis", "'Tis", id="word"),
         pytest.param("'0123", "'0123", id="digit-not-a-formula"),

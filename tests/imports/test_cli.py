@@ -3,15 +3,20 @@
 import csv
 import io
 import json
+import os
+import subprocess
+import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.urls import reverse
 
 from crm import services
 from crm.models import Account, Contact
-from imports.models import COUNTER_NAMES
+from imports.models import COUNTER_NAMES, ImportJob
 from tests.imports.conftest import csv_text
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +58,17 @@ def test_dry_run_writes_nothing_and_reports_the_same_counts(firm, owner, clients
     assert {k: dry[k] for k in COUNTER_NAMES} == {k: real[k] for k in COUNTER_NAMES}
     assert dry["skipped_reasons"] == real["skipped_reasons"] == {"missing_account_name": 1}
 
+
+
+def test_a_dry_run_leaves_no_job_in_the_firms_history(firm, owner, owner_client, clients_file, settings):
+    result = json.loads(run("import", str(clients_file), "--firm", "alpha", "--user", owner.email, "--json",
+                            "--dry-run"))
+    assert result["status"] == "dry-run" and result["job"] is None and result["rows_total"] == 3
+    assert not ImportJob.objects.exists()
+    assert not any(path.is_file() for path in Path(settings.MEDIA_ROOT).rglob("clients*.csv"))
+    assert "clients.csv" not in owner_client.get(reverse("imports:history")).content.decode()
+    plain = run("import", str(clients_file), "--firm", "alpha", "--user", owner.email, "--dry-run")
+    assert plain.startswith("Check of clients.csv: dry-run") and not ImportJob.objects.exists()
 
 def test_errors_zip_holds_the_skipped_rows_ready_to_fix_and_formula_safe(firm, owner, clients_file, tmp_path):
     out = tmp_path / "skipped.zip"
@@ -120,6 +136,17 @@ def test_broken_mapping_file_is_refused_with_the_reason(firm, owner, clients_fil
         run("import", str(clients_file), "--firm", "alpha", "--user", owner.email, "--mapping", str(mapping))
 
 
+
+def test_a_mapping_naming_an_unknown_folder_template_is_refused_naming_it(firm, owner, clients_file, tmp_path):
+    services.folder_template_create(firm=firm, name="Tax returns", folders=["2024"])
+    mapping = tmp_path / "mapping.json"
+    mapping.write_text(json.dumps({"columns": [{"column": "Client Name", "target": "account.name"}],
+                                   "settings": {"folder_template": "Tax return"}}))
+    with pytest.raises(CommandError) as error:
+        run("import", str(clients_file), "--firm", "alpha", "--user", owner.email, "--mapping", str(mapping))
+    assert "no folder template called 'Tax return'" in str(error.value) and "\n" not in str(error.value)
+    assert Account.objects.count() == 0 and not ImportJob.objects.exists()
+
 def _seed(firm):
     vip = services.tag_get_or_create(firm=firm, name="VIP")
     fye = services.custom_field_create(firm=firm, applies_to="account", name="Fiscal year end", field_type="date")
@@ -171,3 +198,33 @@ def test_exported_headers_named_by_users_cannot_run_as_formulas(firm):
     services.account_role_get_or_create(firm=firm, name="+cmd")
     header = next(csv.reader(io.StringIO(run("export", "--firm", "alpha"))))
     assert "'=HYPERLINK(\"http://evil\",\"x\")" in header and "'+cmd" in header
+
+
+def test_full_width_formula_characters_are_guarded_like_ascii_ones_and_reimport_unchanged(firm, owner, tmp_path):
+    for name in ("＝HYPERLINK(\"http://evil\",\"x\")", "＋cmd|' /C calc'!A0", "－1+1", "＠SUM(1+1)"):
+        services.account_create(firm=firm, name=name, type="company", company_name=name)
+    services.custom_field_create(firm=firm, applies_to="account", name="＝Field")
+    path = tmp_path / "export.csv"
+    call_command("export", "--firm", "alpha", "--output", str(path))
+    rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))
+    assert "'＝Field" in rows[0]
+    assert sorted(row[0] for row in rows[1:]) == ["'＋cmd|' /C calc'!A0", "'－1+1", "'＝HYPERLINK(\"http://evil\",\"x\")",
+                                                 "'＠SUM(1+1)"]
+    before = json.loads(run("export", "--firm", "alpha", "--format", "json"))
+    run("import", str(path), "--firm", "alpha", "--user", owner.email, "--json")
+    assert json.loads(run("export", "--firm", "alpha", "--format", "json")) == before
+
+
+@pytest.mark.slow
+def test_export_into_a_pipe_closed_early_ends_quietly(tmp_path):
+    """`clientport export | head`: the reader leaves before the export is written."""
+    env = {name: value for name, value in os.environ.items()
+           if name not in ("DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DATABASE_URL", "CLIENTPORT_TEST_DB")}
+    env.update(DEBUG="1", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", CLIENTPORT_VAR_DIR=str(tmp_path / "var"))
+    subprocess.run([sys.executable, "-m", "clientport", "demo"], env=env, check=True, capture_output=True, timeout=180)
+    export = subprocess.Popen([sys.executable, "-m", "clientport", "export", "--firm", "demo"], env=env,
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    export.stdout.close()  # what head does after its lines, here before the first one
+    stderr = export.stderr.read().decode()
+    assert export.wait(timeout=60) == 141  # 128 + SIGPIPE, as for any Unix tool in a pipe
+    assert stderr == ""

@@ -7,7 +7,13 @@ so the file starts only five.
 """
 
 import logging
+import os
+import signal
+import subprocess
+import sys
+import time
 from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
 from typing import ClassVar
 
 import pytest
@@ -17,8 +23,12 @@ from imports.extraction import ExtractionContext, extract_row
 from imports.models import ImportIssue
 from imports.pipeline import run_pipeline
 from imports.reading import SourceRow
-from tests.imports.conftest import make_mapping, upload
+from tests.imports.conftest import csv_text, make_mapping, upload
 from tests.imports.test_pipeline import COLUMNS, HEADER, database_state, generated_rows
+
+CLIENTPORT = [sys.executable, "-m", "clientport"]
+# Set by the test settings or by `make test-postgres`; the import runs on its own database.
+TEST_ONLY_VARIABLES = ("DJANGO_SETTINGS_MODULE", "SECRET_KEY", "DATABASE_URL", "CLIENTPORT_TEST_DB", "MEDIA_ROOT")
 
 
 class SpyPool(ProcessPoolExecutor):
@@ -176,3 +186,68 @@ def test_no_process_starts_for_a_single_batch_or_without_workers(monkeypatch, ba
     assert [batch for batch, _ in results] == batches
     assert [clean for _, clean in results] == [[extract_row(s, context) for s in batch] for batch in batches]
     assert list(parallel.clean_batches(iter([]), context, processes=1)) == []
+
+
+def descendants(pid: int) -> set[int]:
+    """Live processes below `pid` (through /proc; zombies do not count)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z":
+            children.setdefault(int(fields[1]), []).append(int(entry.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def alive(pid: int) -> bool:
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="finds the workers through /proc")
+def test_killing_an_import_leaves_no_cleaning_worker_behind(tmp_path):
+    env = {name: value for name, value in os.environ.items() if name not in TEST_ONLY_VARIABLES}
+    env.update(DEBUG="1", DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", CLIENTPORT_VAR_DIR=str(tmp_path / "var"),
+               IMPORT_CLEANING_PROCESSES="2")
+    subprocess.run([*CLIENTPORT, "demo"], env=env, check=True, capture_output=True, timeout=180)
+    clients = tmp_path / "clients.csv"
+    clients.write_text(csv_text(generated_rows(60_000)), encoding="utf-8")
+    importing = subprocess.Popen(
+        [*CLIENTPORT, "import", str(clients), "--firm", "demo", "--user", "owner@demo.example"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    left: set[int] = set()
+    try:
+        deadline = time.monotonic() + 120
+        workers: set[int] = set()
+        while len(workers) < 2 and importing.poll() is None and time.monotonic() < deadline:
+            workers = {pid for pid in descendants(importing.pid)
+                       if b"spawn_main" in (Path("/proc") / str(pid) / "cmdline").read_bytes()}
+            time.sleep(0.05)
+        assert len(workers) == 2, "the import started no cleaning workers"
+        left = descendants(importing.pid)
+        importing.kill()  # SIGKILL: no finally, no atexit, no pool shutdown
+        importing.wait()
+        deadline = time.monotonic() + 10
+        while any(alive(pid) for pid in left) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not [pid for pid in left if alive(pid)], "processes outlived the killed import"
+    finally:
+        if importing.poll() is None:
+            importing.kill()
+            importing.wait()
+        for pid in left:
+            if alive(pid):
+                os.kill(pid, signal.SIGKILL)

@@ -341,6 +341,17 @@ def test_settings_store_tags_assignees_folders_and_overwrite(owner_client, firm,
     assert (s.tags, s.assignees, s.folder_template, s.overwrite) == (["Migrated"], [manager.email], "Bookkeeping", True)
 
 
+
+def test_a_folder_template_deleted_after_it_was_chosen_stops_the_check_naming_it(owner_client, firm):
+    template = services.folder_template_create(firm=firm, name="Bookkeeping", folders=["Bank statements"])
+    job = wizard_upload(owner_client)
+    owner_client.post(settings_url(job), table_post(owner_client.get(settings_url(job)), folder_template="Bookkeeping"))
+    services.folder_template_delete(template=template)
+    html = owner_client.get(reverse("imports:review", args=[job.pk])).content.decode()
+    assert "has no folder template called &#x27;Bookkeeping&#x27;" in html
+    job.refresh_from_db()
+    assert job.dry_run_state == "failed"
+
 def test_settings_refuse_another_firms_tag_and_member(owner_client, other_firm, other_owner):
     services.tag_get_or_create(firm=other_firm, name="Theirs")
     job = wizard_upload(owner_client)

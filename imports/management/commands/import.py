@@ -81,13 +81,16 @@ class Command(BaseCommand):
         if mapping is not None:
             errors = jobs.job_set_mapping(job, mapping)
             if errors:
+                jobs.job_discard(job)
                 raise CommandError("The mapping does not fit this file: " + " ".join(errors))
 
         stderr = sys.stderr
         if options["dry_run"]:
-            bar = ProgressBar(stderr, 0, "Checking")
-            bar.enabled = False
-            result = jobs.job_dry_run(job, progress=bar)
+            # A check from the command line is not an import of the firm: nothing of it stays.
+            try:
+                result = jobs.job_dry_run(job)
+            finally:
+                jobs.job_discard(job)
             counts = result.counters.as_dict()
             status = "dry-run"
         else:
@@ -115,7 +118,7 @@ class Command(BaseCommand):
     def _print(self, options, job, counts, status, dry_result) -> None:
         if options["json"]:
             payload = {name: counts.get(name, 0) for name in COUNTER_NAMES}
-            payload.update(job=job.pk, status=status)
+            payload.update(job=job.pk if dry_result is None else None, status=status)
             # The same shape for a dry run and a real one: skip code -> number of rows.
             if dry_result is not None:
                 payload["skipped_reasons"] = dict(dry_result.skipped.counts)
@@ -125,7 +128,8 @@ class Command(BaseCommand):
                 }
             self.stdout.write(json.dumps(payload))
             return
-        self.stdout.write(f"Import #{job.pk} of {job.original_name}: {status}")
+        title = f"Check of {job.original_name}" if dry_result is not None else f"Import #{job.pk} of {job.original_name}"
+        self.stdout.write(f"{title}: {status}")
         for name in COUNTER_NAMES:
             self.stdout.write(f"  {name.replace('_', ' '):<22} {counts.get(name, 0):>10,}")
         if dry_result is not None and dry_result.skipped.counts:
