@@ -67,7 +67,9 @@ def job_create(*, firm: Firm, user: User, file, original_name: str, kind: str = 
     job.save()
     try:
         job_detect(job, mapping=mapping)
-    except ImportRefused:
+    except BaseException:
+        # A refused or failed upload leaves nothing behind: no draft whose pages cannot show
+        # a file, no stored copy of it.
         job.file.delete(save=False)
         job.delete()
         raise

@@ -86,7 +86,7 @@ def read_options(mapping: Mapping) -> ReadOptions:
     return ReadOptions(
         encoding=read.encoding, delimiter=read.delimiter, header_row=read.header_row, sheet=read.sheet,
         keep_footer=read.keep_footer, max_bytes=settings.IMPORT_MAX_UPLOAD_BYTES,
-        max_unpacked_bytes=settings.IMPORT_MAX_WORKBOOK_UNPACKED_BYTES,
+        max_unpacked_bytes=settings.IMPORT_MAX_WORKBOOK_UNPACKED_BYTES, max_line_chars=settings.IMPORT_MAX_LINE_CHARS,
     )
 
 

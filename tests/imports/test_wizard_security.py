@@ -284,3 +284,30 @@ def test_a_workbook_that_would_unpack_into_too_much_is_refused_with_what_to_do(o
     page = response.content.decode()
     assert "This workbook unpacks to" in page and "save it as CSV (UTF-8)" in page
     assert not ImportJob.objects.exists()
+
+
+# --- Hostile files -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["version-8.8.xlsx", "encrypted-mimetype.ods", "method-99.ods"])
+def test_a_crafted_workbook_is_refused_in_one_sentence_and_leaves_no_job_or_file(owner_client, settings, tmp_path,
+                                                                                  name):
+    from tests.imports.reading.test_refusals import crafted_workbooks
+
+    content = crafted_workbooks(tmp_path)[name]
+    response = owner_client.post(reverse("imports:upload", args=["accounts-and-contacts"]),
+                                 {"file": SimpleUploadedFile(name, content)})
+    assert response.status_code == 200
+    assert f"“{name}” cannot be imported." in response.content.decode()
+    assert "save it again as XLSX or CSV" in response.content.decode()
+    assert not ImportJob.objects.exists() and not stored_files(settings)
+
+
+@override_settings(IMPORT_MAX_LINE_CHARS=10_000)
+def test_a_single_line_file_is_refused_at_upload_and_nothing_is_kept(owner_client, settings):
+    content = b"Name," + b"x" * 200_000
+    response = owner_client.post(reverse("imports:upload", args=["accounts-and-contacts"]),
+                                 {"file": SimpleUploadedFile("clients.csv", content)})
+    assert "Its first line is longer than 10,000 characters" in response.content.decode()
+    assert not ImportJob.objects.exists() and not stored_files(settings)
+
