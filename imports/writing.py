@@ -19,6 +19,7 @@ from crm.normalize import contact_name_key, normalize_email_key
 from imports import bulk
 from imports.models import ImportChange, ImportIssue, ImportJob
 from imports.planning import BatchPlan, Catalogue, Counters
+from imports.sensitive import mask_cells, tax_id_columns
 
 MAX_ISSUE_VALUE = 500
 
@@ -288,9 +289,11 @@ def _extend_dropdowns(plan: BatchPlan, ctx: WriteContext) -> None:
 
 def _write_issues(plan: BatchPlan, ctx: WriteContext) -> None:
     job = ctx.job
+    # A skipped row is kept for the skipped-rows file, with its SSN/TIN cells masked.
+    tax_ids = tax_id_columns(job.mapping, job.read_info.get("headers", []))
     rows = [
         (job.pk, row.number, ImportIssue.Severity.SKIP, problem.code, problem.column[:255],
-         problem.value[:MAX_ISSUE_VALUE], problem.message, ctx.json(row.cells))
+         problem.value[:MAX_ISSUE_VALUE], problem.message, ctx.json(mask_cells(row.cells, tax_ids)))
         for row, problem in plan.skipped
     ]
     rows += [
