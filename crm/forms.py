@@ -410,6 +410,14 @@ class FirmForm(forms.Form):
         choices=Firm.DateOrder.choices,
         help_text="How dates like 03/04/2024 in imported files are read.",
     )
+    import_file_retention_days = forms.IntegerField(
+        label="Keep uploaded client lists for (days)",
+        required=False,  # left empty: unchanged
+        min_value=1,
+        max_value=3650,
+        help_text="Then each uploaded file, with the cells of its skipped rows, is deleted (counted from "
+        "when the import finished, or from the upload for imports never started).",
+    )
 
     def clean_default_country(self):
         code = self.cleaned_data["default_country"].strip().upper()

@@ -195,11 +195,14 @@ def contact_link(
 # --- Firm settings (used by the settings pages) ----------------------------------------------
 
 
-def firm_update(*, firm: Firm, name: str, default_country: str, date_order: str) -> Firm:
+def firm_update(*, firm: Firm, name: str, default_country: str, date_order: str,
+                import_file_retention_days: int | None = None) -> Firm:
     firm.name = name.strip()
     firm.default_country = default_country.upper()
     firm.date_order = date_order
-    firm.save(update_fields=["name", "default_country", "date_order"])
+    if import_file_retention_days is not None:
+        firm.import_file_retention_days = import_file_retention_days
+    firm.save(update_fields=["name", "default_country", "date_order", "import_file_retention_days"])
     return firm
 
 

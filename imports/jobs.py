@@ -20,7 +20,7 @@ from crm.models import AccountRole, CustomField, Firm, Membership, User
 from crm.permissions import can_import
 from imports.mapping import Mapping
 from imports.matching import FieldSpec, suggest_mapping
-from imports.models import ImportJob
+from imports.models import ImportIssue, ImportJob
 from imports.pipeline import PipelineResult, open_job_table, run_pipeline
 from imports.reading import UnreadableFile
 from imports.writing import ClaimLost
@@ -310,3 +310,40 @@ def job_requeue_interrupted(*, silent_for: datetime.timedelta | None = None) -> 
             run_import_job.enqueue(job.pk)
             requeued.append(job)
     return requeued
+
+
+# --- Retention: uploaded files do not outlive the firm's retention period ---------------------
+
+FINISHED_STATUSES = (ImportJob.Status.FINISHED, ImportJob.Status.FAILED, ImportJob.Status.CANCELLED)
+UNSTARTED_STATUSES = (ImportJob.Status.DRAFT, ImportJob.Status.VALIDATING, ImportJob.Status.READY)
+
+
+def jobs_purge_files(*, now: datetime.datetime | None = None) -> tuple[int, int]:
+    """Deletes what each firm keeps past its `import_file_retention_days`: the uploaded file and
+    the skipped rows' cells of imports that finished (failed, were cancelled) that long ago, and
+    whole imports never started (drafts, dry runs) uploaded that long ago, whose only use was
+    that file. Returns (files of finished imports deleted, unstarted imports deleted).
+
+    Queued and running imports are never touched. Running it twice deletes nothing more."""
+    now = now or timezone.now()
+    finished = unstarted = 0
+    for firm in Firm.objects.only("pk", "import_file_retention_days"):
+        cutoff = now - datetime.timedelta(days=firm.import_file_retention_days)
+        old = ImportJob.objects.filter(firm=firm, status__in=FINISHED_STATUSES, finished_at__lt=cutoff,
+                                       file_deleted_at__isnull=True)
+        for job in old:
+            _delete_stored_file(job)
+            ImportIssue.objects.filter(job=job, cells__isnull=False).update(cells=None)
+            ImportJob.objects.filter(pk=job.pk).update(file="", file_deleted_at=now)
+            finished += 1
+        for job in ImportJob.objects.filter(firm=firm, status__in=UNSTARTED_STATUSES, created_at__lt=cutoff):
+            # Conditional: a draft started since it was read is left to run.
+            if ImportJob.objects.filter(pk=job.pk, status__in=UNSTARTED_STATUSES).delete()[0]:
+                _delete_stored_file(job)
+                unstarted += 1
+    return finished, unstarted
+
+
+def _delete_stored_file(job: ImportJob) -> None:
+    if job.file:
+        job.file.delete(save=False)

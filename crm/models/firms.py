@@ -61,6 +61,9 @@ class Firm(models.Model):
     default_folder_template = models.ForeignKey(
         "crm.FolderTemplate", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Uploaded client lists hold SSNs: their files (and the cells of skipped rows) are deleted
+    # this many days after the import finishes, or after the upload for imports never run.
+    import_file_retention_days = models.PositiveSmallIntegerField(default=30)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):
