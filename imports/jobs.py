@@ -17,8 +17,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from crm.models import AccountRole, CustomField, Firm, Membership, User
+from crm.normalize import normalize_name_key
 from crm.permissions import can_import
-from imports.mapping import Mapping
+from imports.mapping import IGNORE, ColumnMapping, Mapping
 from imports.matching import FieldSpec, suggest_mapping
 from imports.models import ImportIssue, ImportJob
 from imports.pipeline import PipelineResult, open_job_table, run_pipeline
@@ -83,6 +84,42 @@ def _firm_fields(firm: Firm) -> list[FieldSpec]:
     ]
 
 
+def _new_custom_field_columns(mapping: Mapping, firm: Firm) -> list[list[ColumnMapping]]:
+    """The custom fields this mapping would create, each as the columns that feed it."""
+    existing = set(CustomField.objects.filter(firm=firm).values_list("applies_to", "key"))
+    new: dict[tuple[str, str], list[ColumnMapping]] = {}
+    for col in mapping.mapped():
+        if col.attribute == "custom":
+            key = ("account" if col.record == "account" else "contact", normalize_name_key(col.field, 100))
+            if key not in existing:
+                new.setdefault(key, []).append(col)
+    return list(new.values())
+
+
+def _custom_field_room(firm: Firm) -> int:
+    """How many custom fields one import of this firm may still create."""
+    firm_room = settings.IMPORT_MAX_FIRM_CUSTOM_FIELDS - CustomField.objects.filter(firm=firm).count()
+    return max(0, min(settings.IMPORT_MAX_NEW_CUSTOM_FIELDS, firm_room))
+
+
+def _custom_field_limit_error(mapping: Mapping, firm: Firm) -> str:
+    wanted, room = len(_new_custom_field_columns(mapping, firm)), _custom_field_room(firm)
+    if wanted <= room:
+        return ""
+    return (f"This mapping creates {wanted:,} new custom fields, but an import may create at most "
+            f"{settings.IMPORT_MAX_NEW_CUSTOM_FIELDS:,} and a firm have {settings.IMPORT_MAX_FIRM_CUSTOM_FIELDS:,} "
+            f"({room:,} possible here): set the other columns to “Ignore” or map them to existing fields.")
+
+
+def _within_custom_field_limit(mapping: Mapping, firm: Firm) -> int:
+    """Sets the suggested new custom fields beyond the limits to "ignore"; returns how many."""
+    over = _new_custom_field_columns(mapping, firm)[_custom_field_room(firm):]
+    for columns in over:
+        for col in columns:
+            col.target, col.field, col.field_type = IGNORE, "", ""
+    return len(over)
+
+
 def job_detect(job: ImportJob, *, mapping: Mapping | None = None) -> ImportJob:
     """(Re)reads the file with the mapping's reading choices; without a mapping, suggests one."""
     base = mapping or (Mapping.from_dict(job.mapping) if job.mapping else Mapping(kind=job.kind))
@@ -100,12 +137,15 @@ def job_detect(job: ImportJob, *, mapping: Mapping | None = None) -> ImportJob:
         # A fresh suggestion of columns keeps the reading choices and settings already made.
         suggested.read, suggested.settings = base.read, base.settings
         mapping = suggested
+        ignored_for_limit = _within_custom_field_limit(mapping, job.firm)
+    else:
+        ignored_for_limit = 0
     mapping.kind = job.kind
     job.mapping = mapping.to_dict()
     job.read_info = {
         "format": info.format, "encoding": info.encoding, "delimiter": info.delimiter,
         "header_row": info.header_row, "sheet": info.sheet, "sheets": info.sheets, "headers": info.headers,
-        "preamble": info.preamble, "detected": info.detected,
+        "preamble": info.preamble, "detected": info.detected, "custom_fields_not_suggested": ignored_for_limit,
     }
     job.save(update_fields=["mapping", "read_info", "kind"])
     return job
@@ -121,6 +161,7 @@ def job_set_mapping(job: ImportJob, mapping: Mapping) -> list[str]:
                .values_list("user__email", flat=True)}
     errors += [f"{email} is not a team member of this firm." for email in mapping.settings.assignees
                if email.casefold() not in members]
+    errors += [error for error in [_custom_field_limit_error(mapping, job.firm)] if error]
     if errors:
         return errors
     # Conditional: another tab may have started the import since this job was loaded.

@@ -265,7 +265,8 @@ def rebuild_state(job: ImportJob, *, remember_types: bool = False) -> FileState:
 
 
 def _plan_and_write(job: ImportJob, prepared: Prepared, planner: Planner, write_ctx: WriteContext,
-                    rows: list, *, dry_run: bool, rows_done: int, totals: Counters) -> BatchPlan:
+                    rows: list, *, dry_run: bool, rows_done: int, totals: Counters,
+                    before_write: Callable[[], None] = lambda: None) -> BatchPlan:
     """Plans a batch against what exists and, in a real run, writes it.
 
     Between the lookup and the write somebody may create a record the plan was about to
@@ -280,6 +281,8 @@ def _plan_and_write(job: ImportJob, prepared: Prepared, planner: Planner, write_
         plan = planner.plan_batch(rows, load_existing(job.firm, rows, contacts_only=contacts_only))
         if dry_run:
             return plan
+        if plan.counters.rows_imported:
+            before_write()
         after = Counters.from_dict(totals.as_dict())
         after.add(plan.counters)
         try:
@@ -335,11 +338,8 @@ def run_pipeline(
     else:
         totals = Counters()
         state = FileState()
-        totals.custom_fields_created = (
-            len(prepared.new_custom_fields) if dry_run else _create_firm_definitions(job, prepared)
-        )
-    if not dry_run and resume_after:
-        _create_firm_definitions(job, prepared)  # idempotent: nothing new unless the firm changed
+        if dry_run:
+            totals.custom_fields_created = len(prepared.new_custom_fields)
     planner = Planner(prepared.planning, state)
     write_ctx = WriteContext(
         firm=job.firm, job=job, catalogue=prepared.planning.catalogue, folder_paths=prepared.folder_paths,
@@ -349,12 +349,24 @@ def run_pipeline(
     )
     rows_done = resume_after
     cancelled = False
+    # The custom fields and roles the mapping asks for are created with the first batch that
+    # imports a row: a file whose rows are all skipped adds nothing to the firm. Idempotent, so a
+    # resumed run (whose first part may have created them) simply finds them.
+    definitions_pending = not dry_run
+
+    def ensure_definitions() -> None:
+        nonlocal definitions_pending
+        if definitions_pending:
+            totals.custom_fields_created += _create_firm_definitions(job, prepared)
+            write_ctx.catalogue = prepared.planning.catalogue
+            definitions_pending = False
+
     with prepared.table as table, quiet_gc(), (nullcontext() if dry_run else bulk.bulk_load()):
         batches = batched(islice(table.rows(), resume_after, None), batch_size)
         for batch, clean_rows in clean_batches(batches, prepared.extraction, processes=cleaning_processes):
             rows_done += len(batch)
             plan = _plan_and_write(job, prepared, planner, write_ctx, clean_rows, dry_run=dry_run,
-                                   rows_done=rows_done, totals=totals)
+                                   rows_done=rows_done, totals=totals, before_write=ensure_definitions)
             totals.add(plan.counters)
             for row, problem in plan.skipped:
                 skipped.add(problem.code, row.number, problem.message)
