@@ -92,9 +92,12 @@ def read_options(mapping: Mapping) -> ReadOptions:
 
 def open_job_table(job: ImportJob, mapping: Mapping | None = None) -> Table:
     mapping = mapping or Mapping.from_dict(job.mapping)
-    return open_table(
-        job.file.path if _has_path(job) else job.file.open("rb"), read_options(mapping), name=job.original_name
-    )
+    return open_table(job_file(job), read_options(mapping), name=job.original_name)
+
+
+def job_file(job: ImportJob):
+    """What the reader opens: the stored upload's path, or a file object over it."""
+    return job.file.path if _has_path(job) else job.file.open("rb")
 
 
 def _has_path(job: ImportJob) -> bool:

@@ -140,12 +140,36 @@ def open_table(
         raise UnreadableFile(CANNOT_OPEN) from exc
 
 
-def _open(src: Source, options: ReadOptions, name: str) -> Table:
+def sniff_upload(source: str | os.PathLike | BinaryIO, options: ReadOptions | None = None) -> str:
+    """What `open_table` checks before it reads the file proper, reading only a bounded prefix
+    (and a workbook's ZIP directory): size, format, a workbook's unpacked size, a text file's
+    first line. Returns the format ("csv" for text) or raises `UnreadableFile`; an upload passes
+    this in the request and is read whole later, in the worker."""
+    options = options or ReadOptions()
+    src = Source(source)
+    try:
+        file_format = _sniff(src, options)
+    except UnreadableFile:
+        raise
+    except Exception as exc:
+        logger.warning("Unexpected error while sniffing an upload", exc_info=True)
+        raise UnreadableFile(CANNOT_OPEN) from exc
+    return "csv" if file_format == "text" else file_format
+
+
+def _sniff(src: Source, options: ReadOptions) -> str:
     if src.size == 0:
         raise UnreadableFile("This file is empty.")
     if src.size > options.max_bytes:
         raise UnreadableFile(f"This file is larger than the {_megabytes(options.max_bytes)} MB limit.")
     file_format = sniff_format(src, max_unpacked_bytes=options.max_unpacked_bytes)
+    if file_format == "text" and src.first_line_length(options.max_line_chars) > options.max_line_chars:
+        raise UnreadableFile(line_too_long(options.max_line_chars, which="Its first line"))
+    return file_format
+
+
+def _open(src: Source, options: ReadOptions, name: str) -> Table:
+    file_format = _sniff(src, options)
     if file_format == "text":
         return _open_text(src, options, name)
     return _open_workbook(src, file_format, options)
@@ -159,8 +183,6 @@ def _megabytes(limit: int) -> str:
 
 
 def _open_text(src: Source, options: ReadOptions, name: str) -> Table:
-    if src.first_line_length(options.max_line_chars) > options.max_line_chars:
-        raise UnreadableFile(line_too_long(options.max_line_chars, which="Its first line"))
     detected_encoding = detect_encoding(src)
     encoding = detected_encoding
     if options.encoding:

@@ -46,8 +46,11 @@ def test_drafts_and_dry_runs_are_deleted_with_their_file_after_the_retention_per
     draft = upload(firm, owner, ROWS)
     dry_run = upload(firm, owner, ROWS)
     jobs.job_dry_run(dry_run, cleaning_processes=0)
+    unread = upload(firm, owner, ROWS)  # as a workbook the worker could not read leaves it
+    unread.file.delete(save=False)
+    ImportJob.objects.filter(pk=unread.pk).update(status="failed", error="Damaged.", file="")
     fresh = upload(firm, owner, ROWS)
-    ImportJob.objects.filter(pk__in=[draft.pk, dry_run.pk]).update(created_at=days_ago(40))
+    ImportJob.objects.filter(pk__in=[draft.pk, dry_run.pk, unread.pk]).update(created_at=days_ago(40))
     paths = [draft.file.path, dry_run.file.path]
 
     call_command("purge_import_files")
