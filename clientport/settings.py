@@ -176,6 +176,11 @@ IMPORT_MAX_UPLOAD_BYTES = int(os.environ.get("IMPORT_MAX_UPLOAD_BYTES", 200 * 10
 IMPORT_MAX_WORKBOOK_UNPACKED_BYTES = int(
     os.environ.get("IMPORT_MAX_WORKBOOK_UNPACKED_BYTES", 1024 * 1024 * 1024)
 )
+# A line (or a spreadsheet row) longer than this refuses the file as soon as it is met.
+IMPORT_MAX_LINE_CHARS = int(os.environ.get("IMPORT_MAX_LINE_CHARS", 1024 * 1024))
+# Custom fields one import may create, and the most a firm may have (imports stop adding at it).
+IMPORT_MAX_NEW_CUSTOM_FIELDS = int(os.environ.get("IMPORT_MAX_NEW_CUSTOM_FIELDS", 100))
+IMPORT_MAX_FIRM_CUSTOM_FIELDS = int(os.environ.get("IMPORT_MAX_FIRM_CUSTOM_FIELDS", 500))
 # Worker processes that clean rows while the import writes earlier ones (0: clean in-process).
 # Default: one per core beyond the first, at most 4.
 IMPORT_CLEANING_PROCESSES = int(

@@ -430,7 +430,16 @@ class FirmForm(forms.Form):
     individual_account_names = forms.ChoiceField(
         label="Individual account names",
         choices=Firm.IndividualNames.choices,
+        required=False,  # left out: unchanged
         help_text="How a new individual's account is named after its person, by import and by hand.",
+    )
+    import_file_retention_days = forms.IntegerField(
+        label="Keep uploaded client lists for (days)",
+        required=False,  # left empty: unchanged
+        min_value=1,
+        max_value=3650,
+        help_text="Then each uploaded file, with the cells of its skipped rows, is deleted (counted from "
+        "when the import finished, or from the upload for imports never started).",
     )
 
     def clean_default_country(self):

@@ -203,12 +203,17 @@ def contact_link(
 
 
 def firm_update(*, firm: Firm, name: str, default_country: str, date_order: str,
-                individual_account_names: str = Firm.IndividualNames.FIRST_LAST) -> Firm:
+                individual_account_names: str = "", import_file_retention_days: int | None = None) -> Firm:
+    """Empty or None leaves a setting as it is."""
     firm.name = name.strip()
     firm.default_country = default_country.upper()
     firm.date_order = date_order
-    firm.individual_account_names = individual_account_names
-    firm.save(update_fields=["name", "default_country", "date_order", "individual_account_names"])
+    if individual_account_names:
+        firm.individual_account_names = individual_account_names
+    if import_file_retention_days is not None:
+        firm.import_file_retention_days = import_file_retention_days
+    firm.save(update_fields=["name", "default_country", "date_order", "individual_account_names",
+                             "import_file_retention_days"])
     return firm
 
 

@@ -66,13 +66,14 @@ def load_existing(firm: Firm, rows: list[CleanRow], *, contacts_only: bool = Fal
     # The accounts of the people of rows that name no account: individuals' accounts holding a
     # contact of the person's email, and accounts named after a contact of the person's name
     # or email (their person's own: `Planner._note_link` says the same of new links).
-    by_email: list[tuple[int, str, str, str]] = []  # (account id, email key, first name, last name)
+    by_email: list[tuple[int, str, bool]] = []  # (account id, email key, its first contact's)
     by_name: list[tuple[int, int, int]] = []  # (link id, account id, contact id)
     if person_emails:
+        # With whether the contact is the account's first linked (the person it was made for).
         by_email = _select_joined(
-            "SELECT l.account_id, c.email_key, c.first_name, c.last_name FROM {link} l "
-            "JOIN {contact} c ON c.id = l.contact_id WHERE c.firm_id = %s AND c.email_key IN {}",
-            person_emails, params=[firm.pk])
+            "SELECT l.account_id, c.email_key, NOT EXISTS (SELECT 1 FROM {link} e WHERE e.account_id = l.account_id "
+            "AND e.id < l.id) FROM {link} l JOIN {contact} c ON c.id = l.contact_id "
+            "WHERE c.firm_id = %s AND c.email_key IN {}", person_emails, params=[firm.pk])
     if person_names:
         by_name = _select_joined(
             "SELECT l.id, l.account_id, l.contact_id FROM {link} l "
@@ -83,13 +84,10 @@ def load_existing(firm: Firm, rows: list[CleanRow], *, contacts_only: bool = Fal
         for values in _select(Account, _ACCOUNT_COLUMNS, "id IN {}", wanted - accounts.keys()):
             accounts[values[0]] = _account_snapshot(values)
     existing.accounts_by_id = accounts
-    for account_id, email_key, first, last in by_email:
+    for account_id, email_key, first_contact in by_email:
         snapshot = accounts[account_id]
-        named_after = bool(first or last) and snapshot.key == account_name_key(f"{first} {last}")
-        if named_after or snapshot.type == "individual":
-            existing.individuals_by_email.setdefault(email_key, []).append((named_after, snapshot))
-    for candidates in existing.individuals_by_email.values():
-        candidates.sort(key=lambda pair: (not pair[0], pair[1].id))
+        if snapshot.type == "individual":
+            existing.individuals_by_email.setdefault(email_key, []).append((bool(first_contact), snapshot))
     if accounts:
         ids = list(accounts)
         for account_id, tag_id in _select(Account.tags.through, ("account_id", "tag_id"), "account_id IN {}", ids):
@@ -146,12 +144,14 @@ def load_existing(firm: Firm, rows: list[CleanRow], *, contacts_only: bool = Fal
                 contact = snapshot(values)
                 for account_id in links[values[0]]:
                     existing.contacts_by_name[(account_id, values[-1])] = contact
-    # An account named after its person: the first contact of that name linked to it.
+    # An individual's account named after its person: the first contact of that name linked.
     persons: dict[int, ContactSnapshot] = {}
     for _, account_id, contact_id in sorted(by_name):
         contact, account = contacts.get(contact_id), accounts[account_id]
         first, last = (contact.values["first_name"], contact.values["last_name"]) if contact else ("", "")
-        if (first or last) and account_id not in persons and account.key == account_name_key(f"{first} {last}"):
+        if (first or last) and account.type == "individual" and account_id not in persons and (
+            account.key == account_name_key(f"{first} {last}")
+        ):
             persons[account_id] = contact
     for account_id in sorted(persons):
         contact = persons[account_id]

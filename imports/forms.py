@@ -82,6 +82,7 @@ ENCODING_CHOICES = [
     ("utf-8-sig", "UTF-8 with BOM"),
     ("utf-16", "UTF-16 (Excel “Unicode text”)"),
     ("cp1252", "Windows-1252 (Western European)"),
+    ("utf-8-or-cp1252", "UTF-8, some rows Windows-1252 (each row read as it fits)"),
     ("latin-1", "ISO-8859-1 (Latin-1)"),
     ("iso8859-15", "ISO-8859-15 (Latin-9)"),
     ("mac-roman", "Mac Roman"),

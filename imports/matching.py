@@ -30,6 +30,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from imports import presets
+from imports.cleaning import looks_like_tax_id
 from imports.mapping import (
     IGNORE,
     KINDS,
@@ -637,6 +638,7 @@ def suggest_mapping(
     _choose_address_block(claims, ctx)
     _place_address_lines(claims, values, ctx)
     _settle_single_targets(claims, ctx)
+    _tax_ids_by_shape(claims, values, ctx)
 
     columns = [_column_mapping(claim, values[claim.index], ctx) for claim in claims]
     mapping = Mapping(kind=kind, columns=columns, preset=preset)
@@ -730,6 +732,25 @@ def _settle_single_targets(claims: list[_Claim], ctx: _Context) -> None:
             group.sort(key=lambda c: (not c.has_data, c.rank, -c.score, c.index))
             for loser in group[1:]:
                 _demote(loser, ctx)
+
+
+def _tax_ids_by_shape(claims: list[_Claim], values: list[list[str]], ctx: _Context) -> None:
+    """A column nothing else claimed whose every value is written like an SSN or EIN is a tax ID,
+    whatever its header says: a new custom field would show it in full everywhere. It takes the
+    first person without one; with none left (or in an accounts-only import, which keeps no
+    tax IDs) it is not imported."""
+    taken = {c.target for c in claims}
+    for claim in claims:
+        if claim.target and not (claim.target in _NEW_CUSTOM and not claim.field):
+            continue
+        filled = [v for v in values[claim.index] if v and v.casefold() not in _PLACEHOLDERS]
+        if not filled or not all(looks_like_tax_id(v) for v in filled):
+            continue
+        slots = [f"{person_prefix(n)}.tax_id" for n in range(1, MAX_PEOPLE_PER_ROW + 1)]
+        free = next((t for t in slots if t not in taken), None)
+        claim.target = (_fit_to_kind(free, ctx.kind) if free else None) or IGNORE
+        claim.field = ""
+        taken.add(claim.target)
 
 
 def _demote(claim: _Claim, ctx: _Context) -> None:

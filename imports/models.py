@@ -93,6 +93,8 @@ class ImportJob(models.Model):
     dry_run_updated_at = models.DateTimeField(null=True, blank=True)
     # When the "import finished" email went out: sent once, however often the task runs.
     notified_at = models.DateTimeField(null=True, blank=True)
+    # When the uploaded file and the skipped rows' cells were deleted (the firm's retention).
+    file_deleted_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at", "-pk"]

@@ -87,15 +87,18 @@ def read_options(mapping: Mapping) -> ReadOptions:
     return ReadOptions(
         encoding=read.encoding, delimiter=read.delimiter, header_row=read.header_row, sheet=read.sheet,
         keep_footer=read.keep_footer, max_bytes=settings.IMPORT_MAX_UPLOAD_BYTES,
-        max_unpacked_bytes=settings.IMPORT_MAX_WORKBOOK_UNPACKED_BYTES,
+        max_unpacked_bytes=settings.IMPORT_MAX_WORKBOOK_UNPACKED_BYTES, max_line_chars=settings.IMPORT_MAX_LINE_CHARS,
     )
 
 
 def open_job_table(job: ImportJob, mapping: Mapping | None = None) -> Table:
     mapping = mapping or Mapping.from_dict(job.mapping)
-    return open_table(
-        job.file.path if _has_path(job) else job.file.open("rb"), read_options(mapping), name=job.original_name
-    )
+    return open_table(job_file(job), read_options(mapping), name=job.original_name)
+
+
+def job_file(job: ImportJob):
+    """What the reader opens: the stored upload's path, or a file object over it."""
+    return job.file.path if _has_path(job) else job.file.open("rb")
 
 
 def _has_path(job: ImportJob) -> bool:
@@ -283,7 +286,8 @@ def rebuild_state(job: ImportJob, *, remember_types: bool = False) -> FileState:
 
 
 def _plan_and_write(job: ImportJob, prepared: Prepared, planner: Planner, write_ctx: WriteContext,
-                    rows: list, *, dry_run: bool, rows_done: int, totals: Counters) -> BatchPlan:
+                    rows: list, *, dry_run: bool, rows_done: int, totals: Counters,
+                    before_write: Callable[[], None] = lambda: None) -> BatchPlan:
     """Plans a batch against what exists and, in a real run, writes it.
 
     A real run looks up, plans and writes one batch in one transaction that holds the firm's
@@ -306,6 +310,8 @@ def _plan_and_write(job: ImportJob, prepared: Prepared, planner: Planner, write_
     attempt = 1
     while True:
         plan = None
+        if any(row.skip is None for row in rows):
+            before_write()  # outside the batch's transaction: a rolled-back batch keeps them
         try:
             with transaction.atomic():
                 firm_import_lock(job.firm_id)
@@ -374,11 +380,8 @@ def run_pipeline(
     else:
         totals = Counters()
         state = FileState()
-        totals.custom_fields_created = (
-            len(prepared.new_custom_fields) if dry_run else _create_firm_definitions(job, prepared)
-        )
-    if not dry_run and resume_after:
-        _create_firm_definitions(job, prepared)  # idempotent: nothing new unless the firm changed
+        if dry_run:
+            totals.custom_fields_created = len(prepared.new_custom_fields)
     planner = Planner(prepared.planning, state)
     write_ctx = WriteContext(
         firm=job.firm, job=job, catalogue=prepared.planning.catalogue, folder_paths=prepared.folder_paths,
@@ -388,12 +391,24 @@ def run_pipeline(
     )
     rows_done = resume_after
     cancelled = False
+    # The custom fields and roles the mapping asks for are created with the first batch that
+    # imports a row: a file whose rows are all skipped adds nothing to the firm. Idempotent, so a
+    # resumed run (whose first part may have created them) simply finds them.
+    definitions_pending = not dry_run
+
+    def ensure_definitions() -> None:
+        nonlocal definitions_pending
+        if definitions_pending:
+            totals.custom_fields_created += _create_firm_definitions(job, prepared)
+            write_ctx.catalogue = prepared.planning.catalogue
+            definitions_pending = False
+
     with prepared.table as table, quiet_gc(), (nullcontext() if dry_run else bulk.bulk_load()):
         batches = batched(islice(table.rows(), resume_after, None), batch_size)
         for batch, clean_rows in clean_batches(batches, prepared.extraction, processes=cleaning_processes):
             rows_done += len(batch)
             plan = _plan_and_write(job, prepared, planner, write_ctx, clean_rows, dry_run=dry_run,
-                                   rows_done=rows_done, totals=totals)
+                                   rows_done=rows_done, totals=totals, before_write=ensure_definitions)
             totals.add(plan.counters)
             for row, problem in plan.skipped:
                 skipped.add(problem.code, row.number, problem.message)

@@ -71,7 +71,7 @@ class Existing:
     # The individual accounts of the batch's people, for rows that name no account:
     # email key -> accounts whose contact has that email (named after that person first);
     # contact name key -> (account, its contact of that name), oldest account first.
-    individuals_by_email: dict[str, list[AccountSnapshot]] = field(default_factory=dict)
+    individuals_by_email: dict[str, list[tuple[bool, AccountSnapshot]]] = field(default_factory=dict)
     individuals_by_name: dict[str, list[tuple[AccountSnapshot, ContactSnapshot]]] = field(default_factory=dict)
     accounts_by_id: dict[int, AccountSnapshot] = field(default_factory=dict)  # every account above
     contacts_by_email: dict[str, ContactSnapshot] = field(default_factory=dict)
@@ -103,8 +103,8 @@ class FileState:
         self.more_account_keys: dict[int, list[int]] = {}  # namesakes: the further accounts of one key
         self.individual_refs = CompactIntSet()  # packed refs of the individuals' accounts made
         self.account_links = CompactIntSet()  # hash((account ref, email key)) of the links made
-        # Email key hash -> the individual account a row without an account name of that email
-        # belongs to, packed with its rank (`_email_rank`); the lowest wins.
+        # Email key hash -> the client a row without an account name of that email belongs to,
+        # as `_client_rank` packs it (the lowest wins).
         self.individual_emails = CompactIntMap()
         self.account_types = CompactIntMap()
         self.contact_emails = CompactIntSet()
@@ -158,10 +158,20 @@ def _unpack_ref(packed: int) -> str:
     return f"{'n' if packed & 1 else 'a'}{packed >> 1}"
 
 
-def _email_rank(named_after: bool, ref: str) -> int:
-    """Which of the individual accounts holding one email a row without an account name means:
-    one named after that person first, then the oldest (existing before made, then in order)."""
-    return (0 if named_after else 1 << 60) | _pack_ref(ref)
+def _age(ref: str) -> int:
+    """Oldest first: existing accounts by id, then the file's new ones in the order made."""
+    return int(ref[1:]) + (1 << 60 if ref[0] == "n" else 0)
+
+
+def _client_rank(first_contact: bool, ref: str) -> int:
+    """Which individual's account holding an email is that person's client: one whose first
+    contact has the email (the account made for them), then the oldest."""
+    return (0 if first_contact else 1 << 62) | (_age(ref) << 1) | (ref[0] == "n")
+
+
+def _ranked_ref(rank: int) -> str:
+    age = (rank & ((1 << 62) - 1)) >> 1
+    return f"n{age - (1 << 60)}" if rank & 1 else f"a{age}"
 
 
 @dataclass(slots=True)
@@ -292,6 +302,7 @@ class AccountWork:
     # after (its contact's name key and what tells that person apart from namesakes).
     person_name_key: str = ""
     person: Person | None = None
+    first_contact: ContactWork | None = None  # a new account's first contact linked
 
     @property
     def is_new(self) -> bool:
@@ -306,6 +317,9 @@ class LinkPlan:
     notify: bool
     email_sync: bool
     previous: tuple[bool, bool, bool] | None = None
+    # A new link's place among the batch's, in row order: the writer inserts them in this
+    # order, so "the first contact linked" means the same in the plan and in the database.
+    order: int = 0
 
     @property
     def switches(self) -> tuple[bool, bool, bool]:
@@ -432,9 +446,10 @@ class Planner:
         self._made_by_key: dict[str, list[AccountWork]] = {}  # accounts this batch makes, by key
         # What this batch links: (account ref, email key) and each email's individual accounts.
         self._linked_emails: set[tuple[str, str]] = set()
-        self._individuals_by_email: dict[str, list[tuple[int, AccountWork]]] = {}
+        self._individuals_by_email: dict[str, list[AccountWork]] = {}
         self._people_by_name: dict[str, list[AccountWork]] = {}  # accounts named after a person
         self._names_made: list[tuple[str, str, ContactWork]] = []  # dry run: contacts by account and name
+        self._new_links = 0
         for row in rows:
             plan.counters.rows_total += 1
             plan.last_row = row.number
@@ -460,8 +475,8 @@ class Planner:
             for row in rows:
                 if row.account is not None and not row.account.name_given and row.people:
                     rank = self.state.individual_emails.get(hash(row.people[0].email_key))
-                    if rank is not None and not rank & 1:
-                        ids.add((rank & ((1 << 60) - 1)) >> 1)
+                    if rank is not None and _ranked_ref(rank)[0] == "a":
+                        ids.add(int(_ranked_ref(rank)[1:]))
         return ids
 
     def written(self, plan: BatchPlan) -> None:
@@ -585,17 +600,25 @@ class Planner:
     def _individual_with_email(self, email_key: str, existing: Existing) -> AccountWork | None:
         """The individual's account that holds a contact of this email: one named after that
         person first, then the oldest."""
-        ranked = [(_email_rank(named_after, f"a{snapshot.id}"), self._existing_account(snapshot))
-                  for named_after, snapshot in existing.individuals_by_email.get(email_key, ())]
+        ranked = [(_client_rank(first, f"a{snapshot.id}"), self._existing_account(snapshot))
+                  for first, snapshot in existing.individuals_by_email.get(email_key, ())]
         remembered = self.state.individual_emails.get(hash(email_key)) if self.ctx.dry_run else None
         if remembered is not None:
-            ref = _unpack_ref(remembered & ((1 << 60) - 1))
+            ref = _ranked_ref(remembered)
             if ref[0] == "n":
                 ranked.append((remembered, self._virtual_account(ref, "")))
             elif int(ref[1:]) in existing.accounts_by_id:  # loaded: see account_ids_to_load
                 ranked.append((remembered, self._existing_account(existing.accounts_by_id[int(ref[1:])])))
-        ranked += self._individuals_by_email.get(email_key, [])
+        ranked += [(self._batch_rank(account, email_key), account)
+                   for account in self._individuals_by_email.get(email_key, ())]
         return min(ranked, key=lambda pair: pair[0])[1] if ranked else None
+
+    @staticmethod
+    def _batch_rank(account: AccountWork, email_key: str) -> int:
+        """A link made in this batch: its account's first contact is only known for a new one."""
+        first = account.is_new and account.first_contact is not None and (
+            normalize_email_key(_current(account.first_contact, "email")) == email_key)
+        return _client_rank(first, account.ref)
 
     def _namesakes(self, name_key: str, existing: Existing) -> list[AccountWork]:
         """The individuals' accounts named after a person of this name, oldest first, each
@@ -675,11 +698,11 @@ class Planner:
                 state.contact_names_without_email.add(key)
         for ref, email_key in self._linked_emails:
             state.account_links.add(hash((ref, email_key)))
-        for email_key, ranked in self._individuals_by_email.items():
-            rank = min(rank for rank, _ in ranked)
+        for email_key, accounts in self._individuals_by_email.items():
+            best = min(self._batch_rank(account, email_key) for account in accounts)
             known = state.individual_emails.get(hash(email_key))
-            if known is None or rank < known:
-                state.individual_emails[hash(email_key)] = rank
+            if known is None or best < known:
+                state.individual_emails[hash(email_key)] = best
 
     def _apply_account(self, work: AccountWork, data: AccountData, row: CleanRow) -> None:
         overwrite = self.ctx.overwrite
@@ -820,10 +843,11 @@ class Planner:
             planned = work.links.get(account.ref)
             if planned is not None:  # the same link met again in this batch: switches only add up
                 work.links[account.ref] = LinkPlan(*(a or b for a, b in zip(planned.switches, switches)),
-                                                   previous=planned.previous)
+                                                   previous=planned.previous, order=planned.order)
             elif current is None:
                 if not (work.virtual and account.virtual):
-                    work.links[account.ref] = LinkPlan(*switches)
+                    self._new_links += 1
+                    work.links[account.ref] = LinkPlan(*switches, order=self._new_links)
                     # A new link changes both sides that existed before.
                     work.changed = work.changed or work.snapshot is not None
                     account.changed = account.changed or account.snapshot is not None
@@ -845,7 +869,11 @@ class Planner:
             first, last = _current(contact, "first_name"), _current(contact, "last_name")
         name_key = contact.name_key  # as `_remember_name` left it: the contact's own name
         remembered = dict(self.state.people.named(name_key)) if self.ctx.dry_run and (first or last) else {}
-        if account.key or not account.virtual:
+        type_ = account.values.get("type") or (account.snapshot.type if account.snapshot else "")
+        individual = type_ == "individual" or (account.virtual and _pack_ref(account.ref) in self.state.individual_refs)
+        if not individual:
+            named_after = False  # a company named like its employee is not that person's account
+        elif account.key or not account.virtual:
             named_after = bool(first or last) and account.key == account_name_key(f"{first} {last}")
         else:  # made by an earlier batch of a dry run and met by email: its name is not at hand
             named_after = account.ref in remembered
@@ -868,13 +896,13 @@ class Planner:
             if account not in namesakes:
                 namesakes.append(account)
         email_key = normalize_email_key(_current(contact, "email")) or person.email_key
+        if account.is_new and account.first_contact is None:
+            account.first_contact = contact
         if not email_key or (account.ref, email_key) in self._linked_emails:
             return
         self._linked_emails.add((account.ref, email_key))
-        type_ = account.values.get("type") or (account.snapshot.type if account.snapshot else "")
-        individual = type_ == "individual" or (account.virtual and _pack_ref(account.ref) in self.state.individual_refs)
-        if individual or named_after:
-            self._individuals_by_email.setdefault(email_key, []).append((_email_rank(named_after, account.ref), account))
+        if individual:
+            self._individuals_by_email.setdefault(email_key, []).append(account)
 
     def _switches(self, person: PersonData) -> tuple[bool, bool, bool]:
         if not person.email:

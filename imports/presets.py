@@ -72,7 +72,8 @@ PERSON_FIELD_WORDS: dict[str, list[str]] = {
     "date_of_birth": ["date of birth", "dob", "birth date", "birthdate", "birthday", "born"],
     "tax_id": [
         "ssn", "social security number", "social security", "social security no", "ssn tin", "tin",
-        "tax id", "taxpayer id", "itin", "ssn itin", "ssn number", "id number",
+        "tax id", "taxpayer id", "itin", "ssn itin", "ssn number", "id number", "soc sec number", "soc sec no",
+        "itin number", "social security number ssn",
     ],
 }
 
@@ -167,6 +168,13 @@ PRIMARY_PERSON: dict[str, list[tuple[str, int]]] = {
         ("tax id", 0), ("taxid", 0), ("tax id number", 0), ("taxpayer id", 0), ("taxpayer identification number", 0),
         ("itin", 0), ("tax number", 0), ("government id number", 0), ("ssn number", 0), ("client ssn", 0),
         ("ssn ein number", 0),
+        # Spelled out, abbreviated, and the employer numbers: an EIN is as sensitive as an SSN and
+        # Clientport keeps one SSN/TIN per person, masked (a custom field would show it in full).
+        ("soc sec number", 0), ("soc sec no", 0), ("soc sec", 0), ("ss no", 0), ("social security number ssn", 0),
+        ("itin number", 0), ("ssn itin number", 0), ("tax id number tin", 0), ("taxpayer identification number tin", 0),
+        ("ein", 0), ("fein", 0), ("ein number", 0), ("fein number", 0), ("federal ein", 0), ("federal id", 0),
+        ("federal id number", 0), ("fed id", 0), ("federal tax id", 0), ("federal tax id number", 0),
+        ("employer id number", 0), ("employer identification number", 0), ("ein tin", 0), ("ssn fein", 0),
     ],
     "notes": [
         ("notes", 0), ("note", 0), ("comments", 0), ("comment", 0), ("memo", 0), ("remarks", 0),
@@ -320,8 +328,7 @@ KNOWN_CUSTOM: dict[str, list[str]] = {
         "fax", "fax number", "faxnum", "business fax", "other fax", "website", "web page", "website url", "web site",
         "url", "open balance", "balance", "balance total", "credit limit", "terms", "filing status", "referred by",
         "referral source", "lead source", "lead status", "lifecycle stage", "status", "client status",
-        "active status", "office", "industry", "fiscal year end", "year end", "ein", "fein", "federal ein",
-        "federal id", "dba", "trading name", "company number", "tax year", "fee", "fees",
+        "active status", "office", "industry", "fiscal year end", "year end", "dba", "trading name", "company number", "tax year", "fee", "fees",
     ],
 }
 

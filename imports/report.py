@@ -9,6 +9,7 @@ from collections.abc import Iterable
 
 from imports.cleaning.text import FORMULA_STARTS
 from imports.models import COUNTER_NAMES, ImportIssue, ImportJob
+from imports.sensitive import mask_cells, tax_id_columns
 
 # Characters that make Excel/LibreOffice treat a cell as a formula (OWASP "CSV injection").
 FORMULA_TRIGGERS = (*FORMULA_STARTS, "\t", "\r")
@@ -26,13 +27,18 @@ def counters(job: ImportJob) -> dict[str, int]:
     return {name: int(job.counts.get(name, 0)) for name in COUNTER_NAMES}
 
 
-def write_skipped_csv(out: io.TextIOBase, headers: list[str], issues: Iterable[ImportIssue]) -> int:
-    """Original header and cells, plus `Row` and `Reason`: fix the cells and import it again."""
+def write_skipped_csv(out: io.TextIOBase, headers: list[str], issues: Iterable[ImportIssue],
+                      tax_ids: set[int] = frozenset()) -> int:
+    """Original header and cells, plus `Row` and `Reason`: fix the cells and import it again.
+
+    SSN/TIN cells (the `tax_ids` columns and any cell written like one) keep only their last
+    four characters, also in rows stored before the import masked them: the firm fixes the other
+    cells and takes the number from its own file."""
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow([formula_safe(h) for h in [*headers, "Row", "Reason"]])
     count = 0
     for issue in issues:
-        cells = list(issue.cells or [])
+        cells = mask_cells([str(c) for c in issue.cells or []], tax_ids)
         cells += [""] * (len(headers) - len(cells))
         writer.writerow([formula_safe(str(c)) for c in cells[: len(headers)]] + [issue.row_number, formula_safe(issue.message)])
         count += 1
@@ -48,7 +54,7 @@ def skipped_rows_zip(job: ImportJob, out) -> int:
         with archive.open(f"{stem}-skipped-rows.csv", "w") as raw:
             # UTF-8 with BOM: Excel opens it with the right accents.
             text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
-            count = write_skipped_csv(text, headers, issues)
+            count = write_skipped_csv(text, headers, issues, tax_id_columns(job.mapping, headers))
             text.flush()
             text.detach()
     return count

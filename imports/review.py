@@ -15,7 +15,7 @@ from itertools import islice
 
 from crm.models import Membership
 from crm.normalize import normalize_name_key
-from imports.cleaning import mask_tax_id
+from imports.sensitive import mask_cells, tax_id_columns
 from imports.existing import load_existing
 from imports.extraction import AccountData, CleanRow, PersonData, extract_row
 from imports.mapping import Mapping
@@ -48,15 +48,8 @@ def file_preview(job: ImportJob, *, rows: int = PREVIEW_ROWS) -> FilePreview:
         headers = list(table.info.headers)
         first = table.preview(max(rows, SAMPLE_ROWS))
     # SSN/TIN is never shown in full, not even back to the person who uploaded it.
-    sensitive = {
-        column["column"] for column in (job.mapping or {}).get("columns", [])
-        if column.get("target", "").endswith(".tax_id")
-    }
-    first = [
-        replace(row, cells=[mask_tax_id(cell) if header in sensitive and cell.strip() else cell
-                            for header, cell in zip(headers, row.cells)])
-        for row in first
-    ]
+    tax_ids = tax_id_columns(job.mapping, headers)
+    first = [replace(row, cells=mask_cells(row.cells, tax_ids)) for row in first]
     samples: list[list[str]] = []
     for index in range(len(headers)):
         values: list[str] = []

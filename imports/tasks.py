@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from imports.jobs import job_check_run, job_run
+from imports.jobs import job_check_run, job_detect_run, job_run
 from imports.notifications import notify_import_finished
 
 
@@ -18,3 +18,10 @@ def check_import_job(job_id: int) -> str:
     """The review step's full dry run of a large file, with progress on the job row."""
     job = job_check_run(job_id)
     return job.dry_run_state
+
+
+@task()
+def detect_import_job(job_id: int) -> str:
+    """An uploaded workbook too large to parse in the upload request: read it, suggest the mapping."""
+    job = job_detect_run(job_id)
+    return job.status if job is not None else "gone"

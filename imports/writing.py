@@ -19,6 +19,7 @@ from crm.normalize import contact_name_key, normalize_email_key
 from imports import bulk
 from imports.models import ImportChange, ImportIssue, ImportJob
 from imports.planning import BatchPlan, Catalogue, Counters
+from imports.sensitive import mask_cells, tax_id_columns
 
 MAX_ISSUE_VALUE = 500
 
@@ -253,8 +254,9 @@ def _write_contacts(plan: BatchPlan, ctx: WriteContext, account_ids: dict[str, i
             account_id = account_ids[account_ref]
             if link.previous is None:
                 invite = link.login and ctx.send_invitations
-                new_links.append((account_id, contact_id, link.login, link.notify, link.email_sync,
-                                  "invited" if invite else "not_invited", invited_at if invite else None, now))
+                new_links.append((link.order, (account_id, contact_id, link.login, link.notify, link.email_sync,
+                                               "invited" if invite else "not_invited", invited_at if invite else None,
+                                               now)))
                 account = plan.accounts[account_ref]
                 if record and _pre_existing(account, job):
                     # Links of records this import created go with them on undo.
@@ -266,7 +268,8 @@ def _write_contacts(plan: BatchPlan, ctx: WriteContext, account_ids: dict[str, i
                 changes.add("account_contact", contact_id, "update", str(account_id), list(link.previous),
                             list(link.switches))
     bulk.insert(Contact.tags.through, ("contact", "tag"), tag_links, ignore_conflicts=True)
-    bulk.insert(AccountContact, LINK_COLUMNS, new_links, ignore_conflicts=True)
+    new_links.sort(key=lambda pair: pair[0])  # in row order (see LinkPlan.order)
+    bulk.insert(AccountContact, LINK_COLUMNS, [link for _, link in new_links], ignore_conflicts=True)
 
 
 def _extend_dropdowns(plan: BatchPlan, ctx: WriteContext) -> None:
@@ -289,9 +292,11 @@ def _extend_dropdowns(plan: BatchPlan, ctx: WriteContext) -> None:
 
 def _write_issues(plan: BatchPlan, ctx: WriteContext) -> None:
     job = ctx.job
+    # A skipped row is kept for the skipped-rows file, with its SSN/TIN cells masked.
+    tax_ids = tax_id_columns(job.mapping, job.read_info.get("headers", []))
     rows = [
         (job.pk, row.number, ImportIssue.Severity.SKIP, problem.code, problem.column[:255],
-         problem.value[:MAX_ISSUE_VALUE], problem.message, ctx.json(row.cells))
+         problem.value[:MAX_ISSUE_VALUE], problem.message, ctx.json(mask_cells(row.cells, tax_ids)))
         for row, problem in plan.skipped
     ]
     rows += [

@@ -69,6 +69,9 @@ class Firm(models.Model):
     individual_account_names = models.CharField(
         max_length=10, choices=IndividualNames.choices, default=IndividualNames.FIRST_LAST
     )
+    # Uploaded client lists hold SSNs: their files (and the cells of skipped rows) are deleted
+    # this many days after the import finishes, or after the upload for imports never run.
+    import_file_retention_days = models.PositiveSmallIntegerField(default=30)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):

@@ -40,7 +40,8 @@ def _render(request, template: str, section: str, context: dict):
 def firm_settings(request):
     firm = request.membership.firm
     initial = {"name": firm.name, "default_country": firm.default_country, "date_order": firm.date_order,
-               "individual_account_names": firm.individual_account_names}
+               "individual_account_names": firm.individual_account_names,
+               "import_file_retention_days": firm.import_file_retention_days}
     form = FirmForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.firm_update(firm=firm, **form.cleaned_data)

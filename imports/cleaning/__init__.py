@@ -9,7 +9,8 @@ A bad value is a warning, never an exception: the row is kept.
     phones.py   clean_phone, clean_phones
     names.py    PersonName, split_full_name, split_couple, looks_like_organisation
     dates.py    clean_date
-    values.py   clean_account_type, clean_yes_no, clean_number, clean_url, clean_tax_id
+    values.py   clean_account_type, clean_yes_no, clean_number, clean_url, clean_tax_id,
+                looks_like_tax_id, mask_tax_id
     custom.py   clean_custom_value
 """
 
@@ -35,6 +36,7 @@ from .values import (
     clean_tax_id,
     clean_url,
     clean_yes_no,
+    looks_like_tax_id,
     mask_tax_id,
 )
 
@@ -58,6 +60,7 @@ __all__ = [
     "clean_url",
     "clean_yes_no",
     "looks_like_organisation",
+    "looks_like_tax_id",
     "mask_tax_id",
     "region_for_country",
     "scrub",

@@ -252,6 +252,16 @@ _TAX_ID_FORMAT = re.compile(r"[0-9][0-9\- .]*", re.ASCII)
 _MASKED = re.compile(r"[xX*•#]")
 
 
+# The written shapes of an SSN/ITIN (123-45-6789, 123 45 6789) and an EIN (12-3456789). A bare run
+# of nine digits is left out: ZIP+4 codes and account numbers look the same.
+_TAX_ID_SHAPE = re.compile(r"\d{3}([- ])\d{2}\1\d{4}|\d{2}-\d{7}", re.ASCII)
+
+
+def looks_like_tax_id(value: str) -> bool:
+    """Whether a cell is written the way SSNs, ITINs and EINs are (whatever its column is called)."""
+    return bool(_TAX_ID_SHAPE.fullmatch(value.strip().lstrip("'")))
+
+
 def mask_tax_id(value: str) -> str:
     """Only the last four characters of an SSN/TIN ever leave the record: "•••-••-6789"."""
     characters = [ch for ch in value or "" if ch.isalnum()]

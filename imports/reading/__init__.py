@@ -12,7 +12,7 @@ Pure Python: no database, no settings; callers pass limits in `ReadOptions`. Mod
 (header row, preamble, headers, footer) and `table` (`open_table`, `Table`).
 """
 
-from .table import Table, open_table
+from .table import Table, open_table, sniff_upload
 from .types import ReadOptions, SourceRow, TableInfo, UnreadableFile
 
-__all__ = ["ReadOptions", "SourceRow", "Table", "TableInfo", "UnreadableFile", "open_table"]
+__all__ = ["ReadOptions", "SourceRow", "Table", "TableInfo", "UnreadableFile", "open_table", "sniff_upload"]

@@ -13,6 +13,11 @@ The order comes from what worked on real exports (see STACK-NOTES "Reading files
    CJK...). On Western text with a few accents it answers cp1250, cp775, cp1006, even big5
    ("François" came back as cp1006 here), and its Latin answers are Windows-1252 in practice
    (Excel's "CSV" on Windows), so those and every weak case become cp1252.
+
+A file that is both, valid UTF-8 characters and bytes UTF-8 cannot read (rows pasted together
+from two exports), is read line by line (`MIXED`): each line as UTF-8 when it is valid UTF-8,
+otherwise as Windows-1252. Real Windows-1252 text almost never forms valid UTF-8, and reading the
+whole file in either one garbles the other's rows.
 """
 
 from __future__ import annotations
@@ -48,6 +53,71 @@ MIN_NON_ASCII_BYTES = 32
 MIN_NON_ASCII_SHARE = 0.2
 
 
+MIXED = "utf-8-or-cp1252"
+# A line longer than this is decoded in pieces, so one huge line never sits whole in the decoder.
+MIXED_PIECE_BYTES = 64 * 1024
+
+
+class _MixedDecoder(codecs.IncrementalDecoder):
+    """UTF-8 or Windows-1252, chosen per line (see the module docstring)."""
+
+    def __init__(self, errors: str = "strict"):
+        super().__init__(errors)
+        self._pending = b""
+
+    def decode(self, data: bytes, final: bool = False) -> str:
+        data = self._pending + data
+        cut = len(data) if final else max(data.rfind(b"\n"), data.rfind(b"\r")) + 1
+        if not cut and len(data) > MIXED_PIECE_BYTES:
+            cut = _utf8_boundary(data)
+        self._pending = data[cut:]
+        block = data[:cut]
+        try:
+            return block.decode("utf-8")
+        except UnicodeDecodeError:
+            return "".join(self._line(line) for line in block.splitlines(keepends=True))
+
+    def _line(self, line: bytes) -> str:
+        try:
+            return line.decode("utf-8")
+        except UnicodeDecodeError:
+            return line.decode("cp1252", self.errors)
+
+    def reset(self) -> None:
+        self._pending = b""
+
+    def getstate(self) -> tuple[bytes, int]:
+        return self._pending, 0
+
+    def setstate(self, state: tuple[bytes, int]) -> None:
+        self._pending = state[0]
+
+
+def _utf8_boundary(data: bytes) -> int:
+    """A cut that does not split a UTF-8 character: before the last lead byte of the last four."""
+    for back in range(1, min(4, len(data)) + 1):
+        if not 0x80 <= data[-back] <= 0xBF:
+            return len(data) - back if data[-back] >= 0xC0 else len(data)
+    return len(data)
+
+
+def _mixed_codec(name: str) -> codecs.CodecInfo | None:
+    if name.replace("-", "_") != MIXED.replace("-", "_"):
+        return None
+
+    def decode(data: bytes, errors: str = "strict") -> tuple[str, int]:
+        return _MixedDecoder(errors).decode(bytes(data), final=True), len(data)
+
+    utf8 = codecs.lookup("utf-8")
+    return codecs.CodecInfo(
+        name=MIXED, encode=utf8.encode, decode=decode, incrementalencoder=utf8.incrementalencoder,
+        incrementaldecoder=_MixedDecoder,
+    )
+
+
+codecs.register(_mixed_codec)
+
+
 def canonical(encoding: str) -> str:
     """Python's name for an encoding ("UTF8" -> "utf-8"); refuses names Python does not know."""
     try:
@@ -67,10 +137,11 @@ def detect_encoding(source: Source) -> str:
         return utf16
     if _control_share(head) > MAX_CONTROL_SHARE:
         raise UnreadableFile("This file holds binary data, not a spreadsheet or CSV file.")
-    is_utf8, bad_offset = _read_as_utf8(source)
-    if is_utf8:
+    valid, invalid, bad_offset = _read_as_utf8(source)
+    if not invalid:
         return "utf-8"
-    return _guess_legacy(source, head, bad_offset)
+    legacy = "cp1252" if valid > invalid else _guess_legacy(source, head, bad_offset)
+    return MIXED if valid and legacy == "cp1252" else legacy
 
 
 def check_encoding(source: Source, encoding: str, label: str) -> None:
@@ -90,12 +161,13 @@ def check_encoding(source: Source, encoding: str, label: str) -> None:
         ) from exc
 
 
-def _read_as_utf8(source: Source) -> tuple[bool, int]:
-    """Decode the whole file as UTF-8: (is it UTF-8, byte offset of the first invalid byte).
+def _read_as_utf8(source: Source) -> tuple[int, int, int]:
+    """Decode the whole file as UTF-8: (valid multi-byte characters, invalid bytes, byte offset
+    of the first invalid byte).
 
-    A file whose valid multi-byte characters outnumber its invalid bytes is UTF-8 with a few
-    damaged bytes (those become U+FFFD); read as Windows-1252 every "é" would turn into "Ã©".
-    Real Windows-1252 text almost never forms valid UTF-8 sequences, so it still fails here.
+    A file with both is read line by line (`MIXED`); read whole as Windows-1252 every "é" of its
+    UTF-8 lines would turn into "Ã©". Real Windows-1252 text almost never forms valid UTF-8
+    sequences, so it has no valid ones here.
     """
     decoder = codecs.getincrementaldecoder("utf-8")("replace")
     valid = invalid = 0
@@ -113,7 +185,7 @@ def _read_as_utf8(source: Source) -> tuple[bool, int]:
     if decoder.decode(b"", final=True):  # the file ends inside a multi-byte character
         invalid += 1
         first_invalid = offset - 1 if first_invalid < 0 else first_invalid
-    return invalid == 0 or valid > invalid, first_invalid
+    return valid, invalid, first_invalid
 
 
 def _invalid_position(chunk: bytes) -> int:

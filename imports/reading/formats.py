@@ -74,6 +74,13 @@ def _zip_format(source: Source, max_unpacked_bytes: int) -> str:
         raise UnreadableFile(
             "This file is a damaged ZIP archive or workbook, so it cannot be opened."
         ) from exc
+    except RuntimeError as exc:
+        # zipfile's NotImplementedError (an entry claiming a ZIP version or compression method it
+        # does not know, such as AES's 99) and its RuntimeError (an encrypted entry) say the same.
+        raise UnreadableFile(
+            "This workbook is encrypted or packed in a form spreadsheet programs do not write; "
+            "open it in Excel or LibreOffice and save it again as XLSX or CSV."
+        ) from exc
     raise UnreadableFile("This file is a ZIP archive but not a spreadsheet (XLSX/ODS).")
 
 

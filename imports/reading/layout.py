@@ -19,6 +19,7 @@ HEADER_SCAN_RECORDS = 50  # the header is looked for among the first 50 records
 WIDTH_SCAN_RECORDS = 1000  # data below the header checked for columns the header leaves blank
 FOOTER_MIN_COLUMNS = 3
 FOOTER_MAX_ROWS = 20  # more single-cell rows than this after a blank row are data, not a footer
+MAX_HEADER_CHARS = 200  # a longer header is cut for display (a 20,000-column file made every page huge)
 # A report's count line: "Total", "Grand Total", "Total Clients: 8", "Record Count" (Salesforce
 # writes "Total","9" in two cells). Only these words: a client named "Total Tax Services LLC" or
 # "Total Wine" is a client.
@@ -135,9 +136,10 @@ def make_headers(header_cells: Sequence[str], data_width: int) -> list[str]:
 
     Trailing blank header cells are dropped unless the data below (`data_width`, measured on the
     first rows) uses those columns; a blank name that stays becomes "Column N" (N counted from 1).
-    A repeated name becomes "Email (2)", "Email (3)", avoiding names the file already uses.
+    A repeated name becomes "Email (2)", "Email (3)", avoiding names the file already uses. A name
+    longer than MAX_HEADER_CHARS is cut (with "…"): no real header is, and every page shows them.
     """
-    names = [" ".join(cell.replace("\ufeff", "").split()) for cell in header_cells]
+    names = [_cut(" ".join(cell.replace("\ufeff", "").split())) for cell in header_cells]
     width = max(span(names), data_width)
     names = (names + [""] * width)[:width]
     names = [name or f"Column {index}" for index, name in enumerate(names, start=1)]
@@ -155,6 +157,10 @@ def make_headers(header_cells: Sequence[str], data_width: int) -> list[str]:
         seen.add(name.casefold())
         unique.append(name)
     return unique
+
+
+def _cut(name: str) -> str:
+    return name if len(name) <= MAX_HEADER_CHARS else name[: MAX_HEADER_CHARS - 1].rstrip() + "…"
 
 
 def data_width(records: Iterable[Record], header_row: int) -> int:

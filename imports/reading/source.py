@@ -88,6 +88,21 @@ class Source:
                 self._head = stream.read(HEAD_BYTES)
         return self._head
 
+    def first_line_length(self, limit: int) -> int:
+        """Bytes before the first line break, reading at most `limit` + 1 bytes: a file that is
+        one huge line is told from its start, without reading the rest."""
+        with self.open() as stream:
+            seen = 0
+            while seen <= limit:
+                chunk = stream.read(min(CHUNK_BYTES, limit + 1 - seen))
+                if not chunk:
+                    return seen
+                breaks = [i for i in (chunk.find(b"\n"), chunk.find(b"\r")) if i >= 0]
+                if breaks:
+                    return seen + min(breaks)
+                seen += len(chunk)
+            return seen
+
     def chunks(self) -> Iterator[bytes]:
         with self.open() as stream:
             while chunk := stream.read(CHUNK_BYTES):

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import io
+import logging
 import os
 from collections.abc import Callable, Iterator
 from contextlib import closing
@@ -26,6 +27,13 @@ from .spreadsheet import Workbook
 from .types import ReadOptions, SourceRow, TableInfo, UnreadableFile
 
 RecordsFactory = Callable[[], Iterator[layout.Record]]
+
+logger = logging.getLogger(__name__)
+
+CANNOT_OPEN = (
+    "This file is damaged or in a form this reader does not know, so it cannot be opened; open it "
+    "in Excel or LibreOffice and save it again as XLSX or CSV."
+)
 
 
 class Table:
@@ -119,11 +127,49 @@ def open_table(
     if options.header_row is not None and options.header_row < 1:
         raise ValueError("header_row counts from 1")
     src = Source(source)
+    try:
+        return _open(src, options, name)
+    except UnreadableFile:
+        raise
+    except (KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as exc:  # BaseException: python-calamine reports a Rust panic as one
+        # A crafted or damaged file must never become a traceback: the readers' own refusals
+        # cover what real files do, and anything else is this one sentence (and a log line).
+        logger.warning("Unexpected error while opening %r", name or src.path, exc_info=True)
+        raise UnreadableFile(CANNOT_OPEN) from exc
+
+
+def sniff_upload(source: str | os.PathLike | BinaryIO, options: ReadOptions | None = None) -> str:
+    """What `open_table` checks before it reads the file proper, reading only a bounded prefix
+    (and a workbook's ZIP directory): size, format, a workbook's unpacked size, a text file's
+    first line. Returns the format ("csv" for text) or raises `UnreadableFile`; an upload passes
+    this in the request and is read whole later, in the worker."""
+    options = options or ReadOptions()
+    src = Source(source)
+    try:
+        file_format = _sniff(src, options)
+    except UnreadableFile:
+        raise
+    except Exception as exc:
+        logger.warning("Unexpected error while sniffing an upload", exc_info=True)
+        raise UnreadableFile(CANNOT_OPEN) from exc
+    return "csv" if file_format == "text" else file_format
+
+
+def _sniff(src: Source, options: ReadOptions) -> str:
     if src.size == 0:
         raise UnreadableFile("This file is empty.")
     if src.size > options.max_bytes:
         raise UnreadableFile(f"This file is larger than the {_megabytes(options.max_bytes)} MB limit.")
     file_format = sniff_format(src, max_unpacked_bytes=options.max_unpacked_bytes)
+    if file_format == "text" and src.first_line_length(options.max_line_chars) > options.max_line_chars:
+        raise UnreadableFile(line_too_long(options.max_line_chars, which="Its first line"))
+    return file_format
+
+
+def _open(src: Source, options: ReadOptions, name: str) -> Table:
+    file_format = _sniff(src, options)
     if file_format == "text":
         return _open_text(src, options, name)
     return _open_workbook(src, file_format, options)
@@ -148,7 +194,7 @@ def _open_text(src: Source, options: ReadOptions, name: str) -> Table:
     refuse_markup(head_text[:4096])
 
     def lines() -> Iterator[str]:
-        return _text_lines(src, encoding)
+        return _text_lines(src, encoding, options.max_line_chars)
 
     if looks_like_iif(head_text):
         return _open_iif(lines, encoding, detected_encoding, options)
@@ -194,10 +240,23 @@ def _open_iif(
     return Table(info, records, keep_footer=options.keep_footer, detect_footer=False)
 
 
-def _text_lines(src: Source, encoding: str) -> Iterator[str]:
-    """Decoded physical lines with their line endings (\\n, \\r\\n or a lone \\r), streamed."""
+def _text_lines(src: Source, encoding: str, max_chars: int) -> Iterator[str]:
+    """Decoded physical lines with their line endings (\\n, \\r\\n or a lone \\r), streamed.
+
+    A line longer than `max_chars` stops the reading with `UnreadableFile` once its first
+    `max_chars` characters are read: the rest of it is never held in memory.
+    """
     with io.TextIOWrapper(src.open(), encoding=encoding, errors="replace", newline="") as text:
-        yield from text
+        # +2: a line of exactly max_chars keeps its "\r\n" in one piece.
+        while line := text.readline(max_chars + 2):
+            if len(line) > max_chars and len(line.rstrip("\r\n")) > max_chars:
+                raise UnreadableFile(line_too_long(max_chars))
+            yield line
+
+
+def line_too_long(max_chars: int, *, which: str = "A line of this file") -> str:
+    return (f"{which} is longer than {max_chars:,} characters, which no client list has, so the file "
+            "was not read further; check that it is the right file, saved as CSV or Excel.")
 
 
 def _decode_head(head: bytes, encoding: str) -> str:
@@ -230,7 +289,7 @@ def _open_workbook(src: Source, file_format: str, options: ReadOptions) -> Table
             raise UnreadableFile(f'The sheet "{sheet}" is empty.')
 
         def records() -> Iterator[layout.Record]:
-            return book.records(sheet)
+            return _bounded_rows(book.records(sheet), options.max_line_chars)
 
         info = _layout(
             records,
@@ -247,6 +306,17 @@ def _open_workbook(src: Source, file_format: str, options: ReadOptions) -> Table
         book.close()
         raise
     return Table(info, records, keep_footer=options.keep_footer, on_close=book.close)
+
+
+def _bounded_rows(records: Iterator[layout.Record], max_chars: int) -> Iterator[layout.Record]:
+    """A sheet's rows, refused like a text line when one row's cells together pass `max_chars`."""
+    try:
+        for record in records:
+            if sum(map(len, record[1])) > max_chars:
+                raise UnreadableFile(line_too_long(max_chars, which="A row of this sheet"))
+            yield record
+    finally:
+        records.close()  # type: ignore[attr-defined]
 
 
 # --- shared -----------------------------------------------------------------------------------

@@ -8,6 +8,9 @@ DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 # A workbook is a ZIP of XML that the spreadsheet reader unpacks and holds whole: its unpacked
 # size is capped too, so a small upload cannot unpack into gigabytes (a "zip bomb").
 DEFAULT_MAX_UNPACKED_BYTES = 1024 * 1024 * 1024
+# No client list has a line near this long; a file that does is refused as soon as the reader
+# meets it, instead of being held whole in memory as one giant line.
+DEFAULT_MAX_LINE_CHARS = 1024 * 1024
 
 
 class UnreadableFile(Exception):
@@ -25,6 +28,7 @@ class ReadOptions:
     keep_footer: bool = False  # True: rows that look like a report footer are data rows
     max_bytes: int = DEFAULT_MAX_BYTES  # refused before any parsing
     max_unpacked_bytes: int = DEFAULT_MAX_UNPACKED_BYTES  # XLSX/XLSB/ODS, as their ZIP directory declares
+    max_line_chars: int = DEFAULT_MAX_LINE_CHARS  # one line of text, or one spreadsheet row's cells together
 
 
 @dataclass

@@ -23,7 +23,10 @@ def is_editable(job: ImportJob) -> bool:
 
 
 def started_redirect(request, job: ImportJob):
-    """A wizard step of an import that has started: its page says what happens now."""
+    """A wizard step of an import that has started: its page says what happens now. (A file
+    still being read in the background has no steps yet: its step 1 waits for it.)"""
+    if job.status == ImportJob.Status.VALIDATING:
+        return redirect("imports:file", pk=job.pk)
     messages.info(request, "This import has already started, so its choices can no longer change.")
     return redirect("imports:job", pk=job.pk)
 

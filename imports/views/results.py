@@ -39,6 +39,8 @@ def issue_groups(job: ImportJob, severity: str) -> list[dict]:
 def job_page(request, pk):
     """The import's page: a live progress bar while it runs, then its results."""
     job = access_job(request, pk)
+    if job.status == ImportJob.Status.VALIDATING:
+        return redirect("imports:file", pk=job.pk)  # still being read: step 1 waits for it
     context = {"job": job, "counters": counter_rows(job.counts)}
     if not is_editable(job) and not job.is_active:
         context["warning_groups"] = issue_groups(job, ImportIssue.Severity.WARNING)

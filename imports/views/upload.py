@@ -5,9 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.contrib import messages
 from django.core.files.uploadhandler import FileUploadHandler, StopUpload
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
+from django_htmx.http import HttpResponseClientRefresh
 
 from crm.permissions import import_permission_required
 from imports import jobs
@@ -99,7 +100,7 @@ def _upload_checked(request, kind, handler):
     try:
         job = jobs.job_create(
             firm=request.membership.firm, user=request.user, file=upload_file, original_name=upload_file.name,
-            kind=kind,
+            kind=kind, detect_in_background=True,
         )
     except jobs.ImportRefused as exc:
         return _upload_page(request, kind, UploadForm(), error=str(exc), refused_name=upload_file.name)
@@ -125,6 +126,16 @@ def _upload_page(request, kind, form, *, error: str = "", refused_name: str = ""
 def file(request, pk):
     """Step 1 after the upload: what was detected, a preview, and the reading choices."""
     job = access_job(request, pk)
+    if job.status == ImportJob.Status.VALIDATING:
+        # A large workbook the worker is reading: this page polls until it is done.
+        if request.htmx:
+            return HttpResponse(status=204)
+        return render(request, "imports/file_reading.html", {**step_context(job, UPLOAD.key)})
+    if request.htmx and request.method == "GET":
+        return HttpResponseClientRefresh()  # the poll of the page above: read, so show it
+    refusal = jobs.job_refusal(job)
+    if refusal:
+        return _upload_page(request, job.kind, UploadForm(), error=refusal, refused_name=job.original_name)
     if not is_editable(job):
         return started_redirect(request, job)
     error = ""

@@ -239,3 +239,15 @@ def test_user_count_unchanged_by_failed_add(owner_client):
     before = User.objects.count()
     owner_client.post(reverse("crm:settings_team"), {"email": "not-an-email", "role": "member"})
     assert User.objects.count() == before
+
+
+def test_the_retention_of_uploaded_client_lists_is_a_firm_setting(owner_client, firm):
+    page = owner_client.get(reverse("crm:settings")).content.decode()
+    assert 'name="import_file_retention_days"' in page and 'value="30"' in page
+    owner_client.post(reverse("crm:settings"), {"name": firm.name, "default_country": "US", "date_order": "MDY",
+                                                "import_file_retention_days": "7"})
+    firm.refresh_from_db()
+    assert firm.import_file_retention_days == 7
+    response = owner_client.post(reverse("crm:settings"), {"name": firm.name, "default_country": "US",
+                                                           "date_order": "MDY", "import_file_retention_days": "0"})
+    assert "import_file_retention_days" in response.context["form"].errors

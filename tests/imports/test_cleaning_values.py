@@ -6,6 +6,7 @@ import json
 import pytest
 
 from imports.cleaning import (
+    looks_like_tax_id,
     FIELD_TYPES,
     clean_account_type,
     clean_custom_value,
@@ -389,3 +390,21 @@ def test_custom_field_types_match_the_mapping_document():
     from imports import mapping
 
     assert set(FIELD_TYPES) == set(mapping.FIELD_TYPES)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        pytest.param("123-45-6789", True, id="ssn"),
+        pytest.param("123 45 6789", True, id="ssn-spaces"),
+        pytest.param(" '912-70-1234 ", True, id="itin-forced-text"),
+        pytest.param("12-3456789", True, id="ein"),
+        pytest.param("123456789", False, id="bare-digits-like-zip-plus-4"),
+        pytest.param("123-45 6789", False, id="mixed-separators"),
+        pytest.param("02134-1234", False, id="zip-plus-4"),
+        pytest.param("(312) 555-0100", False, id="phone"),
+        pytest.param("", False, id="blank"),
+    ],
+)
+def test_tax_id_shapes_are_recognised(value, expected):
+    assert looks_like_tax_id(value) is expected

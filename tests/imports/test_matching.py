@@ -716,3 +716,48 @@ def test_generic_client_list_maps_with_no_clicks():
         "Title": "contact.prefix",
     }
     assert mapping.account_type.mode == "column"
+
+
+# --- SSN/TIN: by header and by the shape of the values -------------------------------------------
+COMMON_TAX_ID_HEADERS = [
+    "SSN", "Social Security Number", "Soc Sec #", "Social Security Number (SSN)", "SS#", "SSN #",
+    "Social Security #", "Soc. Sec. No.", "ITIN", "ITIN #", "TIN", "Tax ID", "Taxpayer ID Number", "EIN", "FEIN",
+    "Federal EIN", "Employer ID Number", "Federal Tax ID", "SSN/EIN", "Tax ID Number (TIN)",
+]
+
+
+@pytest.mark.parametrize("header", COMMON_TAX_ID_HEADERS)
+def test_common_ssn_and_tin_headers_are_the_tax_id(header):
+    assert match_header(header) == ("contact.tax_id", "")
+
+
+def test_a_spouse_soc_sec_column_is_the_spouses_tax_id():
+    assert match_header("Spouse Soc Sec #") == ("contact2.tax_id", "")
+
+
+def test_columns_of_ssn_and_ein_shaped_values_are_tax_ids_whatever_their_header():
+    headers = ["Name", "Ref A", "Ref B", "Zip"]
+    sample = rows(headers, {"Name": "Ann Lee", "Ref A": "123-45-6789", "Ref B": "12-3456789", "Zip": "02134-1234"},
+                  {"Name": "Bob Roe", "Ref A": "N/A", "Ref B": "98-7654321", "Zip": "02134"})
+    mapped = targets(suggest_mapping(headers, sample))
+    assert mapped["Ref A"] == "contact.tax_id" and mapped["Ref B"] == "contact2.tax_id"
+    assert mapped["Zip"] == "contact.postal_code"
+
+
+def test_a_shaped_column_never_becomes_a_custom_field_shown_in_full():
+    headers = ["Name", "SSN", "Spouse SSN", "Ref"] + [f"Contact {n} SSN" for n in range(3, 6)]
+    values = {h: f"{n:03d}-45-6789" for n, h in enumerate(headers)} | {"Name": "Ann Lee"}
+    mapped = targets(suggest_mapping(headers, rows(headers, values)))
+    assert mapped["Ref"] == IGNORE  # every person already has a tax ID column
+    accounts_only = targets(suggest_mapping(["Name", "Ref"], [["Acme LLC", "12-3456789"]], kind="accounts"))
+    assert accounts_only["Ref"] == IGNORE  # an accounts-only import keeps no tax IDs
+
+
+def test_mixed_values_and_bare_digit_runs_are_not_taken_for_tax_ids():
+    headers = ["Name", "Reference", "Codes"]
+    sample = rows(headers, {"Name": "Ann Lee", "Reference": "123456789", "Codes": "123-45-6789"},
+                  {"Name": "Bob Roe", "Reference": "987654321", "Codes": "A-17"})
+    mapped = suggest_mapping(headers, sample)
+    assert {c.column: c.target for c in mapped.columns if c.column != "Name"} == {
+        "Reference": "account.custom", "Codes": "account.custom",
+    }

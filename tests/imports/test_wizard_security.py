@@ -284,3 +284,82 @@ def test_a_workbook_that_would_unpack_into_too_much_is_refused_with_what_to_do(o
     page = response.content.decode()
     assert "This workbook unpacks to" in page and "save it as CSV (UTF-8)" in page
     assert not ImportJob.objects.exists()
+
+
+# --- Hostile files -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["version-8.8.xlsx", "encrypted-mimetype.ods", "method-99.ods"])
+def test_a_crafted_workbook_is_refused_in_one_sentence_and_leaves_no_job_or_file(owner_client, settings, tmp_path,
+                                                                                  name):
+    from tests.imports.reading.test_refusals import crafted_workbooks
+
+    content = crafted_workbooks(tmp_path)[name]
+    response = owner_client.post(reverse("imports:upload", args=["accounts-and-contacts"]),
+                                 {"file": SimpleUploadedFile(name, content)})
+    assert response.status_code == 200
+    assert f"“{name}” cannot be imported." in response.content.decode()
+    assert "save it again as XLSX or CSV" in response.content.decode()
+    assert not ImportJob.objects.exists() and not stored_files(settings)
+
+
+@override_settings(IMPORT_MAX_LINE_CHARS=10_000)
+def test_a_single_line_file_is_refused_at_upload_and_nothing_is_kept(owner_client, settings):
+    content = b"Name," + b"x" * 200_000
+    response = owner_client.post(reverse("imports:upload", args=["accounts-and-contacts"]),
+                                 {"file": SimpleUploadedFile("clients.csv", content)})
+    assert "Its first line is longer than 10,000 characters" in response.content.decode()
+    assert not ImportJob.objects.exists() and not stored_files(settings)
+
+
+
+WORKER_LATER = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+@override_settings(TASKS=WORKER_LATER, IMPORT_INLINE_DETECT_BYTES_SPREADSHEET=1000)
+def test_a_large_workbook_is_only_stored_and_sniffed_in_the_upload_request_and_read_by_the_worker(
+        owner_client, tmp_path):
+    from django_tasks import default_task_backend
+
+    from imports.tasks import detect_import_job
+    from tests.imports.reading.workbooks import write_xlsx
+
+    rows = [["Client", "Email"]] + [[f"Client {n}", f"client{n}@example.com"] for n in range(300)]
+    content = write_xlsx(tmp_path / "clients.xlsx", {"Clients": rows}).read_bytes()
+    job = wizard_upload(owner_client, name="clients.xlsx", content=content)
+    assert job.status == ImportJob.Status.VALIDATING and job.read_info == {} and job.file
+    [queued] = default_task_backend.results
+    assert (queued.task.name, queued.args) == ("detect_import_job", [job.pk])
+
+    file_url = reverse("imports:file", args=[job.pk])
+    assert 'data-testid="file-reading"' in owner_client.get(file_url).content.decode()
+    assert owner_client.get(file_url, headers={"HX-Request": "true"}).status_code == 204  # the page's poll
+    assert owner_client.get(reverse("imports:review", args=[job.pk])).url == file_url  # no steps yet
+
+    detect_import_job.call(job.pk)  # what the worker runs
+
+    job.refresh_from_db()
+    assert job.status == ImportJob.Status.DRAFT and job.read_info["headers"] == ["Client", "Email"]
+    assert owner_client.get(file_url, headers={"HX-Request": "true"})["HX-Refresh"] == "true"
+    assert "client0@example.com" in owner_client.get(file_url).content.decode()
+
+
+@override_settings(TASKS=WORKER_LATER, IMPORT_INLINE_DETECT_BYTES_SPREADSHEET=100)
+def test_a_workbook_the_worker_cannot_read_is_refused_on_its_page_and_leaves_no_job_or_file(
+        owner_client, settings, tmp_path):
+    from imports.tasks import detect_import_job
+    from tests.imports.reading.test_refusals import patch_zip_entry
+    from tests.imports.reading.workbooks import write_xlsx
+
+    real = write_xlsx(tmp_path / "real.xlsx", {"Clients": [["Name"], ["Ann"]]}).read_bytes()
+    # Its ZIP directory is fine (the request's sniff passes); the workbook inside is not.
+    content = patch_zip_entry(real, "xl/worksheets/sheet1.xml", method=99)
+    job = wizard_upload(owner_client, name="broken.xlsx", content=content)
+    assert job.status == ImportJob.Status.VALIDATING
+
+    detect_import_job.call(job.pk)
+
+    assert not stored_files(settings)
+    page = owner_client.get(reverse("imports:file", args=[job.pk])).content.decode()
+    assert "“broken.xlsx” cannot be imported." in page and "save it again as XLSX or CSV" in page
+    assert not ImportJob.objects.exists()

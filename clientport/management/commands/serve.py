@@ -24,6 +24,8 @@ WORKER_GRACE_SECONDS = 10
 WEB_GRACE_SECONDS = 5
 KILL_AFTER_SECONDS = 5
 POLL_SECONDS = 0.2
+# Uploaded files past their firm's retention period are deleted at start-up and this often.
+PURGE_EVERY_SECONDS = 3600
 
 
 def _stop_with_parent() -> None:
@@ -62,6 +64,7 @@ class Command(BaseCommand):
         # The worker started below is the only one: imports left running by a previous
         # worker are orphaned and resume from their last committed batch.
         call_command("resume_imports", silent_for=0, verbosity=verbosity)
+        self._purge_import_files(verbosity)
         # The children open their own connections; SQLite in particular should not see this
         # process hold one for the whole run.
         connections.close_all()
@@ -105,10 +108,14 @@ class Command(BaseCommand):
         self.stdout.flush()
 
         died = None
+        next_purge = time.monotonic() + PURGE_EVERY_SECONDS
         while not stop_signal and died is None:
             died = next((name for name, child in children.items() if child.poll() is not None), None)
             if died is None:
                 time.sleep(POLL_SECONDS)
+            if time.monotonic() >= next_purge:
+                self._purge_import_files(verbosity)
+                next_purge = time.monotonic() + PURGE_EVERY_SECONDS
 
         if died is None:
             self.stdout.write(f"Received {signal.Signals(stop_signal[0]).name}: stopping the web server and the worker...")
@@ -120,6 +127,16 @@ class Command(BaseCommand):
                 "stopped the rest too. See the messages above."
             )
         self.stdout.write("Stopped.")
+
+    def _purge_import_files(self, verbosity: int) -> None:
+        """Uploaded client lists past their firm's retention are deleted (see purge_import_files);
+        a failure is reported and retried next time, never a reason to stop serving."""
+        try:
+            call_command("purge_import_files", verbosity=verbosity)
+        except Exception as error:  # noqa: BLE001 - the server keeps running either way
+            self.stderr.write(f"Deleting old uploaded files failed ({error}); it is tried again in an hour.")
+        finally:
+            connections.close_all()
 
     def _check_port_free(self, host: str, port: int) -> None:
         # gunicorn would retry for several seconds and then log a traceback; say it plainly.

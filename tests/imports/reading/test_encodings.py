@@ -54,13 +54,34 @@ def test_cp1252_byte_near_end_is_decoded(write_file):
     assert len(rows) == 100_001
 
 
-def test_utf8_file_with_a_damaged_byte_stays_utf8(write_file):
+def test_utf8_file_with_a_windows_1252_row_reads_that_row_as_windows_1252(write_file):
     text = "Name,City\n" + "José Müller,Zürich\n" * 20
-    data = text.encode("utf-8") + b"Bad \xe9 byte,Paris\n"
+    data = text.encode("utf-8") + "Renée,Paris\n".encode("cp1252")
     info, rows, _ = read(write_file(data))
-    assert info.encoding == "utf-8"
+    assert info.encoding == "utf-8-or-cp1252"
     assert rows[0].cells == ["José Müller", "Zürich"]
-    assert rows[-1].cells == ["Bad \ufffd byte", "Paris"]
+    assert rows[-1].cells == ["Renée", "Paris"]
+
+
+def test_windows_1252_file_with_utf8_rows_keeps_the_utf8_rows_ungarbled(write_file):
+    # Mostly Windows-1252 (which the whole file used to be read as: "JosÃ© MÃ¼ller")...
+    data = "Name,City\r\n".encode() + "Françoise Dûpont,Besançon\r\n".encode("cp1252") * 30
+    data += "José Müller,Zürich\r\n".encode("utf-8")  # ...with one row pasted from a UTF-8 export
+    data += "Zoë,Köln\r".encode("cp1252") + "Łukasz Żak,Łódź\r".encode("utf-8")  # lone CRs too
+    info, rows, _ = read(write_file(data))
+    assert info.encoding == "utf-8-or-cp1252"
+    assert cells(rows) == [["Françoise Dûpont", "Besançon"]] * 30 + [
+        ["José Müller", "Zürich"], ["Zoë", "Köln"], ["Łukasz Żak", "Łódź"],
+    ]
+
+
+def test_a_mixed_file_reads_a_long_line_in_pieces_without_garbling_it(write_file):
+    long_note = "é" * 60_000  # 120 KB, more than the decoder's piece: cut between, never inside, characters
+    data = ("Name,Note\nAnn," + long_note + "\n").encode("utf-8") + "Bob,Crème\n".encode("cp1252")
+    info, rows, _ = read(write_file(data))
+    assert info.encoding == "utf-8-or-cp1252"
+    assert rows[0].cells == ["Ann", long_note]
+    assert rows[-1].cells == ["Bob", "Crème"]
 
 
 def test_a_few_accents_are_never_guessed_as_an_exotic_code_page(write_file):

@@ -319,3 +319,11 @@ def test_a_header_shorter_than_most_rows_gets_named_columns(write_file):
     assert info.headers == ["Name", "Email", "Column 3"]
     assert [row.cells[2] for row in rows] == ["VIP", "Gold", ""]
     assert all(row.extra == [] for row in rows)
+
+
+def test_a_header_longer_than_200_characters_is_cut_and_stays_unique(write_file):
+    long = "Notes " + "x" * 300
+    info, rows, _ = read(write_file(f"Name,{long},{long}\nAnn,a,b\n"))
+    assert [len(h) for h in info.headers[1:]] == [200, 204]  # "… (2)" keeps the copy apart
+    assert info.headers[1].endswith("…") and info.headers[2].endswith("… (2)")
+    assert rows[0].cells == ["Ann", "a", "b"]

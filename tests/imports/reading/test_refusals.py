@@ -3,6 +3,7 @@
 import io
 import re
 import zipfile
+from itertools import islice
 
 import pytest
 
@@ -154,3 +155,86 @@ def test_a_workbook_that_unpacks_beyond_the_limit_is_refused_before_it_is_read(t
     assert message.startswith("This workbook unpacks to ") and "save it as CSV (UTF-8)" in message
     with open_table(path, ReadOptions(max_unpacked_bytes=unpacked)) as table:  # at the limit: read
         assert sum(1 for _ in table.rows()) == 3000
+
+
+# --- Hostile files: refused early and cheaply ----------------------------------------------------
+
+
+class CountingFile(io.BytesIO):
+    """A real in-memory file that counts the bytes read from it."""
+
+    bytes_read = 0
+
+    def read(self, size=-1):
+        data = super().read(size)
+        self.bytes_read += len(data)
+        return data
+
+
+def test_a_file_that_is_one_huge_line_is_refused_from_its_start_without_reading_the_rest():
+    source = CountingFile(b"Name," + b"x" * (30 * 1024 * 1024))
+    message = refusal(source, max_line_chars=100_000)
+    assert message.startswith("Its first line is longer than 100,000 characters")
+    assert source.bytes_read < 3 * 1024 * 1024  # the head and one buffered chunk, not 30 MB
+
+
+def test_a_long_line_further_down_stops_the_reading_when_it_is_met(write_file):
+    # Below the ~1,000 rows opening reads to find the layout: met while the rows stream.
+    body = "".join(f"Client {n},c{n}@example.com\n" for n in range(1500))
+    path = write_file("Name,Email\n" + body + "Bob," + "b" * 5000 + "\nCarl,carl@example.com\n")
+    with open_table(path, ReadOptions(max_line_chars=1000)) as table:
+        rows = table.rows()
+        assert sum(1 for _ in islice(rows, 1500)) == 1500
+        with pytest.raises(UnreadableFile, match="A line of this file is longer than 1,000 characters"):
+            next(rows)
+
+
+def test_a_line_of_exactly_the_limit_is_read(write_file):
+    name = "a" * 995
+    with open_table(write_file(f"Name,Id\r\n{name},1\r\n"), ReadOptions(max_line_chars=len(name) + 2)) as table:
+        assert [row.cells for row in table.rows()] == [[name, "1"]]
+
+
+def test_a_spreadsheet_row_longer_than_the_limit_is_refused(tmp_path):
+    path = write_xlsx(tmp_path / "wide.xlsx", {"Clients": [["Name", "Note"], ["Ann", "n" * 3000]]})
+    assert refusal(path, max_line_chars=1000).startswith("A row of this sheet is longer than 1,000 characters")
+
+
+def patch_zip_entry(data: bytes, name: str, *, version=None, flag=None, method=None) -> bytes:
+    """The archive with one entry's local and central headers rewritten, as a crafted file has them."""
+    out = bytearray(data)
+    for signature, name_length_at, name_at, version_at in ((b"PK\x03\x04", 26, 30, 4), (b"PK\x01\x02", 28, 46, 6)):
+        pos = out.find(signature)
+        while pos >= 0:
+            length = int.from_bytes(out[pos + name_length_at:pos + name_length_at + 2], "little")
+            if bytes(out[pos + name_at:pos + name_at + length]) == name.encode():
+                if version is not None:
+                    out[pos + version_at:pos + version_at + 2] = version.to_bytes(2, "little")
+                if flag is not None:
+                    out[pos + version_at + 2] |= flag
+                if method is not None:
+                    out[pos + version_at + 4:pos + version_at + 6] = method.to_bytes(2, "little")
+            pos = out.find(signature, pos + 4)
+    return bytes(out)
+
+
+def crafted_workbooks(tmp_path) -> dict[str, bytes]:
+    """The three crafted files of the hardening review: ZIP version 8.8, an encrypted `mimetype`
+    entry, compression method 99 (AES)."""
+    from .workbooks import write_ods
+
+    xlsx = write_xlsx(tmp_path / "real.xlsx", {"Clients": [["Name"], ["Ann"]]}).read_bytes()
+    ods = write_ods(tmp_path / "real.ods", {"Clients": [["Name"], ["Ann"]]}).read_bytes()
+    return {
+        "version-8.8.xlsx": patch_zip_entry(xlsx, "xl/workbook.xml", version=88),
+        "encrypted-mimetype.ods": patch_zip_entry(ods, "mimetype", flag=0x1),
+        "method-99.ods": patch_zip_entry(ods, "mimetype", method=99),
+    }
+
+
+@pytest.mark.parametrize("name", ["version-8.8.xlsx", "encrypted-mimetype.ods", "method-99.ods"])
+def test_a_crafted_workbook_is_refused_with_one_sentence(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(crafted_workbooks(tmp_path)[name])
+    message = refusal(path)
+    assert "save it again as XLSX or CSV" in message
