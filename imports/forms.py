@@ -24,7 +24,7 @@ from imports.mapping import (
     PortalSwitches,
     person_prefix,
 )
-from imports.matching import guess_field_type, target_label
+from imports.matching import guess_field_type, is_organisation_header, target_label
 from imports.models import ImportJob
 
 KIND_HELP = {
@@ -369,6 +369,37 @@ ACCOUNT_TYPE_CHOICES = [("individual", "Individual"), ("company", "Company"), ("
 NO_NAME_COLUMN = ""
 
 
+@dataclass(frozen=True)
+class AccountSource:
+    sentence: str
+    switch_label: str = ""  # the one click to the other way ("" for none)
+    switch_to: str = ""  # the account-name select's value it chooses
+
+
+def account_source(mapping: Mapping, headers: list[str]) -> AccountSource:
+    """Where the accounts of an accounts-and-contacts import come from (docs/import-rules.md,
+    "Matching"): a column that names the client, an organisation column, or each row's person."""
+    name_column = next((c.column for c in mapping.columns_for("account.name") if c.column in headers), None)
+    if name_column is not None and is_organisation_header(name_column):
+        return AccountSource(
+            f"Accounts come from the “{name_column}” column: rows of one company are one company account with "
+            f"its people as contacts, and a row without a company is its person's own account.",
+            "One account per person instead", NO_NAME_COLUMN,
+        )
+    if name_column is not None:
+        return AccountSource(
+            f"Accounts come from the “{name_column}” column: rows with the same value are one account, and a row "
+            f"where it is empty is its person's own account."
+        )
+    organisation = next((c.column for c in mapping.columns_for("account.company_name")
+                         if c.column in headers and is_organisation_header(c.column)), None)
+    sentence = ("Each row's person is their own account, named after them: rows with the same email are one client, "
+                "and so are rows with the same name unless a phone, date of birth, tax ID or ZIP tells them apart.")
+    if organisation is None:
+        return AccountSource(sentence)
+    return AccountSource(sentence, f"One account per “{organisation}” instead", str(headers.index(organisation)))
+
+
 class AccountsForm(FieldTableForm):
     """Step 2: the account name column, the account type and the field table."""
 
@@ -426,8 +457,13 @@ class AccountsForm(FieldTableForm):
             self.add_error("type_value", "Choose the type every account gets.")
         return cleaned
 
+    def account_source(self, mapping: Mapping) -> AccountSource:
+        """Where accounts come from, in one sentence, and the one click to the other way."""
+        return account_source(mapping, self.headers)
+
     def apply(self, mapping: Mapping) -> Mapping:
-        """The mapping with this step's choices: edited columns, name column, account type."""
+        """The mapping with this step's choices: edited columns, name column, account type. An
+        organisation column that stops naming the accounts keeps the company name instead."""
         edited = {col.column: col for col in self.columns()}
         name_column = self._header(self.cleaned_data.get("account_name"))
         mode = self.cleaned_data["type_mode"]
@@ -436,7 +472,8 @@ class AccountsForm(FieldTableForm):
         for header in self.headers:
             col = edited.get(header) or mapping.column(header) or ColumnMapping(column=header)
             if col.target == "account.name" and header != name_column:
-                col = ColumnMapping(column=header)
+                organisation = name_column is None and is_organisation_header(header)
+                col = ColumnMapping(column=header, target="account.company_name" if organisation else IGNORE)
             if col.target == "account.type" and header != type_column:
                 col = ColumnMapping(column=header)
             if header == name_column:

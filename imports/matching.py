@@ -526,9 +526,10 @@ def _resolve(synonym: Synonym | None, name: str, values: list[str], ctx: _Contex
         return None
     target = synonym.target
     if target == presets.NAME:
-        if ctx.kind == "contacts":
-            target = "contact.full_name"
-        elif ctx.kind == "accounts" or ctx.has_person_name or _looks_like_organisations(values):
+        # A bare "Name" names the client in an accounts file, or where its values are
+        # organisations; next to first/last-name columns (a contacts export) it is the person's.
+        if ctx.kind == "accounts" or (ctx.kind != "contacts" and not ctx.has_person_name
+                                      and _looks_like_organisations(values)):
             target = "account.name"
         else:
             target = "contact.full_name"
@@ -638,6 +639,7 @@ def suggest_mapping(
     _choose_address_block(claims, ctx)
     _place_address_lines(claims, values, ctx)
     _settle_single_targets(claims, ctx)
+    _organisation_names_accounts(claims, ctx)
     _tax_ids_by_shape(claims, values, ctx)
 
     columns = [_column_mapping(claim, values[claim.index], ctx) for claim in claims]
@@ -732,6 +734,26 @@ def _settle_single_targets(claims: list[_Claim], ctx: _Context) -> None:
             group.sort(key=lambda c: (not c.has_data, c.rank, -c.score, c.index))
             for loser in group[1:]:
                 _demote(loser, ctx)
+
+
+def is_organisation_header(header: str) -> bool:
+    """Does this header name a person's organisation ("Company", "Organization 1 - Name")?"""
+    return _key(header) in _ORGANISATION_KEYS
+
+
+_ORGANISATION_KEYS = frozenset(_key(header) for header in presets.ORGANISATION_HEADERS)
+
+
+def _organisation_names_accounts(claims: list[_Claim], ctx: _Context) -> None:
+    """With no column that names the client, a column that names the person's organisation
+    does: rows of one company are one company account with its people as contacts, and rows
+    without a company are each person's own account (docs/import-rules.md, "Matching")."""
+    if ctx.kind != "accounts-and-contacts" or any(c.target == "account.name" for c in claims):
+        return
+    organisation = next((c for c in claims if c.target == "account.company_name" and c.has_data
+                         and is_organisation_header(c.header)), None)
+    if organisation is not None:
+        organisation.target = "account.name"
 
 
 def _tax_ids_by_shape(claims: list[_Claim], values: list[list[str]], ctx: _Context) -> None:

@@ -231,10 +231,19 @@ ADDRESS_LINES: dict[str, list[str]] = {
 FORMATTED_ADDRESS_WORDS = ["formatted", "formatted address", "full address"]
 
 # --- Accounts -----------------------------------------------------------------------------
+# Columns that name a person's organisation. With no column that names the client, the automatic
+# mapping makes the first of these with data the account name: a business is one company account
+# with its people as contacts (matching.suggest_mapping). Normalised like every header.
+ORGANISATION_HEADERS = [
+    "company", "company name", "companyname", "organization", "organisation", "organization name",
+    "organisation name", "organization 1 name", "business name", "associated company", "employer",
+    "firma", "firmenname", "unternehmen", "empresa", "razon social", "societe", "entreprise",
+]
+
 ACCOUNT: dict[str, list[tuple[str, int]]] = {
     "account.name": [
         ("account name", 0), ("account", 1), ("client name", 0), ("client", 1), ("customer", 1),
-        ("customer name", 0), ("customer full name", 0), ("display name", 0), ("display name as", 0),
+        ("customer name", 0), ("customer full name", 0), ("display name as", 0),
         ("household", 2), ("household name", 1), ("family", 3), ("client account", 1), ("account title", 2),
         ("clients", 3), ("customer account", 2), ("billing name", 2),
     ],
@@ -306,7 +315,8 @@ for _target, _words in FOREIGN_ACCOUNT_WORDS.items():
     ACCOUNT[_target].extend((word, 0) for word in _words)
 # Further targets' headers.
 OTHER: dict[str, list[tuple[str, int]]] = {
-    NAME: [("name", 0), ("names", 1)],
+    # A contacts export's name of the person as shown (Outlook, Google "File As"): see NAME.
+    NAME: [("name", 0), ("names", 1), ("display name", 0), ("file as", 1)],
     TITLE: [("title", 0)],
     PREPARER: [
         ("preparer", 0), ("preparer name", 0), ("tax preparer", 0), ("return preparer", 0), ("preparer email", 0),
@@ -422,8 +432,8 @@ PRESET_OVERRIDES: dict[str, dict[str, Synonym]] = {
     # IIF's NAME is "Customer:Job" for a job. The reader adds a "Customer" column, which then names
     # the account (so a job joins its customer's account), and NAME, which only restates Customer
     # and Job, ranks as derived (matching.DERIVED_RANK) so it is ignored when Customer is there.
-    # A NAME alone still names the account.
-    "quickbooks-iif": {"name": Synonym(NAME, rank=5)},
+    # A NAME alone still names the account ("Rivera, Ana": the customer, named as its person).
+    "quickbooks-iif": {"name": Synonym("account.name", rank=5)},
     # TaxDome's portal switches are the wizard's per-email-column settings, not data columns.
     "taxdome": {"login": Synonym(IGNORE), "notify": Synonym(IGNORE), "email sync": Synonym(IGNORE)},
 }

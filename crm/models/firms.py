@@ -77,6 +77,10 @@ class Firm(models.Model):
     def __str__(self):
         return self.name
 
+    @property
+    def individual_account_name_example(self) -> str:
+        return self.individual_account_name("Ana", "Rivera")
+
     def individual_account_name(self, first_name: str, last_name: str) -> str:
         """The name a new individual's account takes from its person, in the firm's form."""
         if self.individual_account_names == self.IndividualNames.LAST_FIRST and first_name and last_name:

@@ -30,6 +30,8 @@ CODE_TITLES = {
     "unreadable_row": "Row could not be read",
     "conflicting_account_type": "Conflicting account type",
     "account_not_found": "Account does not exist",
+    "ambiguous_account": "Several accounts have this name",
+    "same_name": "Another client has this name",
     "account_named_after_email": "Account named after an email",
     "shared_email": "Email shared by two people",
     "formula_text": "Name looks like a formula",

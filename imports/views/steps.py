@@ -85,11 +85,19 @@ def accounts(request, pk):
     catalogue = TargetCatalogue(firm=job.firm, kind=job.kind, mapping=mapping)
     table = _table(job, mapping, preview, ACCOUNTS.key, catalogue)
     headers = list(job.read_info.get("headers", []))
-    form = AccountsForm(request.POST or None, columns=table, catalogue=catalogue, headers=headers,
-                        mapping=mapping, kind=job.kind)
+    data = request.POST or None
+    switch = request.POST.get("switch_account_source") if request.method == "POST" else None
+    if switch is not None:  # "One account per person instead" and back: the name column, changed
+        data = request.POST.copy()
+        data["account_name"] = switch
+    form = AccountsForm(data, columns=table, catalogue=catalogue, headers=headers, mapping=mapping, kind=job.kind)
     if request.method == "POST" and form.is_valid() and _save(form, job, mapping):
+        if switch is not None:
+            return redirect(step_url(job, ACCOUNTS))
         return go_on(request, job, ACCOUNTS.key)
-    return render(request, "imports/accounts.html", {**step_context(job, ACCOUNTS.key), "form": form})
+    source = form.account_source(job_mapping(job)) if job.kind == ImportJob.Kind.ACCOUNTS_AND_CONTACTS else None
+    return render(request, "imports/accounts.html", {**step_context(job, ACCOUNTS.key), "form": form,
+                                                     "source": source})
 
 
 @import_permission_required

@@ -151,7 +151,7 @@ def test_normalize_header(header, normalized):
         ("Client Name", "account.name"),
         ("Client", "account.name"),
         ("Customer", "account.name"),
-        ("Display Name", "account.name"),
+        ("Display Name", "contact.full_name"),
         ("*ContactName", "account.name"),  # Xero: the customer is the account
         ("Account Type", "account.type"),
         ("Entity Type", "account.type"),
@@ -544,10 +544,28 @@ def test_account_type_comes_from_the_column_when_one_is_mapped():
     assert suggest_mapping(["Account Name"], [["Acme"]]).account_type.mode == "auto"
 
 
-def test_bare_name_is_the_account_when_the_file_also_names_the_person():
-    headers = ["Name", "First Name", "Last Name"]
-    mapping = suggest_mapping(headers, rows(headers, {"Name": "The Smiths", "First Name": "Ann", "Last Name": "Smith"}))
-    assert mapping.column("Name").target == "account.name"
+@pytest.mark.parametrize("header", ["Name", "Display Name", "File As"])
+def test_a_name_column_next_to_first_and_last_names_is_the_persons(header):
+    headers = [header, "First Name", "Last Name", "Company"]
+    mapping = suggest_mapping(headers, rows(headers, {header: "Ann Smith", "First Name": "Ann", "Last Name": "Smith",
+                                                      "Company": "Smith Dental"}))
+    assert mapping.column(header).target == "contact.full_name"
+    assert mapping.column("Company").target == "account.name"  # the organisation groups the accounts
+
+
+@pytest.mark.parametrize("header", ["Company", "Company Name", "Organization", "Organization 1 - Name",
+                                    "Associated Company", "Employer", "Firmenname", "Empresa", "Société"])
+def test_an_organisation_column_names_the_accounts_when_no_column_names_the_client(header):
+    headers = ["First Name", "Last Name", "Email", header]
+    values = {"First Name": "Ann", "Last Name": "Smith", "Email": "a@x.com", header: "Smith Dental"}
+    assert suggest_mapping(headers, rows(headers, values)).column(header).target == "account.name"
+    # A column that names the client comes first; the organisation is then the company name.
+    with_client = suggest_mapping(["Client", *headers], rows(["Client", *headers], {"Client": "Ann Smith", **values}))
+    assert with_client.column("Client").target == "account.name"
+    assert with_client.column(header).target == "account.company_name"
+    # Nothing to group by: an empty organisation column names nothing.
+    assert suggest_mapping(headers, rows(headers, {**values, header: ""})).column(header).target != "account.name"
+    assert suggest_mapping(headers, rows(headers, values), kind="contacts").column(header).target != "account.name"
 
 
 def test_bare_name_is_the_person_when_nothing_else_names_one():

@@ -160,7 +160,8 @@ def test_google_contacts():
         "Last Name": "contact.last_name",
         "Name Prefix": "contact.prefix",
         "Name Suffix": "contact.suffix",
-        "Organization Name": "account.company_name",
+        "Organization Name": "account.name",
+        "File As": "contact.full_name",
         "Birthday": "contact.date_of_birth",
         "Notes": "contact.notes",
         "Labels": "contact.tags",
@@ -188,13 +189,13 @@ def test_google_contacts_legacy_format():
          "Phone 1 - Value": "512-555-0100", "Organization 1 - Name": "Smith Dental", "Occupation": "Dentist"},
     )
     expected = {
-        "Name": "account.name",
+        "Name": "contact.full_name",
         "Given Name": "contact.first_name",
         "Family Name": "contact.last_name",
         "Group Membership": "contact.tags",
         "E-mail 1 - Value": "contact.email",
         "Phone 1 - Value": "contact.phone",
-        "Organization 1 - Name": "account.company_name",
+        "Organization 1 - Name": "account.name",
         "Occupation": "contact.custom",
     }
     assert {k: v for k, v in mapped(mapping).items() if k in expected} == expected
@@ -220,7 +221,7 @@ def test_outlook_picks_the_home_address_and_keeps_the_business_one():
         "Middle Name": "contact.middle_name",
         "Last Name": "contact.last_name",
         "Suffix": "contact.suffix",
-        "Company": "account.company_name",
+        "Company": "account.name",
         "Job Title": "contact.custom",
         "Business Street": "contact.custom",
         "Business City": "contact.custom",
@@ -556,7 +557,7 @@ def test_hubspot():
         "Email": "contact.email",
         "Phone Number": "contact.phone",
         "Contact owner": "account.assignees",
-        "Company Name": "account.company_name",
+        "Company Name": "account.name",
         "Street Address": "contact.street",
         "City": "contact.city",
         "State/Region": "contact.state",
@@ -615,7 +616,7 @@ def test_linkedin_connections():
         "Last Name": "contact.last_name",
         "URL": "contact.custom",
         "Email Address": "contact.email",
-        "Company": "account.company_name",
+        "Company": "account.name",
         "Position": "contact.custom",
         "Connected On": "contact.custom",
     }

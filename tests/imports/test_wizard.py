@@ -3,6 +3,7 @@ stores on the job, and that going back and forth keeps every choice."""
 
 import re
 
+import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
@@ -235,6 +236,51 @@ def test_another_firms_custom_field_is_not_a_valid_choice(owner_client, other_fi
     assert response.status_code == 200
     assert response.context["form"].errors
     assert target(job, "Client Since")[1] != "Secret"
+
+
+HUBSPOT = [["First Name", "Last Name", "Email", "Company Name"],
+           ["Ann", "Lee", "ann@smithdental.example", "Smith Dental"],
+           ["Raj", "Patel", "raj@smithdental.example", "Smith Dental"],
+           ["Mary", "Jones", "mary@example.com", ""]]
+
+
+def test_accounts_step_says_accounts_come_from_the_company_column_and_one_click_splits_them(owner_client, firm):
+    job = wizard_upload(owner_client, HUBSPOT)
+    response = owner_client.get(accounts_url(job))
+    html = response.content.decode()
+    assert "Accounts come from the “Company Name” column: rows of one company are one company account" in html
+    assert target(job, "Company Name")[0] == "account.name"
+
+    response = owner_client.post(accounts_url(job), table_post(response, switch_account_source=""))
+    assert response.status_code == 302 and response.url == accounts_url(job)
+    assert target(job, "Company Name")[0] == "account.company_name"  # kept, as each account's company
+    html = owner_client.get(accounts_url(job)).content.decode()
+    assert "Each row&#x27;s person is their own account" in html and "One account per “Company Name” instead" in html
+
+    response = owner_client.get(accounts_url(job))
+    owner_client.post(accounts_url(job), table_post(response, switch_account_source="3"))
+    assert target(job, "Company Name")[0] == "account.name"
+
+
+@pytest.mark.parametrize("per_person, accounts", [
+    (False, [("Mary Jones", "individual", ""), ("Smith Dental", "company", "Smith Dental")]),
+    (True, [("Ann Lee", "individual", "Smith Dental"), ("Mary Jones", "individual", ""),
+            ("Raj Patel", "individual", "Smith Dental")]),
+])
+def test_an_organisation_column_groups_people_into_company_accounts_unless_told_otherwise(
+        owner_client, firm, per_person, accounts):
+    job = wizard_upload(owner_client, HUBSPOT)
+    if per_person:
+        response = owner_client.get(accounts_url(job))
+        owner_client.post(accounts_url(job), table_post(response, switch_account_source=""))
+    job.refresh_from_db()
+    jobs.job_start(job, enqueue=False)
+    assert jobs.job_run(job.pk).status == "finished"
+    assert sorted(Account.objects.filter(firm=firm).values_list("name", "type", "company_name")) == accounts
+    if not per_person:
+        dental = Account.objects.get(firm=firm, name="Smith Dental")
+        assert sorted(dental.contacts.values_list("email", flat=True)) == ["ann@smithdental.example",
+                                                                           "raj@smithdental.example"]
 
 
 def test_account_type_one_for_all_is_stored(owner_client):
