@@ -1,5 +1,6 @@
 """Keys that decide when two spellings are the same record (DESIGN §3.2)."""
 
+import functools
 import re
 import unicodedata
 
@@ -24,12 +25,19 @@ def account_name_key(name: str) -> str:
     unique (DESIGN §3.2): the key only finds candidates.
     """
     if "," in (name or ""):
-        from imports.cleaning.names import comma_person_name  # the one rule of what a person's name is
-
-        person = comma_person_name(name)
+        person = _comma_person_name()(name)
         if person is not None:
             name = f"{person[0]} {person[1]}"
     return normalize_name_key(name)
+
+
+@functools.cache
+def _comma_person_name():
+    """The one rule of what a person's name is, in the cleaners; imported on first use, since
+    the cleaners import this module."""
+    from imports.cleaning.names import comma_person_name
+
+    return comma_person_name
 
 
 def normalize_email_key(email: str) -> str:

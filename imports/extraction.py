@@ -77,6 +77,7 @@ class PersonData:
     # worker, not again in the process that plans and writes.
     email_key: str = ""
     name_key: str = ""
+    own_account_key: str = ""  # the key of an account named after this person
 
     @property
     def has_name(self) -> bool:
@@ -118,11 +119,13 @@ class CleanRow:
 
     def seal(self) -> CleanRow:
         """Computes the identity keys the planner looks records up by, once cleaning is done."""
-        if self.account is not None:
+        if self.account is not None and not self.account.key:
             self.account.key = account_name_key(self.account.name)
         for person in self.people:
             person.email_key = normalize_email_key(person.email)
             person.name_key = contact_name_key(person.first_name, person.last_name)
+            if not person.own_account_key:
+                person.own_account_key = normalize_name_key(f"{person.first_name} {person.last_name}")
         return self
 
 
@@ -283,9 +286,8 @@ def _extract(source: SourceRow, ctx: ExtractionContext) -> CleanRow:
         _name_account_after_person(row, account, ctx)
         if row.skip:
             return row
-    elif row.people and _names_person(account.name, row.people[0]):
-        # "Rivera, Ana" or "RIVERA ANA" for Ana Rivera: the client is named as its person is.
-        account.name = ctx.individual_name(row.people[0])
+    elif row.people:
+        _name_after_own_person(account, row.people[0], ctx)
     _decide_account_type(account, row.people, ctx.mapping.account_type)
     row.account = account
     return row
@@ -518,18 +520,26 @@ def _name_account_after_person(row: CleanRow, account: AccountData, ctx: Extract
         row.skip = Problem(MISSING_ACCOUNT_NAME, "The row has no account name, no person name and no valid email.")
 
 
-def _names_person(name: str, person: PersonData) -> bool:
-    """Does an account-name cell name this person, in any order or case ("Rivera, Ana",
-    "RIVERA ANA", "Rivera, Ana M." for Ana M. Rivera)?"""
-    if not (person.first_name and person.last_name):
-        return False
-    words = sorted(_name_words_in_order(name))
-    return words in (sorted(_name_words_in_order(f"{person.first_name} {person.last_name}")),
-                     sorted(_name_words_in_order(f"{person.first_name} {person.middle_name} {person.last_name}")))
+def _name_after_own_person(account: AccountData, person: PersonData, ctx: ExtractionContext) -> None:
+    """An account-name cell that names the row's own person in any order or case ("Rivera, Ana",
+    "RIVERA ANA", "Rivera, Ana M." for Ana M. Rivera) is that person's account, named as the
+    person is, in the firm's form. Sets the account's key, computed here once: this runs for
+    every row, so plain string work (the general `account_name_key` parses names)."""
+    name = account.name
+    if person.first_name and person.last_name:
+        own = person.own_account_key = normalize_name_key(f"{person.first_name} {person.last_name}")
+        family, comma, given = name.partition(",")
+        plain = normalize_name_key(f"{given} {family}" if comma and "," not in given else name)
+        if plain == own or (len(plain) == len(own) and _words(plain) == _words(own)) or (
+                person.middle_name and _words(plain) == _words(normalize_name_key(
+                    f"{person.first_name} {person.middle_name} {person.last_name}"))):
+            account.name, account.key = ctx.individual_name(person), own
+            return
+    account.key = account_name_key(name)
 
 
-def _name_words_in_order(text: str) -> list[str]:
-    return _NAME_WORD.findall(normalize_name_key(text))
+def _words(key: str) -> list[str]:
+    return sorted(key.replace(".", " ").split())
 
 
 def _person_from_account_name(account: AccountData, people: dict[str, PersonData], ctx: ExtractionContext) -> None:

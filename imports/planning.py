@@ -119,6 +119,9 @@ class FileState:
         # (both runs): once several accounts share the name, rows that hold none of their
         # people still go to the one the file named first.
         self.named_accounts = CompactIntMap()
+        # Packed refs of the accounts made for rows without an account name (both runs: "n"
+        # refs in a dry run, "a" + id once a real run wrote them).
+        self.person_accounts = CompactIntSet()
 
     def next_ref(self) -> str:
         self.accounts_made += 1
@@ -301,12 +304,25 @@ class AccountWork:
     # An individual's account made from a row that names no account: the person it is named
     # after (its contact's name key and what tells that person apart from namesakes).
     person_name_key: str = ""
-    person: Person | None = None
+    stored_person: Person | None = None
+    person_contact: ContactWork | None = None  # or the contact it is, read when asked (see person)
     first_contact: ContactWork | None = None  # a new account's first contact linked
+    made_for_person: bool = False  # new, for a row without an account name
 
     @property
     def is_new(self) -> bool:
         return self.snapshot is None and not self.virtual
+
+    @property
+    def person(self) -> Person | None:
+        """Its person as the plan leaves the contact: computed only when a namesake asks."""
+        if self.person_contact is not None:
+            return Person.of_contact(self.person_contact)
+        return self.stored_person
+
+    @person.setter
+    def person(self, value: Person | None) -> None:
+        self.stored_person, self.person_contact = value, None
 
 
 @dataclass(frozen=True, slots=True)
@@ -480,10 +496,15 @@ class Planner:
         return ids
 
     def written(self, plan: BatchPlan) -> None:
-        """After the batch's write: the accounts the file named are known by their ids now."""
+        """After the batch's write, the accounts it made are known by their ids."""
+        state = self.state
         for work in plan.accounts.values():
-            if work.created_id is not None and self.state.named_accounts.get(hash(work.key)) == _pack_ref(work.ref):
-                self.state.named_accounts[hash(work.key)] = _pack_ref(f"a{work.created_id}")
+            if work.created_id is None:
+                continue
+            if work.made_for_person:
+                state.person_accounts.add(_pack_ref(f"a{work.created_id}"))
+            if state.named_accounts.get(hash(work.key)) == _pack_ref(work.ref):
+                state.named_accounts[hash(work.key)] = _pack_ref(f"a{work.created_id}")
 
     def forget(self, plan: BatchPlan) -> None:
         """Undoes what planning `plan` taught the FileState, for a batch whose write was rolled
@@ -543,14 +564,14 @@ class Planner:
     # -- which account --------------------------------------------------------------------
     def _named_account(self, row: CleanRow, data: AccountData, existing: Existing):
         """Rows with one account-name key are one account; an existing account of that key is
-        it; among several, the one that holds the row's person, else the one earlier rows of
-        the file named, else the row is skipped as ambiguous."""
+        it. Among several: the one that holds the row's person; else, leaving out the clients
+        this file made for rows without an account name, the one left; else the one earlier
+        rows of the file chose; else the row is skipped as ambiguous."""
         key = data.key
         work = self._named.get(key)
         if work is not None:
             return work, None
         candidates = self._accounts_named(key, existing)
-        named = self.state.named_accounts.get(hash(key))
         if not candidates:
             if self.ctx.mapping.settings.update_only:
                 return None, Problem("account_not_found",
@@ -561,15 +582,23 @@ class Planner:
             work = candidates[0]
         else:
             work = self._holding_person(candidates, row.people, existing)
-            if work is None and named is not None:
-                work = next((c for c in candidates if _pack_ref(c.ref) == named), None)
             if work is None:
-                return None, _ambiguous(data.name, candidates)
-        if named is None:
-            self.state.named_accounts.setdefault(hash(key), _pack_ref(work.ref))
-        if len(candidates) <= 1:
-            self._named[key] = work  # until a namesake is made (see _made)
+                named = [c for c in candidates if not self._made_for_person(c)]
+                chosen = self.state.named_accounts.get(hash(key))
+                if len(named) == 1:
+                    work = named[0]
+                elif chosen is not None:
+                    work = next((c for c in candidates if _pack_ref(c.ref) == chosen), None)
+                if work is None:
+                    return None, _ambiguous(data.name, named or candidates)
+                self.state.named_accounts.setdefault(hash(key), _pack_ref(work.ref))
+            return work, None  # another row of this name may hold another candidate's person
+        self._named[key] = work  # until a namesake is made (see _made)
         return work, None
+
+    def _made_for_person(self, work: AccountWork) -> bool:
+        """Made by this file for a row without an account name (named after its person)."""
+        return work.made_for_person or _pack_ref(work.ref) in self.state.person_accounts
 
     def _person_account(self, row: CleanRow, data: AccountData, existing: Existing) -> AccountWork:
         """A row without an account name is its person's own client: the same email is the
@@ -584,6 +613,7 @@ class Planner:
             work = next((w for w in namesakes if not me.contradicts(w.person)), None)
         if work is None:
             work = self._made(data.key)
+            work.made_for_person = True
             if namesakes:
                 row.warnings.append(_same_name(person.display_name, me, namesakes))
         return work
@@ -689,6 +719,8 @@ class Planner:
         for work in plan.accounts.values():
             if work.is_new:
                 state.remember_account(work.key, work.ref, work.values.get("type") == "individual")
+                if work.made_for_person:
+                    state.person_accounts.add(_pack_ref(work.ref))
             if work.person is not None and work.person_name_key:
                 state.people.remember(work.person_name_key, work.ref, work.person)
         for account_key, name_key, contact in self._names_made:
@@ -867,6 +899,7 @@ class Planner:
             first, last = person.first_name, person.last_name
         else:
             first, last = _current(contact, "first_name"), _current(contact, "last_name")
+        own_key = person.own_account_key if (first, last) == (person.first_name, person.last_name) else None
         name_key = contact.name_key  # as `_remember_name` left it: the contact's own name
         remembered = dict(self.state.people.named(name_key)) if self.ctx.dry_run and (first or last) else {}
         type_ = account.values.get("type") or (account.snapshot.type if account.snapshot else "")
@@ -874,23 +907,30 @@ class Planner:
         if not individual:
             named_after = False  # a company named like its employee is not that person's account
         elif account.key or not account.virtual:
-            named_after = bool(first or last) and account.key == account_name_key(f"{first} {last}")
+            named_after = bool(first or last) and account.key == (own_key or account_name_key(f"{first} {last}"))
         else:  # made by an earlier batch of a dry run and met by email: its name is not at hand
             named_after = account.ref in remembered
         if named_after and account.person_name_key in ("", name_key):
             # The account's person is its first contact of its name; another one of that name
             # (with another email) is not. One found by name is that contact, maybe given an email.
             base = account.person or remembered.get(account.ref)
-            # A contact an earlier batch of a dry run made has the row's values and its own.
-            incoming = Person.of(person) if contact.virtual else Person.of_contact(contact)
-            # Found by name, it is the person when the person had no email (and now has one),
-            # or when a dry run cannot tell (an earlier batch's contact, a row without email).
-            same = base is None or base.contact == incoming.contact or found_by_name and (
-                base.contact.startswith("|") or (contact.virtual and not incoming.email))
-            if same:
-                if contact.virtual and base is not None:
-                    incoming = replace(base.merged(incoming), contact=incoming.contact if incoming.email else base.contact)
-                account.person = incoming
+            if base is None and not contact.virtual:
+                account.person_contact = contact  # the common case: read only if a namesake asks
+            else:
+                # A contact an earlier batch of a dry run made has the row's values and its own.
+                incoming = Person.of(person) if contact.virtual else Person.of_contact(contact)
+                # Found by name, it is the person when the person had no email (and now has
+                # one), or when a dry run cannot tell (an earlier batch's contact, no email).
+                same = base is None or base.contact == incoming.contact or found_by_name and (
+                    base.contact.startswith("|") or (contact.virtual and not incoming.email))
+                if same:
+                    if contact.virtual and base is not None:
+                        incoming = replace(base.merged(incoming),
+                                           contact=incoming.contact if incoming.email else base.contact)
+                    if contact.virtual:
+                        account.person = incoming
+                    else:
+                        account.person_contact = contact
             account.person_name_key = name_key
             namesakes = self._people_by_name.setdefault(account.person_name_key, [])
             if account not in namesakes:
