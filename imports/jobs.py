@@ -21,7 +21,7 @@ from crm.normalize import normalize_name_key
 from crm.permissions import can_import
 from imports.mapping import IGNORE, ColumnMapping, Mapping
 from imports.matching import FieldSpec, suggest_mapping
-from imports.models import ImportIssue, ImportJob
+from imports.models import ROWS_IN_FILE, ImportIssue, ImportJob
 from imports.pipeline import (
     PipelineResult, UnknownFolderTemplate, check_folder_template, job_file, open_job_table, read_options,
     run_pipeline,
@@ -338,9 +338,12 @@ def job_run(job_id: int, *, progress=None) -> ImportJob:
         job.refresh_from_db()
         return job
     status = ImportJob.Status.CANCELLED if result.cancelled else ImportJob.Status.FINISHED
+    counts = result.counters.as_dict()
+    if result.cancelled:
+        # The counters cover the rows the run reached; the file has more (see ROWS_IN_FILE).
+        counts[ROWS_IN_FILE] = result.rows_in_file
     ImportJob.objects.filter(pk=job.pk, run_token=job.run_token).update(
-        status=status, counts=result.counters.as_dict(), finished_at=timezone.now(),
-        rows_estimate=max(job.rows_estimate, result.counters.rows_total),
+        status=status, counts=counts, finished_at=timezone.now(), rows_estimate=result.rows_in_file,
     )
     job.refresh_from_db()
     return job

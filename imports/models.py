@@ -19,6 +19,9 @@ COUNTER_NAMES = (
     "tags_created",
     "warnings",
 )
+# Stored with the counters of a cancelled import only: the file's data rows, of which the
+# counters (`rows_total` included) cover the ones the run reached before it stopped.
+ROWS_IN_FILE = "rows_in_file"
 
 
 def upload_path(job: "ImportJob", filename: str) -> str:
@@ -106,6 +109,12 @@ class ImportJob(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status in (self.Status.QUEUED, self.Status.RUNNING, self.Status.VALIDATING)
+
+    @property
+    def rows_in_file(self) -> int:
+        """The file's data rows, as far as the run knows: its `rows_total`, or the whole file's
+        count after a cancel (the rows never reached included)."""
+        return int(self.counts.get(ROWS_IN_FILE, self.counts.get("rows_total", 0)))
 
     @property
     def progress_percent(self) -> int:

@@ -64,6 +64,9 @@ class PipelineResult:
     skipped: IssueSummary
     warnings: IssueSummary
     cancelled: bool = False
+    # The file's data rows. A cancelled run stopped before the end: `counters` cover the rows
+    # it reached, and this counts the rest too (read, not cleaned).
+    rows_in_file: int = 0
 
 
 @dataclass
@@ -404,8 +407,17 @@ def run_pipeline(
             definitions_pending = False
 
     with prepared.table as table, quiet_gc(), (nullcontext() if dry_run else bulk.bulk_load()):
-        batches = batched(islice(table.rows(), resume_after, None), batch_size)
-        for batch, clean_rows in clean_batches(batches, prepared.extraction, processes=cleaning_processes):
+        rows = islice(table.rows(), resume_after, None)
+        rows_read = resume_after
+
+        def counted(batches: Iterable[list]) -> Iterator[list]:
+            nonlocal rows_read
+            for batch in batches:
+                rows_read += len(batch)
+                yield batch
+
+        cleaned = clean_batches(counted(batched(rows, batch_size)), prepared.extraction, processes=cleaning_processes)
+        for batch, clean_rows in cleaned:
             rows_done += len(batch)
             plan = _plan_and_write(job, prepared, planner, write_ctx, clean_rows, dry_run=dry_run,
                                    rows_done=rows_done, totals=totals, before_write=ensure_definitions)
@@ -419,4 +431,15 @@ def run_pipeline(
             if should_stop is not None and should_stop():
                 cancelled = True
                 break
-    return PipelineResult(counters=totals, skipped=skipped, warnings=warnings, cancelled=cancelled)
+        rows_in_file = rows_done
+        if cancelled:
+            cleaned.close()  # the cleaning workers stop before the rest of the file is read
+            rows_in_file = rows_read + count_rows(rows)
+    return PipelineResult(counters=totals, skipped=skipped, warnings=warnings, cancelled=cancelled,
+                          rows_in_file=rows_in_file)
+
+
+def count_rows(rows: Iterable) -> int:
+    """The rows left in a table's stream, read (blank rows and the footer left out, as the
+    import leaves them out) but not cleaned: what a cancelled import never reached."""
+    return sum(1 for _row in rows)

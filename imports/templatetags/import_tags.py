@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from imports.models import COUNTER_NAMES
+from imports.models import COUNTER_NAMES, ROWS_IN_FILE
 
 register = template.Library()
 
@@ -56,8 +56,17 @@ def code_title(code: str) -> str:
 
 
 def counter_rows(counts: dict) -> list[tuple[str, str, int]]:
-    """(name, label, number) for every counter, in the order of COUNTER_NAMES."""
-    return [(name, COUNTER_LABELS[name], int((counts or {}).get(name, 0))) for name in COUNTER_NAMES]
+    """(name, label, number) for every counter, in the order of COUNTER_NAMES.
+
+    After a cancel the counters cover the rows reached, not the file: the file's count comes
+    first as "Rows in the file", and `rows_total` is "Rows reached"."""
+    counts = counts or {}
+    labels = dict(COUNTER_LABELS)
+    rows = []
+    if ROWS_IN_FILE in counts:
+        rows.append((ROWS_IN_FILE, labels["rows_total"], int(counts[ROWS_IN_FILE])))
+        labels["rows_total"] = "Rows reached"
+    return rows + [(name, labels[name], int(counts.get(name, 0))) for name in COUNTER_NAMES]
 
 
 register.filter("code_title", code_title)

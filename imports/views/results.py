@@ -66,7 +66,10 @@ def cancel(request, pk):
     if job.is_active:
         was_queued = job.status == ImportJob.Status.QUEUED
         jobs.job_cancel(job)
-        if was_queued:
+        if was_queued and job.rows_done:  # re-queued to resume after its worker stopped
+            messages.info(request, "The import was cancelled while waiting to resume. Everything imported up to "
+                                   "then is kept.")
+        elif was_queued:
             messages.info(request, "The import was cancelled before it started: nothing was imported.")
         else:
             messages.info(request, "Cancelling: the import stops after the batch it is writing. Everything imported "

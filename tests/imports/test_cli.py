@@ -50,6 +50,28 @@ def test_json_output_has_every_counter(firm, owner, clients_file):
     assert Account.objects.filter(firm=firm).count() == 2
 
 
+QUICKBOOKS_REPORT = (
+    "Acme CPA,,,\r\n"
+    "Customer Contact List,,,\r\n"
+    ",,,\r\n"
+    "Customer,Email,Phone,Open Balance\r\n"
+    "Acme Inc,ap@acme.example,312-555-0100,100.50\r\n"
+    "Bob's Bakery,bob@bakery.example,312-555-0101,20.00\r\n"
+    ",,,\r\n"
+    '"Grand Totals (2 records)",,,120.50\r\n'
+    ",,,\r\n"
+    '"Confidential Information - Do Not Distribute","Confidential Information - Do Not Distribute",,\r\n'
+)
+
+
+def test_a_report_footer_over_several_columns_is_not_counted_as_a_row(firm, owner, tmp_path):
+    path = tmp_path / "customers.csv"
+    path.write_text(QUICKBOOKS_REPORT, encoding="utf-8")
+    result = json.loads(run("import", str(path), "--firm", "alpha", "--user", owner.email, "--json"))
+    assert result["rows_total"] == result["rows_imported"] == 2 and result["rows_skipped"] == 0
+    assert sorted(Account.objects.filter(firm=firm).values_list("name", flat=True)) == ["Acme Inc", "Bob's Bakery"]
+
+
 def test_dry_run_writes_nothing_and_reports_the_same_counts(firm, owner, clients_file):
     dry = json.loads(run("import", str(clients_file), "--firm", "alpha", "--user", owner.email, "--json",
                          "--dry-run"))

@@ -114,9 +114,9 @@ def test_cancelling_a_queued_import_ends_it_and_the_email_says_so(owner_client, 
     assert Account.objects.count() == 0
     (mail,) = mailoutbox
     assert "was cancelled" in mail.subject
-    assert "what was imported up to then is kept" in mail.body
+    assert "was cancelled before it started: nothing was imported" in mail.body
     html = owner_client.get(url("job", reviewed)).content.decode()
-    assert "The import was cancelled" in html
+    assert "The import was cancelled before it started: nothing was imported." in html
 
 
 def test_cancel_of_a_finished_import_changes_nothing(owner_client, firm, owner):

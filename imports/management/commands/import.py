@@ -14,8 +14,12 @@ from django.core.management.base import BaseCommand, CommandError
 from crm.models import Firm, User
 from imports import jobs
 from imports.mapping import Mapping
-from imports.models import COUNTER_NAMES, ImportJob
+from imports.models import COUNTER_NAMES, ROWS_IN_FILE, ImportJob
 from imports.report import skipped_rows_zip
+
+
+# The file's row count first: after a cancel the counters cover only the rows reached.
+OUTPUT_NAMES = (ROWS_IN_FILE, *COUNTER_NAMES)
 
 
 class ProgressBar:
@@ -91,7 +95,7 @@ class Command(BaseCommand):
                 result = jobs.job_dry_run(job)
             finally:
                 jobs.job_discard(job)
-            counts = result.counters.as_dict()
+            counts = {**result.counters.as_dict(), ROWS_IN_FILE: result.rows_in_file}
             status = "dry-run"
         else:
             total = self._count_rows(job) if stderr.isatty() else 0
@@ -103,6 +107,7 @@ class Command(BaseCommand):
             if job.status == ImportJob.Status.FAILED:
                 raise CommandError(job.error)
             counts = {name: job.counts.get(name, 0) for name in COUNTER_NAMES}
+            counts[ROWS_IN_FILE] = job.rows_in_file
             status = job.status
         if options["errors_zip"] and not options["dry_run"]:
             with open(options["errors_zip"], "wb") as out:
@@ -117,7 +122,7 @@ class Command(BaseCommand):
 
     def _print(self, options, job, counts, status, dry_result) -> None:
         if options["json"]:
-            payload = {name: counts.get(name, 0) for name in COUNTER_NAMES}
+            payload = {name: counts.get(name, 0) for name in OUTPUT_NAMES}
             payload.update(job=job.pk if dry_result is None else None, status=status)
             # The same shape for a dry run and a real one: skip code -> number of rows.
             if dry_result is not None:
@@ -130,7 +135,9 @@ class Command(BaseCommand):
             return
         title = f"Check of {job.original_name}" if dry_result is not None else f"Import #{job.pk} of {job.original_name}"
         self.stdout.write(f"{title}: {status}")
-        for name in COUNTER_NAMES:
+        if status == ImportJob.Status.CANCELLED:
+            self.stdout.write(f"Cancelled after {counts['rows_total']:,} of {counts[ROWS_IN_FILE]:,} rows.")
+        for name in OUTPUT_NAMES:
             self.stdout.write(f"  {name.replace('_', ' '):<22} {counts.get(name, 0):>10,}")
         if dry_result is not None and dry_result.skipped.counts:
             self.stdout.write("Rows that would be skipped:")
