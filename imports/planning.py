@@ -686,10 +686,19 @@ class Planner:
         for person in people:
             if not person.has_name:
                 continue
+            me = Person.of(person)
             for work in candidates:
-                if ((work.ref, person.name_key) in self._contacts_by_name
-                        or (work.snapshot and (work.snapshot.id, person.name_key) in existing.contacts_by_name)
-                        or (dry_run and hash((work.ref, person.name_key)) in state.contact_names)):
+                # A namesake of the row's person there is them unless a value tells them apart
+                # (two clients called Mary Jones, each holding her own Mary Jones).
+                planned = self._contacts_by_name.get((work.ref, person.name_key))
+                stored = existing.contacts_by_name.get((work.snapshot.id, person.name_key)) if work.snapshot else None
+                if planned is not None and not planned.virtual:
+                    held = not me.contradicts(Person.of_contact(planned))
+                elif stored is not None:
+                    held = not me.contradicts(Person.of_snapshot(stored))
+                else:  # a dry run's memory keeps no values of the contacts of earlier batches
+                    held = planned is not None or (dry_run and hash((work.ref, person.name_key)) in state.contact_names)
+                if held:
                     return work
         return None
 

@@ -250,3 +250,19 @@ def test_export_into_a_pipe_closed_early_ends_quietly(tmp_path):
     stderr = export.stderr.read().decode()
     assert export.wait(timeout=60) == 141  # 128 + SIGPIPE, as for any Unix tool in a pipe
     assert stderr == ""
+
+
+def test_namesakes_round_trip_through_the_export_unchanged(firm, owner, tmp_path):
+    """Two clients called Mary Jones (no emails, different phones): the export names both
+    "Mary Jones", and re-importing it finds each by the person it holds."""
+    for phone in ("+13125550100", "+16175550199"):
+        mary = services.account_create(firm=firm, name="Mary Jones", folder_template=None)
+        services.contact_link(account=mary, contact=services.contact_create(
+            firm=firm, first_name="Mary", last_name="Jones", phones=[phone]))
+    path = tmp_path / "export.csv"
+    call_command("export", "--firm", "alpha", "--output", str(path))
+    before = json.loads(run("export", "--firm", "alpha", "--format", "json"))
+    result = json.loads(run("import", str(path), "--firm", "alpha", "--user", owner.email, "--json"))
+    assert (result["rows_skipped"], result["accounts_created"], result["contacts_created"],
+            result["contacts_updated"]) == (0, 0, 0, 0), result
+    assert json.loads(run("export", "--firm", "alpha", "--format", "json")) == before
