@@ -1,4 +1,4 @@
-"""The import job's lifecycle: create (upload), map, dry run, start, run, cancel.
+"""The import job's lifecycle: create (upload), map, dry run, start, run, cancel, resume.
 
 Every door (wizard, CLI, API, worker) calls these functions; none of them holds import logic.
 """
@@ -437,6 +437,70 @@ def job_requeue_interrupted(*, silent_for: datetime.timedelta | None = None) -> 
         if ImportJob.objects.filter(
             pk=job.pk, status=ImportJob.Status.RUNNING, run_token=job.run_token, heartbeat_at=job.heartbeat_at
         ).update(status=ImportJob.Status.QUEUED, run_token=F("run_token") + 1):
+            run_import_job.enqueue(job.pk)
+            requeued.append(job)
+    return requeued
+
+
+# --- Resume: an import that failed or was cancelled goes on after its last committed batch ----
+
+RESUMABLE_STATUSES = (ImportJob.Status.FAILED, ImportJob.Status.CANCELLED)
+# A failure `resume_imports` retried this often is one a person must look at (the same bug
+# again); a passing one (a lock held too long, a lost connection) is over by then.
+AUTOMATIC_RESUMES = 2
+
+
+def _resumable() -> Q:
+    """Imports that failed or were cancelled after they started, whose file is still there.
+    (An upload the worker could not read failed without starting; a queued import cancelled
+    before it ran imported nothing, and its page says so.)"""
+    return Q(status__in=RESUMABLE_STATUSES, started_at__isnull=False, file_deleted_at__isnull=True) & ~Q(file="")
+
+
+def job_is_resumable(job: ImportJob) -> bool:
+    return ImportJob.objects.filter(_resumable(), pk=job.pk).exists()
+
+
+def _queue_again(queryset, **changes) -> int:
+    """The conditional UPDATE that resumes: a second click or another tab finds the job queued
+    already. Its next run resumes after `checkpoint` (see run_pipeline) and mails its end."""
+    return queryset.update(status=ImportJob.Status.QUEUED, cancel_requested=False, error="", finished_at=None,
+                       notified_at=None, **changes)
+
+
+def job_resume(job: ImportJob, *, user: User, enqueue: bool = True) -> bool:
+    """Queues again an import that failed or was cancelled part-way (the *Resume* button): it
+    goes on after its last committed batch, so no row is imported twice and the counts end as
+    an uninterrupted run's. False if it cannot be resumed (any more)."""
+    require_importer(job.firm, user)
+    with transaction.atomic():
+        resumed = _queue_again(ImportJob.objects.filter(_resumable(), pk=job.pk))
+    if not resumed:
+        return False
+    logger.info("Import #%s resumed by %s after row %s.", job.pk, user.email, job.checkpoint.get("rows_done", 0))
+    job.refresh_from_db()
+    if enqueue:
+        from imports.tasks import run_import_job
+
+        transaction.on_commit(lambda: run_import_job.enqueue(job.pk))
+    return True
+
+
+def job_requeue_failed(*, failed_for: datetime.timedelta) -> list[ImportJob]:
+    """Imports that failed at least `failed_for` ago go back to the queue, each at most
+    AUTOMATIC_RESUMES times; their next run resumes after the last committed batch. Cancelled
+    imports are left alone: a person stopped them."""
+    from imports.tasks import run_import_job
+
+    failed = ImportJob.objects.filter(
+        _resumable(), status=ImportJob.Status.FAILED, finished_at__lte=timezone.now() - failed_for,
+        automatic_resumes__lt=AUTOMATIC_RESUMES,
+    )
+    requeued = []
+    for job in failed:
+        # Still as it was read: not resumed by a person meanwhile.
+        if _queue_again(ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.FAILED, finished_at=job.finished_at),
+                        automatic_resumes=F("automatic_resumes") + 1):
             run_import_job.enqueue(job.pk)
             requeued.append(job)
     return requeued

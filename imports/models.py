@@ -94,7 +94,10 @@ class ImportJob(models.Model):
     dry_run_rows_done = models.BigIntegerField(default=0)
     dry_run_error = models.TextField(blank=True)
     dry_run_updated_at = models.DateTimeField(null=True, blank=True)
-    # When the "import finished" email went out: sent once, however often the task runs.
+    # How often `clientport resume_imports` queued this import again after it failed: it
+    # gives up after `jobs.AUTOMATIC_RESUMES`, leaving a failure that persists to a person.
+    automatic_resumes = models.PositiveSmallIntegerField(default=0)
+    # When the "import finished" email went out: sent once per run, however often its task runs.
     notified_at = models.DateTimeField(null=True, blank=True)
     # When the uploaded file and the skipped rows' cells were deleted (the firm's retention).
     file_deleted_at = models.DateTimeField(null=True, blank=True)

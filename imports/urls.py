@@ -18,5 +18,6 @@ urlpatterns = [
     path("clients/import/<int:pk>/", views.job_page, name="job"),
     path("clients/import/<int:pk>/progress/", views.job_progress, name="job_progress"),
     path("clients/import/<int:pk>/cancel/", views.cancel, name="cancel"),
+    path("clients/import/<int:pk>/resume/", views.resume, name="resume"),
     path("clients/import/<int:pk>/skipped-rows.zip", views.skipped_rows, name="skipped_rows"),
 ]

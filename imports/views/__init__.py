@@ -1,12 +1,12 @@
 """The import wizard's pages. Views parse and check input and call the job services
 (imports/jobs.py); the ImportJob row is the wizard's state."""
 
-from imports.views.results import cancel, history, job_page, job_progress, skipped_rows
+from imports.views.results import cancel, history, job_page, job_progress, resume, skipped_rows
 from imports.views.review import check_progress, review, start_import
 from imports.views.steps import accounts, contacts, settings_step
 from imports.views.upload import file, start, upload
 
 __all__ = [
-    "accounts", "cancel", "check_progress", "contacts", "file", "history", "job_page", "job_progress", "review",
-    "settings_step", "skipped_rows", "start", "start_import", "upload",
+    "accounts", "cancel", "check_progress", "contacts", "file", "history", "job_page", "job_progress", "resume",
+    "review", "settings_step", "skipped_rows", "start", "start_import", "upload",
 ]

@@ -1,4 +1,5 @@
-"""After Start: the import's page (progress, then results), cancel, the skipped rows, history."""
+"""After Start: the import's page (progress, then results), cancel, resume, the skipped rows,
+history."""
 
 from __future__ import annotations
 
@@ -46,6 +47,7 @@ def job_page(request, pk):
         context["warning_groups"] = issue_groups(job, ImportIssue.Severity.WARNING)
         context["skip_groups"] = issue_groups(job, ImportIssue.Severity.SKIP)
         context["has_skipped"] = bool(context["skip_groups"])
+        context["resumable"] = jobs.job_is_resumable(job)
     return render(request, "imports/job.html", context)
 
 
@@ -74,6 +76,21 @@ def cancel(request, pk):
         else:
             messages.info(request, "Cancelling: the import stops after the batch it is writing. Everything imported "
                                    "up to then is kept; the results show what was done.")
+    return redirect("imports:job", pk=job.pk)
+
+
+@import_permission_required
+def resume(request, pk):
+    """Goes on with an import that failed or was cancelled, after its last committed batch."""
+    job = access_job(request, pk)  # another firm's job: 404 whatever the method
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
+    rows_done = job.checkpoint.get("rows_done", 0)
+    if jobs.job_resume(job, user=request.user):
+        messages.info(request, f"The import goes on after row {rows_done:,}: the rows imported before are not "
+                               "imported again.")
+    else:
+        messages.info(request, "This import cannot be resumed: it is running, finished, or its file was deleted.")
     return redirect("imports:job", pk=job.pk)
 
 

@@ -218,9 +218,10 @@ def test_failed_import_says_what_happened_and_what_to_do(owner_client, reviewed,
     reviewed.refresh_from_db()
     assert reviewed.status == ImportJob.Status.FAILED
     html = owner_client.get(url("job", reviewed)).content.decode()
-    assert "unexpected error (RuntimeError)" in html and "You can import the same file again" in html
+    assert "unexpected error (RuntimeError)" in html and "Resume import" in html
     (mail,) = mailoutbox
     assert "stopped" in mail.subject and "unexpected error (RuntimeError)" in mail.body
+    assert "resume the import where it stopped" in mail.body
 
 
 # --- The finish email ---------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from tests.imports.test_wizard import CLIENTS, wizard_upload
 
 JOB_URLS = [
     "file", "step_accounts", "step_settings", "step_contacts", "review", "check_progress", "start_import", "job",
-    "job_progress", "cancel", "skipped_rows",
+    "job_progress", "cancel", "resume", "skipped_rows",
 ]
 FIRM_URLS = [("start", []), ("history", []), ("upload", ["accounts-and-contacts"])]
 METHODS = ["get", "post"]
@@ -72,7 +72,7 @@ def test_a_deactivated_member_who_could_import_gets_403(client, firm, manager, j
 def test_owner_admins_and_members_with_manage_contacts_may_use_every_page(client, request, job, who):
     client.force_login(request.getfixturevalue(who))
     for address in every_url(job):
-        if address.endswith("/cancel/") or address.endswith("/start/"):
+        if address.endswith(("/cancel/", "/resume/", "/start/")):
             continue
         response = client.get(address)
         assert response.status_code in (200, 302), address
@@ -109,7 +109,7 @@ def test_upload_without_the_csrf_token_is_refused(csrf_client):
 
 
 @pytest.mark.parametrize("name", ["file", "step_accounts", "step_settings", "step_contacts", "review", "start_import",
-                                  "cancel"])
+                                  "cancel", "resume"])
 def test_every_wizard_post_needs_the_csrf_token(csrf_client, job, name):
     assert csrf_client.post(reverse(f"imports:{name}", args=[job.pk]), {"nav": "next"}).status_code == 403
 

@@ -1,4 +1,4 @@
-"""`clientport resume_imports`: queue again the imports whose worker stopped.
+"""`clientport resume_imports`: queue again the imports whose worker stopped, and those that failed.
 
 An import commits its checkpoint with every batch, so a job found "running" while no worker
 runs it (the machine restarted, the worker was killed) resumes after its last batch, writing
@@ -7,27 +7,33 @@ worker commits every second or so), so it is safe to run from cron while other w
 the database; `--silent-for 0` takes every running job, which is what `clientport serve` does at
 start-up, where it is the only worker. A worker that was merely slow loses its claim on the job
 and stops at its next batch, so a job is never written by two workers.
+
+An import that failed (an error its batch retries did not get past) resumes the same way, once
+it has been failed for as long, and at most twice (`jobs.AUTOMATIC_RESUMES`): a failure that
+comes back is left to a person, who has the *Resume* button of the import's page.
 """
 
 import datetime
 
 from django.core.management.base import BaseCommand
 
-from imports.jobs import job_requeue_interrupted
+from imports.jobs import job_requeue_failed, job_requeue_interrupted
 
 
 class Command(BaseCommand):
-    help = "Queues again the imports that were running when their worker stopped."
+    help = "Queues again the imports that were running when their worker stopped, and those that failed."
 
     def add_arguments(self, parser):
         parser.add_argument(
             "--silent-for", type=int, default=300, metavar="SECONDS",
-            help="take running imports that committed nothing for this long (default: 300; 0: all)",
+            help="take running imports that committed nothing, and failed imports that failed, this long ago "
+                 "(default: 300; 0: all)",
         )
 
     def handle(self, *args, **options):
-        jobs = job_requeue_interrupted(silent_for=datetime.timedelta(seconds=options["silent_for"]))
+        silent_for = datetime.timedelta(seconds=options["silent_for"])
+        jobs = job_requeue_interrupted(silent_for=silent_for) + job_requeue_failed(failed_for=silent_for)
         for job in jobs:
             self.stdout.write(f"Import #{job.pk} ({job.original_name}) queued to resume after row {job.rows_done:,}.")
         if not jobs and options["verbosity"] > 1:
-            self.stdout.write("No interrupted import.")
+            self.stdout.write("No interrupted or failed import.")
