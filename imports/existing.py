@@ -127,9 +127,12 @@ def load_existing(firm: Firm, rows: list[CleanRow], *, contacts_only: bool = Fal
         # Links of the batch's accounts, and their contacts by name: driven from the accounts
         # (a bounded set), not from the names, which a large firm's contacts share by thousands.
         links: dict[int, list[int]] = defaultdict(list)
-        for account_id, contact_id, login, notify, sync in _select(AccountContact, _LINK_COLUMNS, "account_id IN {}",
-                                                                   accounts):
+        link_ids: dict[tuple[int, int], int] = {}
+        for link_id, account_id, contact_id, login, notify, sync in _select(
+            AccountContact, ("id", *_LINK_COLUMNS), "account_id IN {}", accounts
+        ):
             links[contact_id].append(account_id)
+            link_ids[(account_id, contact_id)] = link_id
             existing.links[(account_id, contact_id)] = (bool(login), bool(notify), bool(sync))
         if links and names:
             # Several contacts of one account may share a name (one with an email, one
@@ -140,23 +143,25 @@ def load_existing(firm: Firm, rows: list[CleanRow], *, contacts_only: bool = Fal
                 key=lambda values: (bool(values[-2]), values[0]),
                 reverse=True,
             )
+            # An individual's account named after its person: its first contact of that name.
+            first_links: dict[int, int] = {}
             for values in found:
                 contact = snapshot(values)
+                first, last = contact.values["first_name"], contact.values["last_name"]
                 for account_id in links[values[0]]:
                     existing.contacts_by_name[(account_id, values[-1])] = contact
-    # An individual's account named after its person: the first contact of that name linked.
-    persons: dict[int, ContactSnapshot] = {}
-    for _, account_id, contact_id in sorted(by_name):
-        contact, account = contacts.get(contact_id), accounts[account_id]
-        first, last = (contact.values["first_name"], contact.values["last_name"]) if contact else ("", "")
-        if (first or last) and account.type == "individual" and account_id not in persons and (
-            account.key == account_name_key(f"{first} {last}")
-        ):
-            persons[account_id] = contact
-    for account_id in sorted(persons):
-        contact = persons[account_id]
+                    account = accounts[account_id]
+                    link_id = link_ids[(account_id, contact.id)]
+                    if (account.type == "individual" and (first or last)
+                            and link_id < first_links.get(account_id, link_id + 1)
+                            and account.key == account_name_key(f"{first} {last}")):
+                        first_links[account_id] = link_id
+                        existing.persons[account_id] = contact
+    for account_id in sorted(existing.persons):
+        contact = existing.persons[account_id]
         name_key = contact_name_key(contact.values["first_name"], contact.values["last_name"])
-        existing.individuals_by_name.setdefault(name_key, []).append((accounts[account_id], contact))
+        if name_key in person_names:
+            existing.individuals_by_name.setdefault(name_key, []).append((accounts[account_id], contact))
     if names and contacts_only:
         # Contacts only: a person without email is the firm's one email-less contact of that
         # name; with several of that name it is ambiguous, and a new contact is made.

@@ -74,6 +74,9 @@ class Existing:
     individuals_by_email: dict[str, list[tuple[bool, AccountSnapshot]]] = field(default_factory=dict)
     individuals_by_name: dict[str, list[tuple[AccountSnapshot, ContactSnapshot]]] = field(default_factory=dict)
     accounts_by_id: dict[int, AccountSnapshot] = field(default_factory=dict)  # every account above
+    # Account id -> the contact an individual's account is named after (its first linked of that
+    # name), for the accounts above and the batch's names.
+    persons: dict[int, ContactSnapshot] = field(default_factory=dict)
     contacts_by_email: dict[str, ContactSnapshot] = field(default_factory=dict)
     # (account id or None for unlinked contacts, name key) -> snapshot
     contacts_by_name: dict[tuple[int | None, str], ContactSnapshot] = field(default_factory=dict)
@@ -451,6 +454,7 @@ class Planner:
     # -- entry point ----------------------------------------------------------------------
     def plan_batch(self, rows: list[CleanRow], existing: Existing) -> BatchPlan:
         plan = self._plan = BatchPlan()
+        self._existing = existing
         self._contacts_by_email: dict[str, ContactWork] = {}
         self._contacts_by_name: dict[tuple[str, str], ContactWork] = {}
         # One work per existing record, however it was found (email here, name there):
@@ -655,12 +659,8 @@ class Planner:
         with its person (`AccountWork.person`) as this file has completed it so far."""
         remembered = dict(self.state.people.named(name_key)) if self.ctx.dry_run else {}
         works = []
-        for snapshot, contact in existing.individuals_by_name.get(name_key, ()):
-            work = self._existing_account(snapshot)
-            if work.person is None:
-                work.person_name_key = name_key
-                work.person = remembered.get(work.ref) or Person.of_snapshot(contact)
-            works.append(work)
+        for snapshot, _ in existing.individuals_by_name.get(name_key, ()):
+            works.append(self._existing_account(snapshot))  # with its person (see there)
         for ref, person in remembered.items():
             if ref[0] == "n":
                 work = self._virtual_account(ref, "")
@@ -688,18 +688,16 @@ class Planner:
                 continue
             me = Person.of(person)
             for work in candidates:
-                # A namesake of the row's person there is them unless a value tells them apart
-                # (two clients called Mary Jones, each holding her own Mary Jones).
-                planned = self._contacts_by_name.get((work.ref, person.name_key))
-                stored = existing.contacts_by_name.get((work.snapshot.id, person.name_key)) if work.snapshot else None
-                if planned is not None and not planned.virtual:
-                    held = not me.contradicts(Person.of_contact(planned))
-                elif stored is not None:
-                    held = not me.contradicts(Person.of_snapshot(stored))
-                else:  # a dry run's memory keeps no values of the contacts of earlier batches
-                    held = planned is not None or (dry_run and hash((work.ref, person.name_key)) in state.contact_names)
-                if held:
-                    return work
+                if not ((work.ref, person.name_key) in self._contacts_by_name
+                        or (work.snapshot and (work.snapshot.id, person.name_key) in existing.contacts_by_name)
+                        or (dry_run and hash((work.ref, person.name_key)) in state.contact_names)):
+                    continue
+                # Its person of that name is the row's unless a value tells them apart (two
+                # clients called Mary Jones, each holding her own Mary Jones).
+                self._virtual_person(work, person.name_key)
+                if work.person_name_key == person.name_key and work.person and me.contradicts(work.person):
+                    continue
+                return work
         return None
 
     def _existing_account(self, snapshot: AccountSnapshot) -> AccountWork:
@@ -707,7 +705,21 @@ class Planner:
         if work is None:
             work = self._accounts_by_id[snapshot.id] = AccountWork(ref=f"a{snapshot.id}", key=snapshot.key,
                                                                    snapshot=snapshot)
+            contact = self._existing.persons.get(snapshot.id)
+            if contact is not None:  # named after its person: as the database (or a dry run) has them
+                name_key = contact_name_key(contact.values["first_name"], contact.values["last_name"])
+                remembered = dict(self.state.people.named(name_key)) if self.ctx.dry_run else {}
+                work.person_name_key = name_key
+                work.person = remembered.get(work.ref) or Person.of_snapshot(contact)
         return work
+
+    def _virtual_person(self, work: AccountWork, name_key: str) -> None:
+        """A dry run's account of an earlier batch named after a person of this name: its
+        person as remembered."""
+        if work.virtual and work.person is None:
+            person = dict(self.state.people.named(name_key)).get(work.ref)
+            if person is not None:
+                work.person_name_key, work.person = name_key, person
 
     def _virtual_account(self, ref: str, key: str) -> AccountWork:
         """An account an earlier batch of this dry run made: nothing left to plan but links."""
