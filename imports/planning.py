@@ -118,9 +118,8 @@ class FileState:
         self.new_tags: set[str] = set()
         self.updated_accounts: set[int] = set()  # ids of pre-existing accounts changed
         self.updated_contacts: set[int] = set()
-        # Account-name key hash -> packed ref of the account the file's rows of that name are
-        # (both runs): once several accounts share the name, rows that hold none of their
-        # people still go to the one the file named first.
+        # Account-name key hash -> packed ref of the account a row of that name chose among
+        # several (both runs): later rows that hold none of their people go to it too.
         self.named_accounts = CompactIntMap()
         # Packed refs of the accounts made for rows without an account name (both runs: "n"
         # refs in a dry run, "a" + id once a real run wrote them).
