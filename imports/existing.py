@@ -161,7 +161,7 @@ def load_existing(firm: Firm, rows: list[CleanRow], *, contacts_only: bool = Fal
         contact = existing.persons[account_id]
         name_key = contact_name_key(contact.values["first_name"], contact.values["last_name"])
         if name_key in person_names:
-            existing.individuals_by_name.setdefault(name_key, []).append((accounts[account_id], contact))
+            existing.individuals_by_name.setdefault(name_key, []).append(accounts[account_id])
     if names and contacts_only:
         # Contacts only: a person without email is the firm's one email-less contact of that
         # name; with several of that name it is ambiguous, and a new contact is made.
@@ -206,27 +206,24 @@ _LINK_COLUMNS = ("account_id", "contact_id", "login", "notify", "email_sync")
 def _select(model, columns: tuple[str, ...], where: str, *in_lists: Iterable, params: Sequence = ()) -> list[tuple]:
     """SELECT `columns` FROM the model's table WHERE `where`: its `%s` take `params`, then each
     "IN {}" takes the values of one of `in_lists`, in order."""
-    in_lists = [list(values) for values in in_lists]
     quote = connection.ops.quote_name
-    placeholders = ["(" + ", ".join(["%s"] * len(values)) + ")" for values in in_lists]
-    sql = (f"SELECT {', '.join(quote(column) for column in columns)} FROM {quote(model._meta.db_table)} "
-           f"WHERE {where.format(*placeholders)}")
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *(value for values in in_lists for value in values)])
-        return cursor.fetchall()
+    return _run(f"SELECT {', '.join(quote(column) for column in columns)} FROM {quote(model._meta.db_table)} "
+                f"WHERE {where}", in_lists, params)
 
 
 def _select_joined(sql: str, *in_lists: Iterable, params: Sequence = ()) -> list[tuple]:
     """`sql` with {link}, {contact} and {account} naming the tables; "IN {}" as in `_select`."""
-    in_lists = [list(values) for values in in_lists]
     quote = connection.ops.quote_name
-    tables = {"link": quote(AccountContact._meta.db_table), "contact": quote(Contact._meta.db_table),
-              "account": quote(Account._meta.db_table)}
+    for name, model in (("link", AccountContact), ("contact", Contact), ("account", Account)):
+        sql = sql.replace("{" + name + "}", quote(model._meta.db_table))
+    return _run(sql, in_lists, params)
+
+
+def _run(sql: str, in_lists, params: Sequence) -> list[tuple]:
+    in_lists = [list(values) for values in in_lists]
     placeholders = ["(" + ", ".join(["%s"] * len(values)) + ")" for values in in_lists]
-    sql = sql.replace("{link}", tables["link"]).replace("{contact}", tables["contact"])
-    sql = sql.replace("{account}", tables["account"]).format(*placeholders)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*params, *(value for values in in_lists for value in values)])
+        cursor.execute(sql.format(*placeholders), [*params, *(value for values in in_lists for value in values)])
         return cursor.fetchall()
 
 

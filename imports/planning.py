@@ -72,7 +72,7 @@ class Existing:
     # email key -> accounts whose contact has that email (named after that person first);
     # contact name key -> (account, its contact of that name), oldest account first.
     individuals_by_email: dict[str, list[tuple[bool, AccountSnapshot]]] = field(default_factory=dict)
-    individuals_by_name: dict[str, list[tuple[AccountSnapshot, ContactSnapshot]]] = field(default_factory=dict)
+    individuals_by_name: dict[str, list[AccountSnapshot]] = field(default_factory=dict)
     accounts_by_id: dict[int, AccountSnapshot] = field(default_factory=dict)  # every account above
     # Account id -> the contact an individual's account is named after (its first linked of that
     # name), for the accounts above and the batch's names.
@@ -274,6 +274,10 @@ class PeopleSeen:
 
     def named(self, name_key: str) -> list[tuple[str, Person]]:
         return [(_unpack_ref(packed), person) for packed, person in self.by_name.get(hash(name_key), ())]
+
+    def person(self, name_key: str, ref: str) -> Person | None:
+        packed = _pack_ref(ref)
+        return next((person for known, person in self.by_name.get(hash(name_key), ()) if known == packed), None)
 
     def remember(self, name_key: str, ref: str, person: Person) -> None:
         entries = self.by_name.setdefault(hash(name_key), [])
@@ -494,8 +498,9 @@ class Planner:
             for row in rows:
                 if row.account is not None and not row.account.name_given and row.people:
                     rank = self.state.individual_emails.get(hash(row.people[0].email_key))
-                    if rank is not None and _ranked_ref(rank)[0] == "a":
-                        ids.add(int(_ranked_ref(rank)[1:]))
+                    ref = _ranked_ref(rank) if rank is not None else ""
+                    if ref.startswith("a"):
+                        ids.add(int(ref[1:]))
         return ids
 
     def written(self, plan: BatchPlan) -> None:
@@ -656,16 +661,15 @@ class Planner:
     def _namesakes(self, name_key: str, existing: Existing) -> list[AccountWork]:
         """The individuals' accounts named after a person of this name, oldest first, each
         with its person (`AccountWork.person`) as this file has completed it so far."""
-        remembered = dict(self.state.people.named(name_key)) if self.ctx.dry_run else {}
-        works = []
-        for snapshot, _ in existing.individuals_by_name.get(name_key, ()):
-            works.append(self._existing_account(snapshot))  # with its person (see there)
-        for ref, person in remembered.items():
-            if ref[0] == "n":
-                work = self._virtual_account(ref, "")
-                if work.person is None:
-                    work.person_name_key, work.person = name_key, person
-                works.append(work)
+        # Existing ones come with their person (`_existing_account`); a dry run's earlier
+        # batches' ones with theirs as remembered.
+        works = [self._existing_account(snapshot) for snapshot in existing.individuals_by_name.get(name_key, ())]
+        if self.ctx.dry_run:
+            for ref, _ in self.state.people.named(name_key):
+                if ref[0] == "n":
+                    work = self._virtual_account(ref, "")
+                    self._virtual_person(work, name_key)
+                    works.append(work)
         works += [work for work in self._people_by_name.get(name_key, ()) if work not in works]
         return works
 
@@ -707,16 +711,16 @@ class Planner:
             contact = self._existing.persons.get(snapshot.id)
             if contact is not None:  # named after its person: as the database (or a dry run) has them
                 name_key = contact_name_key(contact.values["first_name"], contact.values["last_name"])
-                remembered = dict(self.state.people.named(name_key)) if self.ctx.dry_run else {}
+                remembered = self.state.people.person(name_key, work.ref) if self.ctx.dry_run else None
                 work.person_name_key = name_key
-                work.person = remembered.get(work.ref) or Person.of_snapshot(contact)
+                work.person = remembered or Person.of_snapshot(contact)
         return work
 
     def _virtual_person(self, work: AccountWork, name_key: str) -> None:
         """A dry run's account of an earlier batch named after a person of this name: its
         person as remembered."""
         if work.virtual and work.person is None:
-            person = dict(self.state.people.named(name_key)).get(work.ref)
+            person = self.state.people.person(name_key, work.ref)
             if person is not None:
                 work.person_name_key, work.person = name_key, person
 
@@ -921,7 +925,7 @@ class Planner:
             first, last = _current(contact, "first_name"), _current(contact, "last_name")
         own_key = person.own_account_key if (first, last) == (person.first_name, person.last_name) else None
         name_key = contact.name_key  # as `_remember_name` left it: the contact's own name
-        remembered = dict(self.state.people.named(name_key)) if self.ctx.dry_run and (first or last) else {}
+        remembered = self.state.people.person(name_key, account.ref) if self.ctx.dry_run and (first or last) else None
         type_ = account.values.get("type") or (account.snapshot.type if account.snapshot else "")
         individual = type_ == "individual" or (account.virtual and _pack_ref(account.ref) in self.state.individual_refs)
         if not individual:
@@ -929,11 +933,11 @@ class Planner:
         elif account.key or not account.virtual:
             named_after = bool(first or last) and account.key == (own_key or account_name_key(f"{first} {last}"))
         else:  # made by an earlier batch of a dry run and met by email: its name is not at hand
-            named_after = account.ref in remembered
+            named_after = remembered is not None
         if named_after and account.person_name_key in ("", name_key):
             # The account's person is its first contact of its name; another one of that name
             # (with another email) is not. One found by name is that contact, maybe given an email.
-            base = account.person or remembered.get(account.ref)
+            base = account.person or remembered
             if base is None and not contact.virtual:
                 account.person_contact = contact  # the common case: read only if a namesake asks
             else:
