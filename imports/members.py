@@ -40,6 +40,10 @@ def _name_words(value: str) -> list[str]:
     person = comma_person_name(value)
     if person is not None:
         value = f"{person[0]} {person[1]}"
+    return _words(value)
+
+
+def _words(value: str) -> list[str]:
     decomposed = unicodedata.normalize("NFKD", value.casefold())
     plain = "".join(char for char in decomposed if not unicodedata.combining(char))
     return _WORDS.findall(plain)
@@ -95,7 +99,15 @@ class MemberDirectory:
             return _sure(self.emails.get(normalize_email_key(bracketed[1])))
         if "@" in value:
             return _sure(self.emails.get(normalize_email_key(value)))
-        words = _name_words(value)
+        found = self._find_name(_name_words(value))
+        if found is None and value.count(",") == 1:
+            # "Manager, Mia": a family name the general rule of person names doubts (a word
+            # that is also a job title), turned round all the same; only a member's name matches.
+            family, _, given = value.partition(",")
+            found = self._find_name(_words(f"{given} {family}"))
+        return found
+
+    def _find_name(self, words: list[str]) -> int | None:
         if not words:
             return None
         if len(words) == 1:
@@ -188,11 +200,12 @@ class UnmatchedNames:
 
 
 def unmatched_names(rows: Iterator[list[str]], columns: list[tuple[int, str]], directory: MemberDirectory, *,
-                    limit: int = MAX_LISTED_NAMES) -> UnmatchedNames:
+                    limit: int | None = None) -> UnmatchedNames:
     """The distinct values of the member columns that `directory.find` matches to nobody, in
     file order, with the number of rows naming each: one streaming pass; at most `limit` are
     kept. `columns` are (cell index, target). The firm's earlier choices do not hide a value:
     the list shows them so they can be changed."""
+    limit = MAX_LISTED_NAMES if limit is None else limit
     found: dict[str, UnmatchedName] = {}
     matched: set[str] = set()  # bounded by the members' ways of being named, not by the file
     result = UnmatchedNames()
