@@ -606,7 +606,8 @@ class SettingsForm(forms.Form):
     def _add_member_name_fields(self, members: list[tuple[str, str]], mapping: Mapping) -> None:
         """One select per name of the file that matches no team member: a member, Nobody, or
         not chosen (each row naming it is warned, as before). Named by the value, not its place
-        in the list, so a list that changed between showing and posting assigns nobody wrongly."""
+        in the list: a list that changed between showing and posting never puts a choice on
+        another name."""
         chosen = {member_value_key(name): email for name, email in mapping.settings.member_names.items()}
         emails = {email.casefold(): email for email, _ in members}
         choices = [("", "Not chosen: warn on each row"), *members, (NOBODY, "Nobody (leave unassigned)")]

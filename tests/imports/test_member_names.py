@@ -198,6 +198,18 @@ def test_a_member_added_later_is_matched_and_leaves_the_list(owner_client, team)
     assert listed == ["Former Staffer"]
 
 
+def test_the_list_is_read_from_the_file_once_not_on_every_visit(owner_client, team, monkeypatch):
+    job = wizard_upload(owner_client, HUBSPOT)
+    owner_client.get(settings_url(job))
+
+    def no_second_read(*args, **kwargs):
+        raise AssertionError("the file was read again")
+
+    monkeypatch.setattr(jobs, "open_job_table", no_second_read)
+    listed = [entry.name for entry in owner_client.get(settings_url(job)).context["form"].unmatched.names]
+    assert listed == ["Pat Partner", "Former Staffer"]
+
+
 def test_a_file_whose_names_all_match_says_so(owner_client, team):
     rows = [["Account Name", "Email", "Contact owner"], ["Acme LLC", "a@acme.example", "mia manager"]]
     job = wizard_upload(owner_client, rows)
