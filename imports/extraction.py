@@ -16,6 +16,7 @@ from crm.normalize import account_name_key, contact_name_key, normalize_email_ke
 from imports import cleaning
 from imports.cleaning.addresses import split_us_address
 from imports.mapping import IGNORE, Mapping
+from imports.members import MemberDirectory
 from imports.problems import Problem
 from imports.reading import SourceRow
 
@@ -104,6 +105,9 @@ class AccountData:
     tags: list[str] = field(default_factory=list)
     assignees: list[int] = field(default_factory=list)  # membership ids
     roles: dict[str, int] = field(default_factory=dict)  # role key -> membership id
+    # The file names an assignee whom the firm chose to leave unassigned ("Nobody"): a new
+    # account then does not fall back to the importer either.
+    assigned_nobody: bool = False
     custom: dict[str, object] = field(default_factory=dict)
     key: str = ""  # the account-name key, set by `CleanRow.seal`
 
@@ -150,8 +154,8 @@ class ExtractionContext:
     # (the firm's setting).
     individual_names: str = "first_last"
     custom_fields: dict[tuple[str, str], CustomFieldSpec] = field(default_factory=dict)
-    # Lower-cased name or email of each active team member -> membership id.
-    members: dict[str, int] = field(default_factory=dict)
+    # The firm's active team members and its choices for names that match none of them.
+    members: MemberDirectory = field(default_factory=MemberDirectory)
     # Column index -> "MDY" or "DMY" where the column's own values prove its order (see
     # `date_order_evidence`); other date columns are read in the firm's order.
     date_orders: dict[int, str] = field(default_factory=dict)
@@ -175,9 +179,6 @@ class ExtractionContext:
         if self.individual_names == "last_first" and person.first_name and person.last_name:
             return f"{person.last_name}, {person.first_name}"[:255]
         return person.display_name[:255]
-
-    def member_id(self, value: str) -> int | None:
-        return self.members.get(value.strip().casefold())
 
     def date_columns(self) -> list[_Column]:
         """The mapped columns that hold dates: dates of birth and date custom fields."""
@@ -311,15 +312,17 @@ def _extract_account_cell(account: AccountData, col: _Column, raw: str, ctx, war
         problems = _extend_tags(account.tags, raw)
     elif attribute == "assignees":
         problems = []
-        for name in cleaning.split_list(raw):
-            member = ctx.member_id(name)
-            if member is None:
+        for name in ctx.members.names_in(raw):
+            member, decided = ctx.members.resolve(name)
+            if not decided:
                 problems.append(_unknown_member(name))
+            elif member is None:
+                account.assigned_nobody = True
             elif member not in account.assignees:
                 account.assignees.append(member)
     elif attribute == "role":
-        member = ctx.member_id(raw)
-        problems = [_unknown_member(raw)] if member is None else []
+        member, decided = ctx.members.resolve(raw)
+        problems = [] if decided else [_unknown_member(raw)]
         if member is not None:
             account.roles[col.field_key] = member
     elif attribute == "custom":

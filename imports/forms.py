@@ -7,6 +7,7 @@ is built for one firm, so another firm's id or name is simply not a valid choice
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 
 from django import forms
@@ -25,6 +26,7 @@ from imports.mapping import (
     person_prefix,
 )
 from imports.matching import guess_field_type, is_organisation_header, target_label
+from imports.members import UnmatchedNames, member_value_key
 from imports.models import ImportJob
 
 KIND_HELP = {
@@ -516,6 +518,14 @@ class EmailColumn:
     example: str
 
 
+NOBODY = "nobody"  # the settings step's value for "leave unassigned" (stored as "")
+
+
+def member_name_field(name: str) -> str:
+    """The settings form's field for one unmatched name: stable for the value as the user sees it."""
+    return "member-" + hashlib.sha256(member_value_key(name).encode()).hexdigest()[:12]
+
+
 PORTAL_SWITCHES = (
     ("login", "Login", "May sign in to the client portal."),
     ("notify", "Notify", "Receives notifications and reminders by email."),
@@ -547,7 +557,8 @@ class SettingsForm(forms.Form):
         "instead of creating it.",
     )
 
-    def __init__(self, *args, job: ImportJob, mapping: Mapping, email_columns: list[EmailColumn], **kwargs):
+    def __init__(self, *args, job: ImportJob, mapping: Mapping, email_columns: list[EmailColumn],
+                 unmatched: UnmatchedNames | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         firm = job.firm
         self.kind = job.kind
@@ -556,6 +567,8 @@ class SettingsForm(forms.Form):
         self.fields["tags"].choices = [(name, name) for name in tags]
         members = Membership.objects.filter(firm=firm, is_active=True).select_related("user")
         self.fields["assignees"].choices = [(m.user.email, m.display_name) for m in members]
+        self.unmatched = unmatched or UnmatchedNames()
+        self._add_member_name_fields(self.fields["assignees"].choices, mapping)
         default = firm.default_folder_template
         folder_choices = [
             ("default", f"The firm's default: {default.name}" if default else "The firm's default: no folders"),
@@ -590,6 +603,37 @@ class SettingsForm(forms.Form):
                 for name, _, _ in PORTAL_SWITCHES:
                     self.initial[f"portal-{column.index}-{name}"] = getattr(switches, name)
 
+    def _add_member_name_fields(self, members: list[tuple[str, str]], mapping: Mapping) -> None:
+        """One select per name of the file that matches no team member: a member, Nobody, or
+        not chosen (each row naming it is warned, as before). Named by the value, not its place
+        in the list: a list that changed between showing and posting never puts a choice on
+        another name."""
+        chosen = {member_value_key(name): email for name, email in mapping.settings.member_names.items()}
+        emails = {email.casefold(): email for email, _ in members}
+        choices = [("", "Not chosen: warn on each row"), *members, (NOBODY, "Nobody (leave unassigned)")]
+        for entry in self.unmatched.names:
+            name = member_name_field(entry.name)
+            self.fields[name] = forms.ChoiceField(label=entry.name, choices=choices, required=False)
+            decision = chosen.get(member_value_key(entry.name))
+            if decision is not None and not self.is_bound:
+                self.initial[name] = emails.get(decision.casefold(), "") if decision else NOBODY
+
+    def member_name_rows(self):
+        """(unmatched name, its select) for the template."""
+        for entry in self.unmatched.names:
+            yield entry, self[member_name_field(entry.name)]
+
+    def _member_names(self, previous: dict[str, str]) -> dict[str, str]:
+        """The choices of the listed names, with the earlier ones for names not listed here
+        (beyond the list's bound, or from a mapping file) kept."""
+        listed = {member_value_key(entry.name): entry.name for entry in self.unmatched.names}
+        kept = {name: email for name, email in previous.items() if member_value_key(name) not in listed}
+        for key, name in listed.items():
+            value = self.cleaned_data.get(member_name_field(name), "")
+            if value:
+                kept[name] = "" if value == NOBODY else value
+        return kept
+
     def portal_rows(self):
         """(email column, [(switch field, label, help)]) for the template."""
         for column in self.email_columns:
@@ -609,6 +653,7 @@ class SettingsForm(forms.Form):
         if self.kind != ImportJob.Kind.CONTACTS:
             s.tags = list(data["tags"])
             s.assignees = list(data["assignees"])
+            s.member_names = self._member_names(s.member_names)
             s.folder_template = data["folder_template"]
         s.overwrite = data["overwrite"]
         s.update_only = bool(data.get("update_only")) if self.kind == ImportJob.Kind.ACCOUNTS else False

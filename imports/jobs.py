@@ -21,6 +21,9 @@ from crm.normalize import normalize_name_key
 from crm.permissions import can_import
 from imports.mapping import IGNORE, ColumnMapping, Mapping
 from imports.matching import FieldSpec, suggest_mapping
+from imports.members import (
+    MEMBER_TARGETS, UnmatchedNames, active_member_rows, directory_signature, member_directory, unmatched_names,
+)
 from imports.models import ROWS_IN_FILE, ImportIssue, ImportJob
 from imports.pipeline import (
     PipelineResult, UnknownFolderTemplate, check_folder_template, job_file, open_job_table, read_options,
@@ -239,6 +242,7 @@ def job_set_mapping(job: ImportJob, mapping: Mapping) -> list[str]:
                .values_list("user__email", flat=True)}
     errors += [f"{email} is not a team member of this firm." for email in mapping.settings.assignees
                if email.casefold() not in members]
+    errors += _member_name_errors(mapping.settings.member_names, members)
     try:
         check_folder_template(job.firm, mapping.settings.folder_template)
     except UnknownFolderTemplate as exc:
@@ -254,6 +258,20 @@ def job_set_mapping(job: ImportJob, mapping: Mapping) -> list[str]:
         return ["This import has already started; its mapping can no longer change."]
     job.mapping = mapping.to_dict()
     return []
+
+
+def _member_name_errors(choices, members: set[str]) -> list[str]:
+    """What is wrong with the firm's choices for names matching no member (`member_names`):
+    each must name an active member of this firm by email, or be "" for nobody."""
+    if not isinstance(choices, dict):
+        return ["member_names must be an object of name -> team member email (or \"\" for nobody)."]
+    errors = []
+    for name, email in choices.items():
+        if not isinstance(email, str):
+            errors.append(f"The choice for {name!r} must be a team member's email, or \"\" for nobody.")
+        elif email and email.strip().casefold() not in members:
+            errors.append(f"The choice for {name!r}: {email} is not a team member of this firm.")
+    return errors
 
 
 def job_dry_run(job: ImportJob, *, progress=None, cleaning_processes: int | None = None) -> PipelineResult:
@@ -547,3 +565,35 @@ def jobs_purge_files(*, now: datetime.datetime | None = None) -> tuple[int, int]
 def _delete_stored_file(job: ImportJob) -> None:
     if job.file:
         job.file.delete(save=False)
+
+
+# --- Team members named in the file: the values that name nobody, for the settings step -------
+
+
+def job_unmatched_member_names(job: ImportJob, mapping: Mapping) -> UnmatchedNames:
+    """The values of the mapping's member columns (assignees, roles) that match no active team
+    member, read from the whole file in one streaming pass and bounded (`unmatched_names`).
+
+    Stored on the job (`read_info["member_names"]`) with what it was computed for: the member
+    columns, the firm's members and its choices. The settings step shows it on every visit, and
+    a large file is read again only when one of those changed."""
+    headers = list(job.read_info.get("headers", []))
+    columns = [(headers.index(col.column), col.target) for col in mapping.columns
+               if col.target in MEMBER_TARGETS and col.column in headers]
+    if not columns:
+        return UnmatchedNames()
+    members = active_member_rows(job.firm)
+    choices = mapping.settings.member_names if isinstance(mapping.settings.member_names, dict) else {}
+    signature = directory_signature(members) + repr((columns, sorted(choices.items())))
+    stored = job.read_info.get("member_names") or {}
+    if stored.get("signature") == signature:
+        return UnmatchedNames.from_dict(stored)
+    directory = member_directory(job.firm, choices, members=members)
+    try:
+        with open_job_table(job, mapping) as table:
+            found = unmatched_names((row.cells for row in table.rows()), columns, directory)
+    except UnreadableFile:
+        return UnmatchedNames()
+    job.read_info = {**job.read_info, "member_names": {**found.to_dict(), "signature": signature}}
+    ImportJob.objects.filter(pk=job.pk, status__in=UNSTARTED_STATUSES).update(read_info=job.read_info)
+    return found

@@ -103,6 +103,9 @@ class ImportSettings:
     send_invitations: bool = False
     tags: list[str] = field(default_factory=list)  # existing tags added to every imported account
     assignees: list[str] = field(default_factory=list)  # team members' emails
+    # Names in the member columns that match no team member, as the firm decided them: the
+    # value as written -> a member's email, or "" for nobody (no one assigned, no warning).
+    member_names: dict[str, str] = field(default_factory=dict)
     folder_template: str = "default"  # "default", "none" or a template's name
     overwrite: bool = False  # file values win over existing non-empty values
     update_only: bool = False  # accounts kind: never create, skip unknown accounts

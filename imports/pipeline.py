@@ -17,12 +17,13 @@ from django.utils import timezone
 
 from crm.locks import firm_import_lock
 from crm.models import Account, AccountContact, AccountRole, CustomField, FolderTemplate, Membership, Tag
-from crm.normalize import normalize_name_key
+from crm.normalize import normalize_email_key, normalize_name_key
 from imports import bulk
 from imports.existing import load_catalogue, load_existing
 from imports.extraction import CustomFieldSpec, ExtractionContext, date_order_evidence
 from imports.gc_tuning import quiet_gc
 from imports.mapping import Mapping
+from imports.members import member_directory
 from imports.models import ImportChange, ImportJob
 from imports.parallel import clean_batches
 from imports.planning import BatchPlan, Counters, FileState, PlanContext, Planner
@@ -113,18 +114,6 @@ def _has_path(job: ImportJob) -> bool:
         return False
 
 
-def member_index(firm) -> dict[str, int]:
-    """Team members as a file may name them: by email or by full name, case-insensitively."""
-    index: dict[str, int] = {}
-    for pk, email, full_name in Membership.objects.filter(firm=firm, is_active=True).values_list(
-        "pk", "user__email", "user__full_name"
-    ):
-        index[email.casefold()] = pk
-        if full_name.strip():
-            index.setdefault(" ".join(full_name.split()).casefold(), pk)
-    return index
-
-
 def prepare(job: ImportJob, *, mapping: Mapping | None = None, dry_run: bool = False) -> Prepared:
     """Resolves the mapping against the firm (custom fields, roles, members, folders)."""
     firm = job.firm
@@ -160,11 +149,12 @@ def prepare(job: ImportJob, *, mapping: Mapping | None = None, dry_run: bool = F
         if normalize_name_key(col.field, 100) not in existing_roles and col.field.strip() not in new_roles:
             new_roles.append(" ".join(col.field.split())[:100])
 
-    members = member_index(firm)
+    members = member_directory(firm, mapping.settings.member_names)
     importer = Membership.objects.filter(firm=firm, user=job.created_by, is_active=True).values_list(
         "pk", flat=True
     ).first()
-    bulk_assignees = [members[email.casefold()] for email in mapping.settings.assignees if email.casefold() in members]
+    bulk_assignees = [members.emails[key] for key in map(normalize_email_key, mapping.settings.assignees)
+                      if key in members.emails]
     extraction = ExtractionContext(
         mapping=mapping, headers=table.info.headers, default_country=firm.default_country,
         date_order=firm.date_order, individual_names=str(firm.individual_account_names), custom_fields=specs,

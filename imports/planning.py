@@ -799,7 +799,7 @@ class Planner:
                 work.tags.append(tag_key)
                 work.changed = work.changed or work.snapshot is not None
         assignees = set(data.assignees) | set(self.ctx.bulk_assignee_ids)
-        if not assignees and work.is_new and self.ctx.importer_member_id:
+        if not assignees and work.is_new and self.ctx.importer_member_id and not data.assigned_nobody:
             assignees = {self.ctx.importer_member_id}
         snapshot_assignees = work.snapshot.assignee_ids if work.snapshot else set()
         for member in assignees - snapshot_assignees - work.assignees:

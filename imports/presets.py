@@ -276,6 +276,12 @@ ACCOUNT: dict[str, list[tuple[str, int]]] = {
         ("account manager", 0), ("client manager", 0), ("relationship manager", 0), ("contact owner", 0),
         ("account owner", 0), ("client owner", 0), ("record owner", 0), ("responsible", 1),
         ("engagement manager", 0), ("accountant", 1), ("bookkeeper", 1), ("staff assigned", 0),
+        # CRM owners (HubSpot, Salesforce, Pipedrive) and a practice's partner or manager in charge,
+        # whose values are people's names: matched to team members by `imports.members`.
+        ("company owner", 0), ("hubspot owner", 0), ("owner", 1), ("owner name", 0), ("contact owner name", 0),
+        ("account owner name", 0), ("deal owner", 1), ("manager", 1), ("partner", 1), ("engagement partner", 0),
+        ("client partner", 0), ("responsible partner", 0), ("partner in charge", 0), ("tax partner", 0),
+        ("assigned user", 0), ("assigned employee", 0), ("responsible person", 0), ("staff name", 0),
     ],
     "contact.tags": [
         ("contact tags", 0), ("labels", 0), ("label", 0), ("group membership", 0), ("contact labels", 0),

@@ -89,6 +89,8 @@ def _choices_summary(job: ImportJob) -> list[tuple[str, str]]:
         lines.append(("Tags for every account", ", ".join(s.tags) or "none"))
         lines.append(("Assignees", ", ".join(members.get(e) or e for e in s.assignees)
                       or "as the file says; the importer where it names no one"))
+        if s.member_names:
+            lines.append(("Team members named in the file", _member_names_text(job, s.member_names)))
         folder = {"default": "the firm's default template", "none": "none"}.get(s.folder_template, s.folder_template)
         lines.append(("Folders for new accounts", folder))
     if job.kind == ImportJob.Kind.ACCOUNTS_AND_CONTACTS:
@@ -104,6 +106,15 @@ def _choices_summary(job: ImportJob) -> list[tuple[str, str]]:
         lines.append(("Unknown accounts", "skipped (update only)" if s.update_only else "created"))
     lines.append(("Columns", f"{len(mapping.mapped())} of {len(mapping.columns)} imported"))
     return lines
+
+
+def _member_names_text(job: ImportJob, choices: dict[str, str]) -> str:
+    """ "Ann L. → Mia Manager; Bob → nobody": the choices made for names matching no member."""
+    emails = [email for email in choices.values() if email]
+    members = dict(Membership.objects.filter(firm=job.firm, user__email__in=emails)
+                   .values_list("user__email", "user__full_name"))
+    return "; ".join(f"{name} → {(members.get(email) or email) if email else 'nobody'}"
+                     for name, email in choices.items())
 
 
 @import_permission_required

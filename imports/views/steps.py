@@ -13,6 +13,7 @@ from imports import jobs
 from imports.forms import AccountsForm, Column, ContactsForm, EmailColumn, SettingsForm, TargetCatalogue
 from imports.mapping import ColumnMapping, Mapping
 from imports.matching import target_label
+from imports.members import MEMBER_TARGETS
 from imports.models import ImportJob
 from imports.reading import UnreadableFile
 from imports.review import FilePreview, file_preview
@@ -143,7 +144,8 @@ def settings_step(request, pk):
         return started_redirect(request, job)
     mapping = job_mapping(job)
     emails = email_columns(job, mapping, _preview(job)) if job.kind == ImportJob.Kind.ACCOUNTS_AND_CONTACTS else []
-    form = SettingsForm(request.POST or None, job=job, mapping=mapping, email_columns=emails)
+    unmatched = jobs.job_unmatched_member_names(job, mapping) if job.kind != ImportJob.Kind.CONTACTS else None
+    form = SettingsForm(request.POST or None, job=job, mapping=mapping, email_columns=emails, unmatched=unmatched)
     if request.method == "POST" and form.is_valid() and _save(form, job, mapping):
         return go_on(request, job, SETTINGS.key)
     membership = request.membership
@@ -152,6 +154,7 @@ def settings_step(request, pk):
         "form": form,
         "importer_name": job.created_by.get_full_name() if job.created_by_id != membership.user_id else "you",
         "contacts_step": _step_number(job, CONTACTS.key) if job.kind == ImportJob.Kind.ACCOUNTS_AND_CONTACTS else None,
+        "member_columns": [col.column for col in mapping.columns if col.target in MEMBER_TARGETS],
     }
     return render(request, "imports/settings.html", context)
 
