@@ -251,19 +251,20 @@ class Person:
         )
 
 
-def _first_name_print(first_name: str) -> int:
-    """A first name as an integer (0: none) that a dry run's memory can keep: its initial, whether
-    it is only an initial ("J."), and a hash of the whole name."""
+def _first_name_print(first_name: str, last_name: str = "") -> int:
+    """A contact's first name as an integer that a dry run's memory can keep: 0 for no name at
+    all, 1 for a last name only, else the initial, whether it is only an initial ("J.") and a
+    hash of the whole first name."""
     key = normalize_name_key(first_name, 100).rstrip(".").strip()
     if not key:
-        return 0
+        return 1 if last_name.strip() else 0
     return (ord(key[0]) & 0xFFFF) << 40 | (len(key) == 1) << 39 | hash(key) & ((1 << 39) - 1)
 
 
 def _first_names_differ(a: int, b: int) -> bool:
     """Two people by their first names' prints: both known and different, an initial matching
     any name it starts ("J." is John)."""
-    if not a or not b or a == b:
+    if a <= 1 or b <= 1 or a == b:
         return False
     if (a >> 39) & 1 or (b >> 39) & 1:
         return a >> 40 != b >> 40
@@ -1044,16 +1045,17 @@ class Planner:
             remembered = self.state.contact_emails.get(hash(email_key))
             if remembered is not None:
                 return remembered
-        return _first_name_print(_current(work, "first_name"))
+        return _first_name_print(_current(work, "first_name"), _current(work, "last_name"))
 
     def _remember_first_name(self, work: ContactWork, person: PersonData) -> None:
         """Dry run: which first name the email's contact has after this row, for later batches."""
         key = hash(person.email_key)
-        if work.virtual:
-            if not self.state.contact_emails.get(key):
-                self.state.contact_emails[key] = _first_name_print(person.first_name)
+        if work.virtual:  # named by this row as `_plan_person` names a contact: if it had no name
+            if not self.state.contact_emails.get(key) or (self.ctx.overwrite and person.first_name):
+                self.state.contact_emails[key] = _first_name_print(person.first_name, person.last_name)
         else:
-            self.state.contact_emails[key] = _first_name_print(_current(work, "first_name"))
+            self.state.contact_emails[key] = _first_name_print(_current(work, "first_name"),
+                                                               _current(work, "last_name"))
 
     def _without_shared_email(self, row: CleanRow, person: PersonData, account: AccountWork | None,
                               existing: Existing) -> ContactWork:
