@@ -8,7 +8,7 @@ is built for one firm, so another firm's id or name is simply not a valid choice
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django import forms
 from django.conf import settings
@@ -293,6 +293,9 @@ class FieldTableForm(forms.Form):
             if column.locked_reason:
                 continue
             current = catalogue.encode(column.mapping)
+            # An offered column (an export's bookkeeping) is ignored with its field pre-filled.
+            proposed = current or (catalogue.encode(replace(column.mapping, target=column.mapping.offer))
+                                   if column.mapping.offer else "")
             choices = target_choices
             if current and current not in valid:
                 # Mapped to a field of another group (e.g. a contact field in step 2 of an
@@ -304,11 +307,11 @@ class FieldTableForm(forms.Form):
                 choices=ACTION_CHOICES, initial="ignore" if not current else "sync", label=f"Action for {column.header}"
             )
             self.fields[f"{p}-target"] = forms.ChoiceField(
-                choices=choices, required=False, initial=current, label=f"Field for {column.header}"
+                choices=choices, required=False, initial=proposed, label=f"Field for {column.header}"
             )
             self.fields[f"{p}-name"] = forms.CharField(
                 required=False, max_length=100, label=f"New field name for {column.header}",
-                initial=column.mapping.field if current.startswith("new:") else column.header[:100],
+                initial=column.mapping.field if proposed.startswith("new:") else column.header[:100],
             )
             self.fields[f"{p}-type"] = forms.ChoiceField(
                 choices=FIELD_TYPE_CHOICES, initial=guessed if guessed in FIELD_TYPES else "text",
@@ -343,7 +346,8 @@ class FieldTableForm(forms.Form):
             p = column.prefix
             data = self.cleaned_data
             if data.get(f"{p}-action") == "ignore":
-                result.append(ColumnMapping(column=column.header))
+                offered = column.mapping if column.mapping.offer and column.mapping.target == IGNORE else None
+                result.append(offered or ColumnMapping(column=column.header))  # still offered next time
                 continue
             result.append(self.catalogue.decode(
                 data.get(f"{p}-target", ""), header=column.header,

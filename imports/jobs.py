@@ -161,7 +161,7 @@ def job_refusal(job: ImportJob) -> str:
 def _firm_fields(firm: Firm) -> list[FieldSpec]:
     return [
         FieldSpec(applies_to=f.applies_to, name=f.name, field_type=f.field_type, options=tuple(f.options))
-        for f in CustomField.objects.filter(firm=firm)
+        for f in CustomField.objects.filter(firm=firm).order_by("pk")  # oldest first: see FieldMeaning
     ]
 
 

@@ -55,12 +55,16 @@ class ColumnMapping:
     target: a key of `all_targets()` or "ignore".
     field: for `*.custom` the custom field's name, for `account.role` the role's name.
     field_type: for a custom field that does not exist yet, the type to create it with.
+    offer: for an ignored column, what it would feed if the user synced it ("contact.custom"),
+        with `field`/`field_type` naming that field: the matcher's suggestion for a column it
+        does not import by default (an export's own bookkeeping). The import never reads it.
     """
 
     column: str
     target: str = IGNORE
     field: str = ""
     field_type: str = ""
+    offer: str = ""
 
     @property
     def record(self) -> str:
@@ -150,6 +154,8 @@ class Mapping:
         for col in self.columns:
             if col.column not in known:
                 errors.append(f"The mapping names a column {col.column!r} that the file does not have.")
+            if col.offer and col.offer not in VALID_TARGETS:
+                errors.append(f"Column {col.column!r}: unknown offered target {col.offer!r}.")
             if col.target == IGNORE:
                 continue
             if col.target not in VALID_TARGETS:

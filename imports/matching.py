@@ -13,8 +13,12 @@ runs without `--mapping`. For each header, in this order:
 All comparisons are on `normalize_header`. Then the file as a whole settles what one header alone
 cannot: one address block (home before business, unless only business has data), the street among
 QuickBooks' free-form "Bill to" lines, and one column per single-column target (the best one; a
-second email becomes an additional email). A column nothing fits becomes a new custom field named
-after the header, typed from its values; an empty one is ignored. Nothing here touches the database.
+second email becomes an additional email). A column nothing fits becomes a custom field: the
+firm's field of the same meaning when there is one ("Position" fills "Occupation",
+`presets.FIELD_MEANINGS`), else a new one named after the meaning or the header and typed from its
+values. An empty column is ignored; the exporting system's bookkeeping (`presets.BOOKKEEPING`:
+HubSpot's Record ID, IIF's REFNUM) is offered, not created; the Row and Reason columns of our own
+skipped-rows file are ignored. Nothing here touches the database.
 """
 
 from __future__ import annotations
@@ -206,6 +210,10 @@ def _build_table() -> tuple[_Table, frozenset[str]]:
             table.add(name, Synonym(f"contact.{attribute}", rank=rank))
     _add_people(table)
     _add_addresses(table)
+    for meaning in presets.FIELD_MEANINGS:  # last: "Title" stays special (a courtesy title or a job)
+        for header in meaning.headers:
+            if _key(header) not in table.synonyms:
+                table.add(header, Synonym(f"{meaning.side}.custom"))
     return table, frozenset(labels)
 
 
@@ -254,6 +262,9 @@ class _Compiled:
     fuzzy_spaced: list[str]
     fuzzy_sorted: list[str]
     overrides: dict[str, dict[str, Synonym]]
+    meanings: dict[str, presets.FieldMeaning]  # header key -> its custom field's meaning
+    preset_meanings: dict[str, dict[str, presets.FieldMeaning]]
+    bookkeeping: frozenset[str]  # header keys
 
 
 @functools.cache
@@ -266,7 +277,14 @@ def _compiled() -> _Compiled:
         preset: {_key(header): synonym for header, synonym in entries.items()}
         for preset, entries in presets.PRESET_OVERRIDES.items()
     }
-    return _Compiled(table.synonyms, labels, keys, spaced, [_sorted_key(s) for s in spaced], overrides)
+    by_name = {meaning.name: meaning for meaning in presets.FIELD_MEANINGS}
+    meanings = {_key(header): meaning for meaning in presets.FIELD_MEANINGS for header in meaning.headers}
+    preset_meanings = {
+        preset: {_key(header): by_name[name] for header, name in entries.items()}
+        for preset, entries in presets.PRESET_FIELD_MEANINGS.items()
+    }
+    return _Compiled(table.synonyms, labels, keys, spaced, [_sorted_key(s) for s in spaced], overrides,
+                     meanings, preset_meanings, frozenset(_key(header) for header in presets.BOOKKEEPING))
 
 
 _BLOCK_ORDER = {block: order for order, (block, _) in enumerate(presets.ADDRESS_BLOCKS)}
@@ -408,6 +426,12 @@ class _Context:
     contact_twins: dict[str, FieldSpec] = field(default_factory=dict)
     has_person_name: bool = False  # the file has first/last/full-name columns for the primary person
     shift_people: bool = False  # Xero-style "Person N" columns with no primary person: Person 1 is it
+    # The firm's field of each meaning (presets.FIELD_MEANINGS) usable in this kind, by meaning name.
+    meaning_fields: dict[str, FieldSpec] = field(default_factory=dict)
+
+    def meaning_of(self, header: str) -> presets.FieldMeaning | None:
+        key, table = _key(header), _compiled()
+        return table.preset_meanings.get(self.preset, {}).get(key) or table.meanings.get(key)
 
     @classmethod
     def build(cls, kind: str, custom_fields: Sequence[FieldSpec], roles: Sequence[str], preset: str = "") -> _Context:
@@ -430,8 +454,18 @@ class _Context:
                     if key in custom and custom[key].applies_to != side:
                         twins.setdefault(key, spec)
                     custom.setdefault(key, spec)
+        meaning_fields: dict[str, FieldSpec] = {}
+        meanings = _compiled().meanings
+        for spec in custom_fields:  # the oldest field of a meaning, on the meaning's own side first
+            meaning = meanings.get(_key(spec.name))
+            if meaning is None or spec.applies_to not in sides:
+                continue
+            known = meaning_fields.get(meaning.name)
+            if known is None or (known.applies_to != meaning.side and spec.applies_to == meaning.side):
+                meaning_fields[meaning.name] = spec
         return cls(
-            kind=kind, preset=preset, roles=role_keys, role_names=tuple(roles), custom=custom, contact_twins=twins
+            kind=kind, preset=preset, roles=role_keys, role_names=tuple(roles), custom=custom, contact_twins=twins,
+            meaning_fields=meaning_fields,
         )
 
 
@@ -448,10 +482,18 @@ class _Claim:
     block: str = ""
     line: int = 0
     has_data: bool = False
+    # A new custom field's name and type when its meaning decides them (presets.FIELD_MEANINGS).
+    new_name: str = ""
+    new_type: str = ""
+    offered: bool = False  # offered in the field table, not created (presets.BOOKKEEPING)
 
     @property
     def record(self) -> str:
         return self.target.split(".", 1)[0] if "." in self.target else ""
+
+    @property
+    def makes_new_field(self) -> bool:
+        return not self.target or (self.target in _NEW_CUSTOM and not self.field)
 
     @property
     def attribute(self) -> str:
@@ -635,12 +677,16 @@ def suggest_mapping(
             claim.target, claim.field = resolved
             claim.rank, claim.block, claim.line = synonym.rank, synonym.block, synonym.line
         claims.append(claim)
+    if tuple(headers[-2:]) == presets.SKIPPED_ROWS_COLUMNS:  # our skipped-rows file, fixed and back
+        for claim in claims[-2:]:
+            claim.target, claim.field = IGNORE, ""
 
     _choose_address_block(claims, ctx)
     _place_address_lines(claims, values, ctx)
     _settle_single_targets(claims, ctx)
     _organisation_names_accounts(claims, ctx)
     _tax_ids_by_shape(claims, values, ctx)
+    _custom_fields_by_meaning(claims, ctx)
 
     columns = [_column_mapping(claim, values[claim.index], ctx) for claim in claims]
     mapping = Mapping(kind=kind, columns=columns, preset=preset)
@@ -775,6 +821,31 @@ def _tax_ids_by_shape(claims: list[_Claim], values: list[list[str]], ctx: _Conte
         taken.add(claim.target)
 
 
+def _custom_fields_by_meaning(claims: list[_Claim], ctx: _Context) -> None:
+    """Existing fields first: a column about to make a new custom field whose header has a known
+    meaning ("Position", "Organization 1 - Title") feeds the firm's field of that meaning
+    ("Occupation") when no other column of the file does; else the first such column proposes one
+    field named after the meaning ("Job title"), typed by it. A second column of a meaning already
+    taken keeps its own header as a new field's name, so no two columns fill one field."""
+    fed = {(c.record, _key(c.field)) for c in claims if c.attribute == "custom" and c.field}
+    proposed: set[str] = set()
+    for claim in claims:
+        if not claim.makes_new_field or not claim.has_data:
+            continue
+        meaning = ctx.meaning_of(claim.header)
+        if meaning is None:
+            continue
+        spec = ctx.meaning_fields.get(meaning.name)
+        if spec is not None:
+            if (spec.applies_to, _key(spec.name)) not in fed:
+                claim.target, claim.field = f"{spec.applies_to}.custom", spec.name
+                fed.add((spec.applies_to, _key(spec.name)))
+        elif meaning.name not in proposed:
+            proposed.add(meaning.name)
+            claim.target = _fit_to_kind(f"{meaning.side}.custom", ctx.kind) or IGNORE
+            claim.new_name, claim.new_type, claim.offered = meaning.name, meaning.field_type, meaning.offered
+
+
 def _demote(claim: _Claim, ctx: _Context) -> None:
     """Move a column off a target another column keeps, without losing what it holds."""
     if claim.attribute == "email":
@@ -791,16 +862,20 @@ def _column_mapping(claim: _Claim, values: list[str], ctx: _Context) -> ColumnMa
     target = claim.target
     if target == IGNORE:
         return ColumnMapping(column=claim.header)
-    if not target or (target in _NEW_CUSTOM and not claim.field):
+    if claim.makes_new_field:
         if not claim.has_data:
             return ColumnMapping(column=claim.header)  # nothing to keep
         side = target.split(".")[0] if target else _custom_side(claim.header, ctx.kind)
-        return ColumnMapping(
+        new = ColumnMapping(
             column=claim.header,
             target=f"{side}.custom",
-            field=_custom_field_name(claim.header, claim.index),
-            field_type=guess_field_type(values),
+            field=claim.new_name or _custom_field_name(claim.header, claim.index),
+            field_type=claim.new_type or guess_field_type(values),
         )
+        if claim.offered or _key(claim.header) in _compiled().bookkeeping:
+            # The exporting system's bookkeeping: offered in the field table, not created.
+            new.offer, new.target = new.target, IGNORE
+        return new
     return ColumnMapping(column=claim.header, target=target, field=claim.field)
 
 

@@ -110,7 +110,9 @@ class FileState:
         # as `_client_rank` packs it (the lowest wins).
         self.individual_emails = CompactIntMap()
         self.account_types = CompactIntMap()
-        self.contact_emails = CompactIntSet()
+        # Email key hash -> `_first_name_print` of the contact holding it, as earlier batches
+        # left it: contacts they made, and existing ones they named.
+        self.contact_emails = CompactIntMap()
         self.contact_names = CompactIntSet()  # hash((account ref or "", name key))
         self.contact_names_without_email = CompactIntSet()  # the same, for contacts without email
         self.contact_names_emailed = CompactIntSet()  # the same, for those a later row gave an email
@@ -247,6 +249,26 @@ class Person:
             date_of_birth=self.date_of_birth or other.date_of_birth, tax_id=self.tax_id or other.tax_id,
             postal_code=self.postal_code or other.postal_code, contact=self.contact,
         )
+
+
+def _first_name_print(first_name: str, last_name: str = "") -> int:
+    """A contact's first name as an integer that a dry run's memory can keep: 0 for no name at
+    all, 1 for a last name only, else the initial, whether it is only an initial ("J.") and a
+    hash of the whole first name."""
+    key = normalize_name_key(first_name, 100).rstrip(".").strip()
+    if not key:
+        return 1 if last_name.strip() else 0
+    return (ord(key[0]) & 0xFFFF) << 40 | (len(key) == 1) << 39 | hash(key) & ((1 << 39) - 1)
+
+
+def _first_names_differ(a: int, b: int) -> bool:
+    """Two people by their first names' prints: both known and different, an initial matching
+    any name it starts ("J." is John)."""
+    if a <= 1 or b <= 1 or a == b:
+        return False
+    if (a >> 39) & 1 or (b >> 39) & 1:
+        return a >> 40 != b >> 40
+    return True
 
 
 def _contact_identity(email_key: str, name_key: str) -> str:
@@ -530,7 +552,7 @@ class Planner:
             if problem is not None:
                 return problem
         for person in row.people:
-            self._plan_person(person, account_work, existing)
+            self._plan_person(row, person, account_work, existing)
         return None
 
     def _account_for(self, row, data: AccountData, existing: Existing, plan: BatchPlan):
@@ -847,8 +869,9 @@ class Planner:
         work.changed = True
 
     # -- people ---------------------------------------------------------------------------
-    def _plan_person(self, person: PersonData, account: AccountWork | None, existing: Existing) -> None:
-        work = self._find_contact(person, account, existing)
+    def _plan_person(self, row: CleanRow, person: PersonData, account: AccountWork | None,
+                     existing: Existing) -> None:
+        work = self._find_contact(row, person, account, existing)
         overwrite = self.ctx.overwrite
         values = {name: getattr(person, name) for name in CONTACT_FIELDS}
         if not overwrite and self._has_name(work):
@@ -891,6 +914,8 @@ class Planner:
                     work.tags.append(key)
                     work.changed = True
         self._remember_name(work, person, account)
+        if self.ctx.dry_run and person.email_key:
+            self._remember_first_name(work, person)
         if account is not None:
             switches = self._switches(person)
             account_id = account.snapshot.id if account.snapshot else None
@@ -976,9 +1001,13 @@ class Planner:
             return (False, False, False)
         return (switches.login, switches.notify, switches.email_sync)
 
-    def _find_contact(self, person: PersonData, account: AccountWork | None, existing: Existing) -> ContactWork:
+    def _find_contact(self, row: CleanRow, person: PersonData, account: AccountWork | None,
+                      existing: Existing) -> ContactWork:
         """Contact identity (DESIGN §3.2): the primary email within the firm; otherwise the
-        full name within the same account (or among unlinked contacts, for contacts only)."""
+        full name within the same account (or among unlinked contacts, for contacts only).
+        Someone whose email belongs to a contact of another first name is another person
+        (spouses share addresses): the email stays with that contact, and this one is found or
+        made by name without it (warning `shared_email`)."""
         account_key = account.ref if account is not None else ""
         email_key = person.email_key
         self._found_by_name = not email_key
@@ -988,7 +1017,7 @@ class Planner:
                 snapshot = existing.contacts_by_email.get(email_key)
                 if snapshot is not None:
                     work = self._work_for(snapshot)
-                elif self.ctx.dry_run and hash(email_key) in self.state.contact_emails:
+                elif self.ctx.dry_run and self.state.contact_emails.get(hash(email_key)) is not None:
                     work = ContactWork(snapshot=None, virtual=True)
                 elif person.has_name:
                     # Known by name without an email yet: the file brings their email.
@@ -999,8 +1028,8 @@ class Planner:
                         self.state.contact_names_emailed.add(hash((account_key, person.name_key)))
                 work = work or ContactWork(snapshot=None)
                 self._contacts_by_email[email_key] = work
-                if self.ctx.dry_run and work.snapshot is None:  # new, or created by an earlier batch
-                    self.state.contact_emails.add(hash(email_key))
+            if _first_names_differ(self._holder_first_name(work, email_key), _first_name_print(person.first_name)):
+                return self._without_shared_email(row, person, account, existing)
         else:
             work = self._by_name(account, account_key, person.name_key, existing, without_email=False)
             work = work or ContactWork(snapshot=None)
@@ -1008,6 +1037,37 @@ class Planner:
             work.planned = True
             self._plan.contacts.append(work)
         return work
+
+    def _holder_first_name(self, work: ContactWork, email_key: str) -> int:
+        """`_first_name_print` of the contact holding an email, as the database will have it
+        when this row is written (in a dry run, as earlier batches left it)."""
+        if self.ctx.dry_run and not work.values.get("first_name"):
+            remembered = self.state.contact_emails.get(hash(email_key))
+            if remembered is not None:
+                return remembered
+        return _first_name_print(_current(work, "first_name"), _current(work, "last_name"))
+
+    def _remember_first_name(self, work: ContactWork, person: PersonData) -> None:
+        """Dry run: which first name the email's contact has after this row, for later batches."""
+        key = hash(person.email_key)
+        if work.virtual:  # named by this row as `_plan_person` names a contact: if it had no name
+            if not self.state.contact_emails.get(key) or (self.ctx.overwrite and person.first_name):
+                self.state.contact_emails[key] = _first_name_print(person.first_name, person.last_name)
+        else:
+            self.state.contact_emails[key] = _first_name_print(_current(work, "first_name"),
+                                                               _current(work, "last_name"))
+
+    def _without_shared_email(self, row: CleanRow, person: PersonData, account: AccountWork | None,
+                              existing: Existing) -> ContactWork:
+        row.warnings.append(Problem(
+            "shared_email",
+            f"{person.display_name} has the same email as a contact with another first name; the email stays "
+            f"with that contact and {person.display_name} was imported without it.",
+            column=person.email_column, value=person.email,
+        ))
+        person.email = person.additional_emails.pop(0) if person.additional_emails else ""
+        person.email_key, person.email_column = normalize_email_key(person.email), ""
+        return self._find_contact(row, person, account, existing)
 
     def _work_for(self, snapshot: ContactSnapshot) -> ContactWork:
         work = self._contacts_by_id.get(snapshot.id)

@@ -335,14 +335,13 @@ OTHER: dict[str, list[tuple[str, int]]] = {
 
 # Common columns that are no standard field, listed so that fuzzy matching never bends them into
 # one ("Fax Number" is one letter from "Tax Number"): each becomes a new custom field on its side.
+# (The headers of `FIELD_MEANINGS` below are added the same way.)
 KNOWN_CUSTOM: dict[str, list[str]] = {
     "contact.custom": [
-        "job title", "position", "occupation", "profession", "department", "nickname", "gender", "home fax",
-        "pager", "marital status", "maiden name", "linkedin", "linkedin url", "twitter",
+        "nickname", "gender", "home fax", "pager", "marital status", "maiden name", "twitter",
     ],
     "account.custom": [
-        "fax", "fax number", "faxnum", "business fax", "other fax", "website", "web page", "website url", "web site",
-        "url", "open balance", "balance", "balance total", "credit limit", "terms", "filing status", "referred by",
+        "fax", "fax number", "faxnum", "business fax", "other fax", "open balance", "balance", "balance total", "credit limit", "terms", "filing status", "referred by",
         "referral source", "lead source", "lead status", "lifecycle stage", "status", "client status",
         "active status", "office", "industry", "fiscal year end", "year end", "dba", "trading name", "company number", "tax year", "fee", "fees",
     ],
@@ -354,6 +353,89 @@ IGNORED: list[str] = [
     "email 3 display name", "internet free busy", "sensitivity", "timestamp", "delcount", "photo",
     "organization 1 type", "organization 1 yomi name", "organization 1 symbol", "organization 1 location",
 ]
+
+# --- Custom fields: one meaning under many headers ---------------------------------------------
+@dataclass(frozen=True)
+class FieldMeaning:
+    """A custom field exports spell in many ways ("Job Title", "Position", "Organization 1 - Title").
+
+    A column with one of `headers` that would otherwise make a new custom field feeds the firm's
+    field of this meaning instead, when the firm has one under any of these names (the oldest,
+    its own side first); else it proposes one new field named `name`, on `side`, of `field_type`,
+    so six exports make one "Job title", not three. `offered`: a new field of this meaning is
+    offered, not created (see BOOKKEEPING).
+    """
+
+    name: str
+    side: str  # "contact": about the person; "account": about the client
+    field_type: str
+    headers: tuple[str, ...]
+    offered: bool = False
+
+
+FIELD_MEANINGS: tuple[FieldMeaning, ...] = (
+    FieldMeaning("Job title", "contact", "text", (
+        "job title", "title", "position", "occupation", "profession", "organization title",
+        "organisation title", "organization 1 title", "organisation 1 title", "job position",
+        "designation", "job role", "contact title",
+    )),
+    FieldMeaning("Department", "contact", "text", (
+        "department", "dept", "organization department", "organisation department", "organization 1 department",
+    )),
+    FieldMeaning("Website", "account", "url", (
+        "website", "web site", "web page", "webpage", "website url", "company website", "company website url",
+        "business website", "business web page", "homepage", "home page", "url", "web address", "company url",
+        "www",
+    )),
+    FieldMeaning("Personal website", "contact", "url", (
+        "personal website", "personal web page", "personal web site", "personal url", "personal homepage", "blog",
+        "website 1 value", "website 2 value",
+    )),
+    FieldMeaning("LinkedIn", "contact", "url", (
+        "linkedin", "linkedin url", "linkedin profile", "linkedin profile url", "linked in", "linkedin link",
+    ), offered=True),
+    FieldMeaning("Contact ID", "contact", "text", ("contact id", "contact number", "person id", "contact record id")),
+    FieldMeaning("Last activity", "contact", "date", (
+        "last activity", "last activity date", "last contacted", "last contact date", "last engagement date",
+    )),
+)
+
+# What one export means by a header that generically means something else (LinkedIn's "URL" is
+# the person's profile, not a website; HubSpot's contacts export "Record ID" is the contact's id).
+PRESET_FIELD_MEANINGS: dict[str, dict[str, str]] = {
+    "linkedin": {"url": "LinkedIn"},
+    "hubspot": {"record id": "Contact ID"},
+}
+
+# The exporting system's own bookkeeping: ids, timestamps, pipeline and tax flags of the source.
+# A column with one of these headers is offered, not created: ignored by default, with the new
+# field it would make pre-filled in the field table (one click keeps it). A firm field of that
+# name (kept before) is still filled. LinkedIn profiles are offered the same way, where the firm
+# has no LinkedIn field (`FieldMeaning.offered`). Empty columns are ignored anyway.
+BOOKKEEPING: list[str] = [
+    # HubSpot
+    "record id", "lead status", "marketing contact status", "lifecycle stage", "associated company id",
+    "associated company ids", "associated deal", "associated deals", "associated deal ids", "original source",
+    "original source drill down 1", "original source drill down 2", "latest source", "number of sales activities",
+    "number of times contacted", "email domain", "hubspot id", "hs object id", "became a lead date",
+    "became a customer date", "became a subscriber date", "became an opportunity date",
+    "became a marketing qualified lead date", "became a sales qualified lead date",
+    # Anyone's record timestamps
+    "create date", "created date", "date created", "created", "created at", "created on", "creation date",
+    "last modified date", "last modified", "modified", "modified date", "modified on", "date modified",
+    "updated", "updated at", "last updated",
+    # QuickBooks (IIF and Desktop): sales tax and price plumbing
+    "refnum", "taxable", "salestaxcode", "sales tax code", "taxitem", "tax item", "resalenum", "resale num",
+    "pricelevel", "price level",
+    # LinkedIn, Google and Outlook
+    "connected on", "phonetic first name", "phonetic middle name", "phonetic last name", "billing information",
+    "directory server", "mileage",
+]
+
+# The two columns Clientport adds to its skipped-rows file (`imports.report.write_skipped_csv`):
+# ignored when that file comes back fixed, whatever the firm's fields are called.
+SKIPPED_ROWS_COLUMNS = ("Row", "Reason")
+
 # Google writes "<kind> <n> - Label" (new format) or "- Type" (old) next to each value.
 GOOGLE_LABELLED = ["email", "phone", "address", "website", "event", "relation", "im", "custom field", "external id"]
 

@@ -99,12 +99,23 @@ class AccountExample:
 
 
 @dataclass
+class NewField:
+    """A custom field the import would create, as the review lists it for a last look."""
+
+    name: str
+    side: str  # "account" / "contact"
+    field_type: str
+    columns: list[str]
+    samples: list[str]  # a few values of its columns from the first rows
+
+
+@dataclass
 class Examples:
     accounts: list[AccountExample] = field(default_factory=list)
     contacts: list[tuple[list[int], list[ContactExample]]] = field(default_factory=list)  # contacts-only kind
     rows_read: int = 0
     skipped_rows: int = 0
-    new_custom_fields: list[str] = field(default_factory=list)
+    new_custom_fields: list[NewField] = field(default_factory=list)
 
 
 def review_examples(job: ImportJob, *, limit: int = MAX_EXAMPLES) -> Examples:
@@ -118,10 +129,7 @@ def review_examples(job: ImportJob, *, limit: int = MAX_EXAMPLES) -> Examples:
     existing = load_existing(job.firm, rows)
     planner = Planner(prepared.planning)
     names = _Names(job, prepared)
-    examples = Examples(
-        rows_read=len(rows),
-        new_custom_fields=[f"{spec.name} ({spec.applies_to})" for spec in prepared.new_custom_fields],
-    )
+    examples = Examples(rows_read=len(rows), new_custom_fields=_new_fields(prepared, source))
     by_key: dict[str, AccountExample] = {}
     for row in rows:
         plan = planner.plan_batch([row], existing)
@@ -146,6 +154,25 @@ def review_examples(job: ImportJob, *, limit: int = MAX_EXAMPLES) -> Examples:
         known = {c.name.casefold() for c in account.contacts}
         account.contacts += [c for c in contacts if c.name.casefold() not in known or not c.name]
     return examples
+
+
+def _new_fields(prepared, source: list) -> list[NewField]:
+    """The custom fields the mapping creates, each with the columns that feed it and up to
+    MAX_SAMPLES of their values from the first rows."""
+    headers = list(prepared.table.info.headers)
+    fields = []
+    for spec in prepared.new_custom_fields:
+        columns = [c.column for c in prepared.mapping.mapped() if c.attribute == "custom"
+                   and ("account" if c.record == "account" else "contact") == spec.applies_to
+                   and normalize_name_key(c.field, 100) == spec.key and c.column in headers]
+        samples: list[str] = []
+        for row in source:
+            for column in columns:
+                value = " ".join(str(row.cells[headers.index(column)] or "").split())
+                if value and value not in samples and len(samples) < MAX_SAMPLES:
+                    samples.append(value)
+        fields.append(NewField(spec.name, spec.applies_to, spec.field_type, columns, samples))
+    return fields
 
 
 class _Names:

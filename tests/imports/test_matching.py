@@ -582,7 +582,7 @@ def test_title_is_a_prefix_or_a_job_title_depending_on_the_values():
     courtesy = rows(headers, {"Title": "Mr."}, {"Title": "Dr"}, {"Title": "Mrs"})
     assert suggest_mapping(headers, courtesy).column("Title").target == "contact.prefix"
     jobs = suggest_mapping(headers, rows(headers, {"Title": "CFO"}, {"Title": "Mr."}))
-    assert (jobs.column("Title").target, jobs.column("Title").field) == ("contact.custom", "Title")
+    assert (jobs.column("Title").target, jobs.column("Title").field) == ("contact.custom", "Job title")
 
 
 def test_address_block_home_wins_over_business_when_both_have_data():

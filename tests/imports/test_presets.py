@@ -175,9 +175,10 @@ def test_google_contacts():
         "Address 1 - Region": "contact.state",
         "Address 1 - Postal Code": "contact.postal_code",
         "Address 1 - Country": "contact.country",
-        "Website 1 - Value": "account.custom",
+        "Website 1 - Value": "contact.custom",
     }
-    assert mapping.column("Website 1 - Value").field_type == "url"
+    website = mapping.column("Website 1 - Value")  # the person's own site, one field for every export
+    assert (website.field, website.field_type) == ("Personal website", "url")
     assert mapping.account_type.mode == "auto"
 
 
@@ -339,8 +340,9 @@ def test_quickbooks_iif_customer_list():
         "FIRSTNAME": "contact.first_name",
         "MIDINIT": "contact.middle_name",
         "LASTNAME": "contact.last_name",
-        "REFNUM": "account.custom",  # an internal id, kept
+        "REFNUM": None,  # QuickBooks' own record number: offered, not created
     }
+    assert mapping.column("REFNUM").offer == "account.custom"
     assert "TIMESTAMP" not in result and "DELCOUNT" not in result
     assert mapping.column("HIDDEN").field_type == "yes_no"
 
@@ -550,7 +552,7 @@ def test_hubspot():
     result = mapped(mapping)
     assert {k: result[k] for k in (
         "First Name", "Last Name", "Email", "Phone Number", "Contact owner", "Company Name", "Street Address",
-        "City", "State/Region", "Postal Code", "Country/Region", "Associated Company", "Record ID",
+        "City", "State/Region", "Postal Code", "Country/Region", "Associated Company",
     )} == {
         "First Name": "contact.first_name",
         "Last Name": "contact.last_name",
@@ -564,8 +566,11 @@ def test_hubspot():
         "Postal Code": "contact.postal_code",
         "Country/Region": "contact.country",
         "Associated Company": "account.custom",
-        "Record ID": "contact.custom",
     }
+    # HubSpot's own id of the contact: offered as the contact's "Contact ID", not created.
+    record = mapping.column("Record ID")
+    assert (record.target, record.offer, record.field) == (IGNORE, "contact.custom", "Contact ID")
+    assert mapping.column("Lifecycle Stage").target == IGNORE
 
 
 def test_salesforce_contact_report():
@@ -614,14 +619,16 @@ def test_linkedin_connections():
     assert mapped(mapping) == {
         "First Name": "contact.first_name",
         "Last Name": "contact.last_name",
-        "URL": "contact.custom",
         "Email Address": "contact.email",
         "Company": "account.name",
         "Position": "contact.custom",
-        "Connected On": "contact.custom",
     }
-    assert mapping.column("URL").field_type == "url"
-    assert mapping.column("Connected On").field_type == "date"
+    assert mapping.column("Position").field == "Job title"
+    # The profile link and the date of connecting are offered, not created, in a firm with no
+    # LinkedIn field; one click in the field table keeps them as typed here.
+    url, connected = mapping.column("URL"), mapping.column("Connected On")
+    assert (url.offer, url.field, url.field_type) == ("contact.custom", "LinkedIn", "url")
+    assert (connected.offer, connected.field_type) == ("contact.custom", "date")
 
 
 def test_google_contacts_as_a_contacts_only_import():
