@@ -27,6 +27,9 @@ MULTI_FIELDS = {"tags", "assignees", "role", "custom", "additional_emails", "pho
 NAMED_FIELDS = {"role", "custom"}
 
 IGNORE = "ignore"
+AUTO = "auto"
+DATE_ORDERS = (AUTO, "DMY", "MDY", "YMD")
+NUMBER_FORMATS = (AUTO, "point", "comma")
 FIELD_TYPES = ("text", "number", "date", "yes_no", "dropdown", "email", "phone", "url")
 ACCOUNT_TYPE_MODES = ("auto", "fixed", "column", "ignore")
 
@@ -55,12 +58,18 @@ class ColumnMapping:
     target: a key of `all_targets()` or "ignore".
     field: for `*.custom` the custom field's name, for `account.role` the role's name.
     field_type: for a custom field that does not exist yet, the type to create it with.
+    date_order: how the column's dates read: "auto" (what its own values prove, detected at
+        upload, else the firm's order), "DMY", "MDY" or "YMD".
+    number_format: how its numbers read: "auto" (what its own values prove, else each value
+        on its own), "point" (1,234.50) or "comma" (1.234,50).
     """
 
     column: str
     target: str = IGNORE
     field: str = ""
     field_type: str = ""
+    date_order: str = AUTO
+    number_format: str = AUTO
 
     @property
     def record(self) -> str:
@@ -156,6 +165,12 @@ class Mapping:
                 errors.append(f"Column {col.column!r}: {col.target} needs the field's name in \"field\".")
             if col.field_type and col.field_type not in FIELD_TYPES:
                 errors.append(f"Column {col.column!r}: unknown field type {col.field_type!r}.")
+            if col.date_order not in DATE_ORDERS:
+                errors.append(f"Column {col.column!r}: unknown date order {col.date_order!r}; use one of "
+                              f"{', '.join(DATE_ORDERS)}.")
+            if col.number_format not in NUMBER_FORMATS:
+                errors.append(f"Column {col.column!r}: unknown number format {col.number_format!r}; use one of "
+                              f"{', '.join(NUMBER_FORMATS)}.")
             if self.kind == "contacts" and col.record == "account":
                 errors.append(f"Column {col.column!r}: a contacts-only import cannot set account fields.")
             if self.kind == "accounts" and col.record != "account":
