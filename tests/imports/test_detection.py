@@ -6,7 +6,6 @@ import datetime
 from unittest import mock
 
 import pytest
-from django.urls import reverse
 
 from crm.models import Account, Contact
 from imports import jobs
