@@ -27,6 +27,9 @@ MAX_NOTES_LENGTH = 10_000
 MISSING_ACCOUNT_NAME = "missing_account_name"
 MISSING_CONTACT_IDENTITY = "missing_contact_identity"
 UNREADABLE_ROW = "unreadable_row"
+# Warnings about a date of birth kept whole (docs/import-rules.md, "Values kept whole").
+TIME_DROPPED = "time_dropped"
+PARTIAL_DATE = "partial_date"
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,6 +162,9 @@ class ExtractionContext:
     # Column index -> "MDY" or "DMY" where the column's own values prove its order (see
     # `date_order_evidence`); other date columns are read in the firm's order.
     date_orders: dict[int, str] = field(default_factory=dict)
+    # Column index -> "point" or "comma": how the column's numbers read (the user's choice, or
+    # what its own values prove); other columns read each number on its own.
+    number_formats: dict[int, str] = field(default_factory=dict)
     columns: list[_Column] = field(init=False)
 
     def __post_init__(self):
@@ -192,6 +198,9 @@ class ExtractionContext:
     def date_order_of(self, col: _Column) -> str:
         return self.date_orders.get(col.index, self.date_order)
 
+    def number_format_of(self, col: _Column) -> str | None:
+        return self.number_formats.get(col.index)
+
     def custom_spec(self, col: _Column) -> CustomFieldSpec:
         """The custom field a column is mapped to (the job resolves every one before the run)."""
         spec = self.custom_fields.get(("account" if col.record == "account" else "contact", col.field_key))
@@ -213,19 +222,62 @@ def date_order_evidence(values: Iterable[str]) -> str | None:
     so such values settle the column (04/07/1970 beside them is 4 July), but one of them among
     many ambiguous dates is more likely a typo than proof: at least two, and a tenth of the
     column's numeric dates, are needed, and none may prove the other order."""
-    day_first = month_first = numeric = 0
+    tally = DateOrderTally()
     for value in values:
+        tally.add(value)
+    return tally.decision()
+
+
+class EvidenceTally:
+    """Counts, over a column, the values that can be read only one way ("DMY" or "MDY";
+    "comma" or "point") among the values of that kind. The rule of `date_order_evidence`
+    decides: at least two proofs, a tenth of the values, and no proof of the other way."""
+
+    __slots__ = ("counted", "proofs")
+
+    def __init__(self):
+        self.counted = 0
+        self.proofs: dict[str, int] = {}
+
+    def prove(self, way: str | None) -> None:
+        self.counted += 1
+        if way is not None:
+            self.proofs[way] = self.proofs.get(way, 0) + 1
+
+    def decision(self) -> str | None:
+        if len(self.proofs) != 1:
+            return None
+        (way, proof), = self.proofs.items()
+        return way if proof >= max(EVIDENCE_MIN_VALUES, EVIDENCE_MIN_SHARE * self.counted) else None
+
+
+class DateOrderTally(EvidenceTally):
+    """`date_order_evidence`, one value at a time (the column profile streams the file)."""
+
+    __slots__ = ()
+
+    def add(self, value: str) -> None:
         match = _NUMERIC_DATE.match(value)
         if match is None:
-            continue
-        numeric += 1
+            return
         first, second = int(match[1]), int(match[2])
-        day_first += 12 < first <= 31 and second <= 12
-        month_first += 12 < second <= 31 and first <= 12
-    proof = max(day_first, month_first)
-    if min(day_first, month_first) or proof < max(EVIDENCE_MIN_VALUES, EVIDENCE_MIN_SHARE * numeric):
-        return None
-    return "DMY" if day_first else "MDY"
+        if 12 < first <= 31 and second <= 12:
+            self.prove("DMY")
+        elif 12 < second <= 31 and first <= 12:
+            self.prove("MDY")
+        else:
+            self.prove(None)
+
+
+class NumberFormatTally(EvidenceTally):
+    """Decimal comma or decimal point, decided from the column's own numbers like date order:
+    "1.000,00" and "1.234,5" prove a comma, "1,000.00" a point; "1,234" proves nothing."""
+
+    __slots__ = ()
+
+    def add(self, value: str) -> None:
+        if "," in value or "." in value:  # whole numbers say nothing about separators
+            self.prove(cleaning.number_format_evidence(value))
 
 
 def extract_row(source: SourceRow, ctx: ExtractionContext) -> CleanRow:
@@ -365,7 +417,7 @@ def _extract_person_cell(person: PersonData, col: _Column, raw: str, ctx, warnin
         phones, problems = cleaning.clean_phones(raw, default_country=region)
         person.phones.extend(p for p in phones if p not in person.phones)
     elif attribute == "date_of_birth":
-        person.date_of_birth, problems = cleaning.clean_date(raw, date_order=ctx.date_order_of(col))
+        problems = _extract_date_of_birth(person, raw, ctx.date_order_of(col))
     elif attribute == "tax_id":
         person.tax_id, problems = cleaning.clean_tax_id(raw)
         # The SSN itself never goes into a warning: only its last four characters.
@@ -403,6 +455,24 @@ def _extract_person_cell(person: PersonData, col: _Column, raw: str, ctx, warnin
         warnings.append(problem.at(col.header, raw))
 
 
+def _extract_date_of_birth(person: PersonData, raw: str, date_order: str) -> list[Problem]:
+    """A date of birth holds a day: a time other than midnight is left out with a warning,
+    and a year on its own is kept in the contact's notes (with a warning), never dropped."""
+    person.date_of_birth, time, problems = cleaning.clean_date_time(raw, date_order=date_order)
+    if person.date_of_birth is not None and time:
+        problems = [*problems, Problem(
+            TIME_DROPPED, f"The date of birth {raw.strip()!r} has a time of day ({time}); a date of birth holds "
+                          f"the day only, so {person.date_of_birth.isoformat()} was kept without it.")]
+    year = cleaning.year_only(raw) if person.date_of_birth is None else ""
+    if year:
+        line = f"Year of birth: {year}"
+        if line not in person.notes.splitlines():
+            person.notes = f"{person.notes}\n{line}" if person.notes else line
+        problems = [Problem(PARTIAL_DATE, f"The date of birth {year} is a year only; a date of birth needs the "
+                                          f"day and month, so the year was kept in the contact's notes.")]
+    return problems
+
+
 def _fitting_emails(raw: str) -> tuple[list[str], list[Problem]]:
     """Valid emails whose identity key fits its column (case-folding can lengthen one)."""
     emails, problems = cleaning.clean_emails(raw)
@@ -433,7 +503,8 @@ def _extract_custom(values: dict, col: _Column, raw: str, ctx: ExtractionContext
     else:
         value, problems = cleaning.clean_custom_value(
             raw, field_type=spec.field_type, options=list(spec.options),
-            date_order=ctx.date_order_of(col), default_country=ctx.default_country,
+            date_order=ctx.date_order_of(col), number_format=ctx.number_format_of(col),
+            default_country=ctx.default_country,
         )
     if value is not None and value != "":
         values[spec.key] = value

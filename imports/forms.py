@@ -8,7 +8,7 @@ is built for one firm, so another firm's id or name is simply not a valid choice
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from django import forms
 from django.conf import settings
@@ -28,6 +28,7 @@ from imports.mapping import (
 from imports.matching import guess_field_type, is_organisation_header, target_label
 from imports.members import UnmatchedNames, member_value_key
 from imports.models import ImportJob
+from imports.profiling import ColumnProfile
 
 KIND_HELP = {
     ImportJob.Kind.ACCOUNTS_AND_CONTACTS: (
@@ -177,10 +178,57 @@ class Column:
     mapping: ColumnMapping
     locked_reason: str = ""  # non-empty: mapped elsewhere, shown but not editable here
     elsewhere: str = ""  # a note that the column feeds a field of another step
+    profile: ColumnProfile | None = None  # what the upload found in the whole column
+    firm_date_order: str = "MDY"
+    # (bound field, note) of the column's reading choices (dates, numbers); set by the form.
+    reading: list = field(default_factory=list)
 
     @property
     def prefix(self) -> str:
         return f"c{self.index}"
+
+    @property
+    def holds_dates(self) -> bool:
+        profile = self.profile
+        return (self.mapping.attribute == "date_of_birth" or self.mapping.date_order != AUTO
+                or (profile is not None and (profile.field_type == "date" or profile.date_order is not None)))
+
+    @property
+    def holds_numbers(self) -> bool:
+        profile = self.profile
+        return (self.mapping.field_type == "number" or self.mapping.number_format != AUTO
+                or (profile is not None and (profile.field_type == "number" or profile.number_format is not None)))
+
+    def dates_note(self) -> str:
+        """ "dates read day/month", as the column's dates will be read."""
+        chosen = self.mapping.date_order
+        detected = self.profile.date_order if self.profile else None
+        order = chosen if chosen != AUTO else detected or self.firm_date_order
+        note = f"dates read {DATE_ORDER_WORDS[order]}"
+        if chosen != AUTO:
+            note += " (your choice)"
+        elif detected is None:
+            note += " (your firm's order)"
+        if self.profile is not None and self.profile.times:
+            note += ", times kept"
+        return note
+
+    def numbers_note(self) -> str:
+        """ "decimal comma", as the column's numbers will be read."""
+        chosen = self.mapping.number_format
+        detected = self.profile.number_format if self.profile else None
+        if chosen != AUTO:
+            return f"{NUMBER_FORMAT_WORDS[chosen]} (your choice)"
+        if detected:
+            return NUMBER_FORMAT_WORDS[detected]
+        return "decimal point or comma, as each number shows"
+
+
+DATE_ORDER_WORDS = {"DMY": "day/month", "MDY": "month/day", "YMD": "year/month/day"}
+DATE_ORDER_CHOICES = [("DMY", "Day/month/year (31/12/1980)"), ("MDY", "Month/day/year (12/31/1980)"),
+                      ("YMD", "Year/month/day (1980/12/31)")]
+NUMBER_FORMAT_WORDS = {"point": "decimal point", "comma": "decimal comma"}
+NUMBER_FORMAT_CHOICES = [("point", "Decimal point (1,234.50)"), ("comma", "Decimal comma (1.234,50)")]
 
 
 class TargetCatalogue:
@@ -317,6 +365,35 @@ class FieldTableForm(forms.Form):
                 choices=FIELD_TYPE_CHOICES, initial=guessed if guessed in FIELD_TYPES else "text",
                 label=f"New field type for {column.header}",
             )
+            self._add_reading_fields(column)
+
+    def _add_reading_fields(self, column: Column) -> None:
+        """How the column's dates and numbers read: detected at upload, changeable here."""
+        p = column.prefix
+        column.reading = []
+        if column.holds_dates:
+            detected = column.profile.date_order if column.profile else None
+            automatic = DATE_ORDER_WORDS[detected] if detected else f"{DATE_ORDER_WORDS[column.firm_date_order]}, your firm's order"
+            self.fields[f"{p}-dates"] = forms.ChoiceField(
+                choices=[(AUTO, f"Automatic ({automatic})")] + DATE_ORDER_CHOICES,
+                initial=column.mapping.date_order, label=f"How the dates of {column.header} read",
+            )
+            column.reading.append((self[f"{p}-dates"], column.dates_note()))
+        if column.holds_numbers:
+            detected = column.profile.number_format if column.profile else None
+            automatic = NUMBER_FORMAT_WORDS[detected] if detected else "each number as it shows"
+            self.fields[f"{p}-numbers"] = forms.ChoiceField(
+                choices=[(AUTO, f"Automatic ({automatic})")] + NUMBER_FORMAT_CHOICES,
+                initial=column.mapping.number_format, label=f"How the numbers of {column.header} read",
+            )
+            column.reading.append((self[f"{p}-numbers"], column.numbers_note()))
+
+    def _with_reading(self, column: Column, col: ColumnMapping) -> ColumnMapping:
+        """`col` with the column's reading choices: the ones chosen here, else the ones it had."""
+        data = self.cleaned_data
+        col.date_order = data.get(f"{column.prefix}-dates") or column.mapping.date_order
+        col.number_format = data.get(f"{column.prefix}-numbers") or column.mapping.number_format
+        return col
 
     def rows(self):
         """(column, action, target, name, type) bound fields, for the template."""
@@ -346,13 +423,14 @@ class FieldTableForm(forms.Form):
             p = column.prefix
             data = self.cleaned_data
             if data.get(f"{p}-action") == "ignore":
-                offered = column.mapping if column.mapping.offer and column.mapping.target == IGNORE else None
-                result.append(offered or ColumnMapping(column=column.header))  # still offered next time
+                offered = column.mapping.offer and column.mapping.target == IGNORE
+                ignored = replace(column.mapping) if offered else ColumnMapping(column=column.header)
+                result.append(self._with_reading(column, ignored))  # an offered column stays offered
                 continue
-            result.append(self.catalogue.decode(
+            result.append(self._with_reading(column, self.catalogue.decode(
                 data.get(f"{p}-target", ""), header=column.header,
                 new_name=data.get(f"{p}-name", ""), new_type=data.get(f"{p}-type", ""),
-            ))
+            )))
         return result
 
 

@@ -19,6 +19,7 @@ from django.utils import timezone
 from crm.models import AccountRole, CustomField, Firm, Membership, User
 from crm.normalize import normalize_name_key
 from crm.permissions import can_import
+from imports.cleaning import mask_tax_id
 from imports.mapping import IGNORE, ColumnMapping, Mapping
 from imports.matching import FieldSpec, suggest_mapping
 from imports.members import (
@@ -26,10 +27,12 @@ from imports.members import (
 )
 from imports.models import ROWS_IN_FILE, ImportIssue, ImportJob
 from imports.pipeline import (
-    PipelineResult, UnknownFolderTemplate, check_folder_template, job_file, open_job_table, read_options,
-    run_pipeline,
+    PipelineResult, UnknownFolderTemplate, check_folder_template, detection_choices, job_file, open_job_table,
+    read_options, run_pipeline,
 )
+from imports.profiling import FileProfile, profile_columns
 from imports.reading import UnreadableFile, sniff_upload
+from imports.sensitive import tax_id_columns
 from imports.writing import ClaimLost
 
 logger = logging.getLogger(__name__)
@@ -202,18 +205,35 @@ def _within_custom_field_limit(mapping: Mapping, firm: Firm) -> int:
 
 
 def job_detect(job: ImportJob, *, mapping: Mapping | None = None) -> ImportJob:
-    """(Re)reads the file with the mapping's reading choices; without a mapping, suggests one."""
+    """(Re)reads the file with the mapping's reading choices; without a mapping, suggests one.
+
+    One pass over the data rows (`profiling.profile_columns`) profiles every column; the
+    profile and what was detected are stored in `read_info`, where every wizard page and the
+    run find them instead of detecting the file again (`pipeline.open_job_table`)."""
     base = mapping or (Mapping.from_dict(job.mapping) if job.mapping else Mapping(kind=job.kind))
+    preview: list[list[str]] = []
+
+    def first_rows(rows):
+        for row in rows:
+            if len(preview) < PREVIEW_ROWS:
+                preview.append(row.cells)
+            yield row
+
     try:
-        with open_job_table(job, base) as table:
+        with open_job_table(job, base, detect=True) as table:
             info = table.info
-            preview = [row.cells for row in table.preview(PREVIEW_ROWS)]
+            rows = table.rows()
+            try:
+                profile = profile_columns(first_rows(rows), len(info.headers))
+            finally:
+                rows.close()
     except UnreadableFile as exc:
         raise ImportRefused(str(exc)) from exc
     if mapping is None:
         suggested = suggest_mapping(
             info.headers, preview, kind=job.kind, custom_fields=_firm_fields(job.firm),
             roles=list(AccountRole.objects.filter(firm=job.firm).values_list("name", flat=True)),
+            column_samples=[column.values for column in profile.columns],
         )
         # A fresh suggestion of columns keeps the reading choices and settings already made.
         suggested.read, suggested.settings = base.read, base.settings
@@ -222,14 +242,22 @@ def job_detect(job: ImportJob, *, mapping: Mapping | None = None) -> ImportJob:
     else:
         ignored_for_limit = 0
     mapping.kind = job.kind
+    _mask_tax_id_samples(profile, info.headers, mapping)
     job.mapping = mapping.to_dict()
     job.read_info = {
         "format": info.format, "encoding": info.encoding, "delimiter": info.delimiter,
         "header_row": info.header_row, "sheet": info.sheet, "sheets": info.sheets, "headers": info.headers,
         "preamble": info.preamble, "detected": info.detected, "custom_fields_not_suggested": ignored_for_limit,
+        "read_choices": detection_choices(mapping), **profile.as_dict(),
     }
     job.save(update_fields=["mapping", "read_info", "kind"])
     return job
+
+
+def _mask_tax_id_samples(profile: FileProfile, headers: list[str], mapping: Mapping) -> None:
+    """SSN/TIN samples are stored masked, like every copy of them the import keeps."""
+    for index in tax_id_columns(mapping.to_dict(), headers):
+        profile.columns[index].samples = [mask_tax_id(value) for value in profile.columns[index].samples]
 
 
 def job_set_mapping(job: ImportJob, mapping: Mapping) -> list[str]:

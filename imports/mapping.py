@@ -27,6 +27,9 @@ MULTI_FIELDS = {"tags", "assignees", "role", "custom", "additional_emails", "pho
 NAMED_FIELDS = {"role", "custom"}
 
 IGNORE = "ignore"
+AUTO = "auto"
+DATE_ORDERS = (AUTO, "DMY", "MDY", "YMD")
+NUMBER_FORMATS = (AUTO, "point", "comma")
 FIELD_TYPES = ("text", "number", "date", "yes_no", "dropdown", "email", "phone", "url")
 ACCOUNT_TYPE_MODES = ("auto", "fixed", "column", "ignore")
 
@@ -58,6 +61,10 @@ class ColumnMapping:
     offer: for an ignored column, what it would feed if the user synced it ("contact.custom"),
         with `field`/`field_type` naming that field: the matcher's suggestion for a column it
         does not import by default (an export's own bookkeeping). The import never reads it.
+    date_order: how the column's dates read: "auto" (what its own values prove, detected at
+        upload, else the firm's order), "DMY", "MDY" or "YMD".
+    number_format: how its numbers read: "auto" (what its own values prove, else each value
+        on its own), "point" (1,234.50) or "comma" (1.234,50).
     """
 
     column: str
@@ -65,6 +72,8 @@ class ColumnMapping:
     field: str = ""
     field_type: str = ""
     offer: str = ""
+    date_order: str = AUTO
+    number_format: str = AUTO
 
     @property
     def record(self) -> str:
@@ -165,6 +174,12 @@ class Mapping:
                 errors.append(f"Column {col.column!r}: {col.target} needs the field's name in \"field\".")
             if col.field_type and col.field_type not in FIELD_TYPES:
                 errors.append(f"Column {col.column!r}: unknown field type {col.field_type!r}.")
+            if col.date_order not in DATE_ORDERS:
+                errors.append(f"Column {col.column!r}: unknown date order {col.date_order!r}; use one of "
+                              f"{', '.join(DATE_ORDERS)}.")
+            if col.number_format not in NUMBER_FORMATS:
+                errors.append(f"Column {col.column!r}: unknown number format {col.number_format!r}; use one of "
+                              f"{', '.join(NUMBER_FORMATS)}.")
             if self.kind == "contacts" and col.record == "account":
                 errors.append(f"Column {col.column!r}: a contacts-only import cannot set account fields.")
             if self.kind == "accounts" and col.record != "account":

@@ -646,16 +646,25 @@ def suggest_mapping(
     kind: str = "accounts-and-contacts",
     custom_fields: Sequence[FieldSpec] = (),
     roles: Sequence[str] = (),
+    column_samples: Sequence[Sequence[str]] | None = None,
 ) -> Mapping:
     """A complete mapping for a file: one ColumnMapping per header, in header order.
 
     `sample_rows` are the first data rows (the more, the better the type guesses and the
-    address choices). Sets `Mapping.preset` for a recognised export, and the account type to
-    "column" when a column maps to account.type ("auto" otherwise).
+    address choices). `column_samples`, when given, are each column's values gathered from the
+    whole file (the upload's column profile) and are used instead: whether a column is synced
+    and what type a new custom field gets are then decided from the whole column, so a column
+    empty in its first rows is kept. Sets `Mapping.preset` for a recognised export, and the
+    account type to "column" when a column maps to account.type ("auto" otherwise).
     """
     preset = detect_preset(headers)
     ctx = _Context.build(kind, custom_fields, roles, preset)
-    values = [_column_values(sample_rows, i) for i in range(len(headers))]
+    if column_samples is not None:
+        if len(column_samples) != len(headers):
+            raise ValueError("column_samples needs one list of values per header")
+        values = [[str(value).strip() for value in column] for column in column_samples]
+    else:
+        values = [_column_values(sample_rows, i) for i in range(len(headers))]
     looked_up = [_lookup(h, ctx) for h in headers]
 
     # What the file says about its people, which a bare "Name" and Xero's "Person N" depend on.

@@ -27,7 +27,8 @@ from imports.members import member_directory
 from imports.models import ImportChange, ImportJob
 from imports.parallel import clean_batches
 from imports.planning import BatchPlan, Counters, FileState, PlanContext, Planner
-from imports.reading import ReadOptions, Table, open_table
+from imports.profiling import stored_profiles
+from imports.reading import ReadOptions, Table, TableInfo, open_table
 from imports.writing import WriteContext, write_batch
 
 logger = logging.getLogger(__name__)
@@ -95,9 +96,39 @@ def read_options(mapping: Mapping) -> ReadOptions:
     )
 
 
-def open_job_table(job: ImportJob, mapping: Mapping | None = None) -> Table:
+def open_job_table(job: ImportJob, mapping: Mapping | None = None, *, detect: bool = False) -> Table:
+    """The job's file as a table. What `job_detect` found at upload (encoding, delimiter, sheet,
+    header row, headers) is reused, so a page or a run does not detect the file again, unless
+    `detect` (the upload and "read again") or the mapping's reading choices differ from the
+    ones the file was detected with (an explicit choice wins)."""
     mapping = mapping or Mapping.from_dict(job.mapping)
-    return open_table(job_file(job), read_options(mapping), name=job.original_name)
+    options = read_options(mapping)
+    if not detect:
+        options.known = stored_detection(job, mapping)
+    return open_table(job_file(job), options, name=job.original_name)
+
+
+def detection_choices(mapping: Mapping) -> dict:
+    """The reading choices a detection depends on (keeping the footer changes no guess)."""
+    read = mapping.read
+    return {"encoding": read.encoding, "delimiter": read.delimiter, "header_row": read.header_row, "sheet": read.sheet}
+
+
+def stored_detection(job: ImportJob, mapping: Mapping) -> TableInfo | None:
+    """What the upload's detection found, if it was made with the reading choices `mapping`
+    has now; None otherwise (or for a job detected before detections were stored)."""
+    info = job.read_info or {}
+    if "read_choices" not in info or info["read_choices"] != detection_choices(mapping):
+        return None
+    try:
+        return TableInfo(
+            format=info["format"], encoding=info["encoding"], delimiter=info["delimiter"],
+            header_row=info["header_row"], sheet=info["sheet"], sheets=list(info.get("sheets") or []),
+            headers=list(info["headers"]), preamble=list(info.get("preamble") or []),
+            detected=dict(info.get("detected") or {}),
+        )
+    except KeyError:
+        return None
 
 
 def job_file(job: ImportJob):
@@ -160,7 +191,7 @@ def prepare(job: ImportJob, *, mapping: Mapping | None = None, dry_run: bool = F
         date_order=firm.date_order, individual_names=str(firm.individual_account_names), custom_fields=specs,
         members=members,
     )
-    extraction.date_orders = _column_date_orders(table, extraction)
+    extraction.date_orders, extraction.number_formats = column_reading(job, table, extraction)
     planning = PlanContext(
         mapping=mapping, job_id=job.pk, catalogue=load_catalogue(firm), importer_member_id=importer,
         bulk_assignee_ids=bulk_assignees, dry_run=dry_run,
@@ -172,13 +203,36 @@ def prepare(job: ImportJob, *, mapping: Mapping | None = None, dry_run: bool = F
     )
 
 
+def column_reading(job: ImportJob, table: Table, extraction: ExtractionContext) -> tuple[dict[int, str], dict[int, str]]:
+    """How each mapped column's dates and numbers read: (date orders, number formats) by
+    column index. An explicit choice in the mapping wins; "auto" takes what the column's own
+    values proved at upload (the stored profile), else the firm's date order and, for numbers,
+    each value on its own. Every run of the import, and its dry run, decides the same."""
+    profiles = stored_profiles(job.read_info) if job.read_info.get("headers") == table.info.headers else None
+    choices = {col.column: col for col in extraction.mapping.columns}
+    orders: dict[int, str] = {}
+    formats: dict[int, str] = {}
+    for col in extraction.columns:
+        choice = choices[col.header]
+        profile = profiles[col.index] if profiles else None
+        if choice.date_order != "auto":
+            orders[col.index] = choice.date_order
+        elif profile is not None and profile.date_order:
+            orders[col.index] = profile.date_order
+        if choice.number_format != "auto":
+            formats[col.index] = choice.number_format
+        elif profile is not None and profile.number_format:
+            formats[col.index] = profile.number_format
+    if profiles is None:  # detected before profiles were stored: the first rows decide
+        orders = {**_sampled_date_orders(table, extraction), **orders}
+    return orders, formats
+
+
 DATE_EVIDENCE_ROWS = 2_000
 
 
-def _column_date_orders(table: Table, extraction: ExtractionContext) -> dict[int, str]:
-    """Date columns whose values prove their order (15/03/1968 is day first) against the
-    firm's: read from the first rows of the file, so every run of the import, and its dry run,
-    decides the same."""
+def _sampled_date_orders(table: Table, extraction: ExtractionContext) -> dict[int, str]:
+    """Date orders proved by the first rows, for a job whose upload stored no column profile."""
     columns = extraction.date_columns()
     if not columns:
         return {}
@@ -186,7 +240,7 @@ def _column_date_orders(table: Table, extraction: ExtractionContext) -> dict[int
     orders = {}
     for col in columns:
         order = date_order_evidence(cells[col.index] for cells in sample)
-        if order is not None and order != extraction.date_order:
+        if order is not None:
             orders[col.index] = order
     return orders
 

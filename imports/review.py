@@ -22,6 +22,7 @@ from imports.mapping import Mapping
 from imports.models import ImportJob
 from imports.pipeline import open_job_table, prepare
 from imports.planning import AccountWork, ContactWork, Planner
+from imports.profiling import stored_profiles
 
 PREVIEW_ROWS = 5
 SAMPLE_ROWS = 20  # read for each column's sample values and the new custom fields' type guess
@@ -43,13 +44,18 @@ class FilePreview:
 
 
 def file_preview(job: ImportJob, *, rows: int = PREVIEW_ROWS) -> FilePreview:
-    """The first rows of the file as the job's reading choices read it."""
+    """The first rows of the file as the job's reading choices read it (reading only the head
+    of the file, as the upload's detection found it), with each column's samples."""
+    stored = stored_samples(job)
     with open_job_table(job) as table:
         headers = list(table.info.headers)
-        first = table.preview(max(rows, SAMPLE_ROWS))
+        first = table.preview(rows if stored is not None else max(rows, SAMPLE_ROWS))
     # SSN/TIN is never shown in full, not even back to the person who uploaded it.
     tax_ids = tax_id_columns(job.mapping, headers)
     first = [replace(row, cells=mask_cells(row.cells, tax_ids)) for row in first]
+    if stored is not None and len(stored) == len(headers):
+        return FilePreview(headers=headers, rows=[row.cells for row in first], samples=stored,
+                           row_numbers=[row.number for row in first])
     samples: list[list[str]] = []
     for index in range(len(headers)):
         values: list[str] = []
@@ -64,6 +70,19 @@ def file_preview(job: ImportJob, *, rows: int = PREVIEW_ROWS) -> FilePreview:
         headers=headers, rows=[row.cells for row in first[:rows]], samples=samples,
         row_numbers=[row.number for row in first[:rows]],
     )
+
+
+def stored_samples(job: ImportJob) -> list[list[str]] | None:
+    """Each column's first distinct values from the whole file, as the upload's profile found
+    them (tax-ID columns masked); None for a job detected before profiles were stored."""
+    profiles = stored_profiles(job.read_info)
+    if profiles is None:
+        return None
+    tax_ids = tax_id_columns(job.mapping, job.read_info.get("headers", []))
+    return [
+        mask_cells(profile.samples[:MAX_SAMPLES], set(range(MAX_SAMPLES)) if index in tax_ids else set())
+        for index, profile in enumerate(profiles)
+    ]
 
 
 # --- Review examples ------------------------------------------------------------------------

@@ -8,15 +8,15 @@ A bad value is a warning, never an exception: the row is kept.
     emails.py   clean_emails
     phones.py   clean_phone, clean_phones
     names.py    PersonName, split_full_name, split_couple, looks_like_organisation
-    dates.py    clean_date
+    dates.py    clean_date, clean_date_time, has_time, year_only
     values.py   clean_account_type, clean_yes_no, clean_number, clean_url, clean_tax_id,
-                looks_like_tax_id, mask_tax_id
+                looks_like_tax_id, mask_tax_id, number_format_evidence
     custom.py   clean_custom_value
 """
 
 from .codes import PROBLEM_CODES
 from .custom import CUSTOM_TEXT_MAX_LENGTH, FIELD_TYPES, clean_custom_value
-from .dates import clean_date
+from .dates import clean_date, clean_date_time, has_time, year_only
 from .emails import clean_emails
 from .names import (
     PersonName,
@@ -38,6 +38,7 @@ from .values import (
     clean_yes_no,
     looks_like_tax_id,
     mask_tax_id,
+    number_format_evidence,
 )
 
 __all__ = [
@@ -50,6 +51,10 @@ __all__ = [
     "clean_account_type",
     "clean_custom_value",
     "clean_date",
+    "clean_date_time",
+    "has_time",
+    "number_format_evidence",
+    "year_only",
     "clean_emails",
     "clean_number",
     "clean_phone",

@@ -6,7 +6,7 @@ import re
 
 from imports.problems import Problem
 
-from .dates import clean_date
+from .dates import clean_date_time, year_only
 from .emails import clean_emails
 from .phones import clean_phone
 from .text import clean_text, scrub
@@ -23,13 +23,16 @@ def clean_custom_value(
     field_type: str,
     options: list[str] | tuple[str, ...] = (),
     date_order: str = "MDY",
+    number_format: str | None = None,
     default_country: str = "US",
 ) -> tuple[object | None, list[Problem]]:
     """The value to store for a custom field of `field_type`, and what was wrong with it.
 
-    text -> str; number -> int or float; date -> "YYYY-MM-DD"; yes_no -> bool; dropdown ->
-    the option's own spelling; email -> one normalised address; phone -> E.164 (or as typed,
-    with a warning); url -> str. Blank, or a value that does not fit, gives None.
+    text -> str; number -> int or float (read in the column's `number_format`); date ->
+    "YYYY-MM-DD", with its time when it has one ("YYYY-MM-DDTHH:MM"), or the year alone
+    ("1985") when that is all the cell holds; yes_no -> bool; dropdown -> the option's own
+    spelling; email -> one normalised address; phone -> E.164 (or as typed, with a warning);
+    url -> str. Blank, or a value that does not fit, gives None.
     """
     if field_type not in FIELD_TYPES:
         raise ValueError(f"unknown custom field type {field_type!r}")
@@ -39,10 +42,9 @@ def clean_custom_value(
         text, problems = clean_text(value, max_length=CUSTOM_TEXT_MAX_LENGTH, allow_newlines=True)
         return text or None, problems
     if field_type == "number":
-        return clean_number(value)
+        return clean_number(value, number_format=number_format)
     if field_type == "date":
-        date, problems = clean_date(value, date_order=date_order)
-        return (date.isoformat() if date else None), problems
+        return _date(value, date_order)
     if field_type == "yes_no":
         return clean_yes_no(value)
     if field_type == "dropdown":
@@ -54,6 +56,17 @@ def clean_custom_value(
         return phone or None, problems
     url, problems = clean_url(value)
     return url or None, problems
+
+
+def _date(value: str, date_order: str) -> tuple[str | None, list[Problem]]:
+    """ISO text, kept whole: the date, its time if it has one, or a year on its own."""
+    date, time, problems = clean_date_time(value, date_order=date_order)
+    if date is not None:
+        return (f"{date.isoformat()}T{time}" if time else date.isoformat()), problems
+    year = year_only(value)
+    if year:
+        return year, []
+    return None, problems
 
 
 def _dropdown(value: str, options: list[str] | tuple[str, ...]) -> tuple[str | None, list[Problem]]:

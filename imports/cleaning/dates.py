@@ -61,23 +61,38 @@ def clean_date(value: str, *, date_order: str = "MDY") -> tuple[datetime.date | 
     recent century that does not make the date a future one ("80" is 1980, "05" is 2005).
     Anything else, and impossible dates (02/30/2020), give a warning and no date. How
     programs write "no date" (Outlook's "0/0/00", "0000-00-00") is blank: no warning.
+    A time after the date is read past (`clean_date_time` keeps it).
     """
+    date, _time, problems = clean_date_time(value, date_order=date_order)
+    return date, problems
+
+
+def clean_date_time(
+    value: str, *, date_order: str = "MDY"
+) -> tuple[datetime.date | None, str, list[Problem]]:
+    """`clean_date`, and the time written after the date as ISO text ("14:30", "14:30:05",
+    "09:00+02:00"; "" for none). Midnight ("00:00:00", "12:00 AM") is what spreadsheets write
+    for a plain date, so it is no time: ""."""
     if not value:
-        return None, []
+        return None, "", []
     order = date_order.upper()
     if order not in _ORDERS:
         raise ValueError(f"unknown date order {date_order!r}")
     text = scrub(value)
     if not text:
-        return None, []
+        return None, "", []
     parts = None
+    time_text = ""
     if len(text) <= _MAX_DATE_LENGTH:
-        text = _TIME.sub("", text)
+        time_match = _TIME.search(text)
+        if time_match:
+            time_text = _iso_time(time_match.group(0))
+            text = text[: time_match.start()]
         if _is_empty_date(text):
-            return None, []
+            return None, "", []
         parts = _numeric_parts(text, order) or _named_month_parts(text)
     if parts is None:
-        return None, [
+        return None, "", [
             Problem(
                 "invalid_date",
                 f'"{_shown(value)}" is not a date we can read (expected {_ORDERS[order]}, '
@@ -88,15 +103,61 @@ def clean_date(value: str, *, date_order: str = "MDY") -> tuple[datetime.date | 
     if len(year) <= 2:
         year = _century(int(year), int(month), int(day))
     try:
-        return datetime.date(int(year), int(month), int(day)), []
+        return datetime.date(int(year), int(month), int(day)), time_text, []
     except ValueError:
-        return None, [
+        return None, "", [
             Problem(
                 "invalid_date",
                 f'"{_shown(value)}" is not a real date when read as {reading} '
                 f"({_why_not_real(int(year), int(month), int(day))}); it was left out.",
             )
         ]
+
+
+_TIME_PARTS = re.compile(
+    r"(\d{1,2}):(\d{2})(?::(\d{2}))?(?:[.,]\d+)?\s*(?:([AaPp])\.?[Mm]\.?)?\s*(Z|[+-]\d{2}:?\d{2}|UTC|GMT)?",
+    re.ASCII,
+)
+
+
+def _iso_time(written: str) -> str:
+    """ "2:30 PM" -> "14:30", "10:00:05+0200" -> "10:00:05+02:00"; midnight -> "" (a plain date).
+    Fractions of a second are left out: no client record needs them."""
+    match = _TIME_PARTS.search(written)
+    if match is None:  # pragma: no cover - _TIME matched these very characters
+        return ""
+    hour, minute, second, half, zone = match.groups()
+    hour, minute = int(hour), int(minute)
+    if half:
+        hour = hour % 12 + (12 if half in "Pp" else 0)
+    if hour > 23 or minute > 59 or (second and int(second) > 59):
+        return ""
+    if (hour, minute, int(second or 0)) == (0, 0, 0):
+        return ""
+    text = f"{hour:02d}:{minute:02d}" + (f":{second}" if second and second != "00" else "")
+    if zone in ("Z", "UTC", "GMT"):
+        text += "Z"
+    elif zone:
+        text += f"{zone[:3]}:{zone[-2:]}"
+    return text
+
+
+_YEAR_ONLY = re.compile(r"(1[6-9]\d\d|2[01]\d\d)", re.ASCII)
+
+
+def year_only(value: str) -> str:
+    """ "1985" when the cell holds a year and nothing else (a year of birth, "client since
+    2019"), else "". Read before a date, such a cell is not a mistake: it is a partial date."""
+    text = scrub(value or "").rstrip(".")
+    return text if _YEAR_ONLY.fullmatch(text) else ""
+
+
+def has_time(value: str) -> bool:
+    """Whether the cell is a date followed by a time other than midnight (cheap: a colon first)."""
+    if ":" not in value or len(value) > _MAX_DATE_LENGTH:
+        return False
+    match = _TIME.search(value)
+    return bool(match) and match.start() > 0 and bool(_iso_time(match.group(0)))
 
 
 def _is_empty_date(text: str) -> bool:

@@ -125,20 +125,64 @@ _MINUS = ("-", "−", "–")
 _MAX_NUMBER_LENGTH = 60  # longer is not an amount (and int() refuses over 4,300 digits)
 
 
-def clean_number(value: str) -> tuple[int | float | None, list[Problem]]:
-    """An int or float from a number as people and spreadsheets write it; None if blank."""
+NUMBER_FORMATS = {"point": "a decimal point (1,234.50)", "comma": "a decimal comma (1.234,50)"}
+
+
+def clean_number(value: str, *, number_format: str | None = None) -> tuple[int | float | None, list[Problem]]:
+    """An int or float from a number as people and spreadsheets write it; None if blank.
+
+    `number_format` is the column's: "point" (1,234.50: "1.234" is one point two three four),
+    "comma" (1.234,50: "1.234" is one thousand two hundred thirty-four, "1.000,00" one
+    thousand); None reads each value on its own, as the comment above says. A value that
+    cannot be written in the column's format ("12,5" in a decimal-point column) is a warning.
+    """
+    if number_format not in (None, *NUMBER_FORMATS):
+        raise ValueError(f"unknown number format {number_format!r}")
     if not value:
         return None, []
     text = scrub(value)
     if not text:
         return None, []
-    number = _parse_number(text)
+    number = _parse_number(text, number_format)
     if number is None:
+        if number_format and _parse_number(text, None) is not None:
+            return None, [Problem(
+                "invalid_number",
+                f'"{_shown(text)}" is not a number written with {NUMBER_FORMATS[number_format]}, as this '
+                f"column's numbers are; it was left out.",
+            )]
         return None, [Problem("invalid_number", f'"{_shown(text)}" is not a number we can read; it was left out.')]
     return number, []
 
 
-def _parse_number(text: str) -> int | float | None:
+def number_format_evidence(value: str) -> str | None:
+    """ "comma" or "point" when the written number can be read only one way ("1.000,00",
+    "12,5", "1.234.567" are decimal comma; "1,000.00", "12.5" decimal point); None for
+    "1,234" or "1.234" (either), for whole numbers and for what is no number."""
+    if len(value) > _MAX_NUMBER_LENGTH or not any(separator in value for separator in ",."):
+        return None
+    body = _number_body(scrub(value))
+    if body is None or not _DIGITS_AND_SEPARATORS.fullmatch(body):
+        return None
+    readings = [name for name in NUMBER_FORMATS if _separated_number(body, name) is not None]
+    return readings[0] if len(readings) == 1 else None
+
+
+def _number_body(text: str) -> str | None:
+    """The digits and separators of a written number, without currency, sign or grouping
+    spaces; None when the sign is written twice."""
+    body = _GROUPING_SPACES.sub("", _CURRENCY.sub("", text))
+    if len(body) > 2 and body[0] == "(" and body[-1] == ")":
+        body = body[1:-1]
+    body = body.removesuffix("%")
+    if body.startswith(_MINUS) or body.endswith(_MINUS):
+        body = body[1:] if body.startswith(_MINUS) else body[:-1]
+    elif body.startswith("+"):
+        body = body[1:]
+    return body
+
+
+def _parse_number(text: str, number_format: str | None = None) -> int | float | None:
     if len(text) > _MAX_NUMBER_LENGTH:
         return None
     body = _GROUPING_SPACES.sub("", _CURRENCY.sub("", text))
@@ -157,7 +201,7 @@ def _parse_number(text: str) -> int | float | None:
         if not math.isfinite(number):
             return None
     elif _DIGITS_AND_SEPARATORS.fullmatch(body):
-        number = _separated_number(body)
+        number = _separated_number(body, number_format)
         if number is None:
             return None
     else:
@@ -165,7 +209,9 @@ def _parse_number(text: str) -> int | float | None:
     return -number if negative else number
 
 
-def _separated_number(body: str) -> int | float | None:
+def _separated_number(body: str, number_format: str | None = None) -> int | float | None:
+    if number_format is not None:
+        return _number_in_format(body, "," if number_format == "comma" else ".")
     commas, dots = body.count(","), body.count(".")
     if not commas and not dots:
         return int(body)
@@ -188,6 +234,21 @@ def _separated_number(body: str) -> int | float | None:
         return None
     whole = "".join(groups)
     return int(whole) if fraction is None else float(f"{whole}.{fraction or 0}")
+
+
+def _number_in_format(body: str, decimal: str) -> int | float | None:
+    """The number when `decimal` is the decimal separator and the other one groups thousands."""
+    grouping = "." if decimal == "," else ","
+    whole, has_fraction, fraction = body.partition(decimal)
+    if decimal in fraction or grouping in fraction or (has_fraction and not (whole or fraction)):
+        return None
+    groups = whole.split(grouping)
+    if len(groups) > 1 and (not 1 <= len(groups[0]) <= 3 or any(len(group) != 3 for group in groups[1:])):
+        return None
+    whole = "".join(groups)
+    if not has_fraction:
+        return int(whole)
+    return float(f"{whole or 0}.{fraction or 0}")
 
 
 # ---------------------------------------------------------------------------------------

@@ -170,9 +170,47 @@ def _sniff(src: Source, options: ReadOptions) -> str:
 
 def _open(src: Source, options: ReadOptions, name: str) -> Table:
     file_format = _sniff(src, options)
+    if options.known is not None and _still_known(options.known, file_format):
+        return _open_known(src, options.known, options)
     if file_format == "text":
         return _open_text(src, options, name)
     return _open_workbook(src, file_format, options)
+
+
+def _still_known(known: TableInfo, file_format: str) -> bool:
+    """The stored detection fits this file (the same kind of file, fully described)."""
+    text = known.format in ("csv", "iif")
+    return (file_format == "text") == text and bool(known.headers) and (
+        (known.encoding and known.delimiter) if text else known.sheet is not None)
+
+
+def _open_known(src: Source, known: TableInfo, options: ReadOptions) -> Table:
+    """The file as an earlier opening read it: its stored encoding, delimiter, sheet, header
+    row and headers, none detected again. Rows stream as they always do."""
+    info = TableInfo(**{**known.__dict__, "headers": list(known.headers), "detected": dict(known.detected)})
+    if known.format in ("csv", "iif"):
+        def lines() -> Iterator[str]:
+            return _text_lines(src, known.encoding, options.max_line_chars)
+
+        if known.format == "iif":
+            def records() -> Iterator[layout.Record]:
+                return _closing_records(iif_records, lines())
+
+            return Table(info, records, keep_footer=options.keep_footer, detect_footer=False)
+
+        def records() -> Iterator[layout.Record]:
+            return _closing_records(read_records, lines(), known.delimiter)
+
+        return Table(info, records, keep_footer=options.keep_footer)
+    book = Workbook(src, known.format)
+    if known.sheet not in book.sheets:
+        book.close()
+        raise UnreadableFile(f'This workbook has no sheet named "{known.sheet}".')
+
+    def sheet_records() -> Iterator[layout.Record]:
+        return _bounded_rows(book.records(known.sheet), options.max_line_chars)
+
+    return Table(info, sheet_records, keep_footer=options.keep_footer, on_close=book.close)
 
 
 def _megabytes(limit: int) -> str:

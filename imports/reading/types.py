@@ -29,6 +29,10 @@ class ReadOptions:
     max_bytes: int = DEFAULT_MAX_BYTES  # refused before any parsing
     max_unpacked_bytes: int = DEFAULT_MAX_UNPACKED_BYTES  # XLSX/XLSB/ODS, as their ZIP directory declares
     max_line_chars: int = DEFAULT_MAX_LINE_CHARS  # one line of text, or one spreadsheet row's cells together
+    # What an earlier opening of this very file found (stored on the import job): when given,
+    # the file is not detected again (no encoding pass over the whole file, no delimiter
+    # sniffing, no header search); the choices above must be the ones it was found with.
+    known: TableInfo | None = None
 
 
 @dataclass

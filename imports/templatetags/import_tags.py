@@ -48,6 +48,8 @@ CODE_TITLES = {
     "invalid_custom_value": "Value does not fit the field",
     "invalid_tax_id": "SSN/TIN looks wrong",
     "unknown_team_member": "Unknown team member",
+    "time_dropped": "Time left out of a date of birth",
+    "partial_date": "Year only: kept in the notes",
 }
 
 

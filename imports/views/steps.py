@@ -16,7 +16,8 @@ from imports.matching import target_label
 from imports.members import MEMBER_TARGETS
 from imports.models import ImportJob
 from imports.reading import UnreadableFile
-from imports.review import FilePreview, file_preview
+from imports.profiling import stored_profiles
+from imports.review import FilePreview, file_preview, stored_samples
 from imports.views.common import (
     ACCOUNTS,
     ALL_STEPS,
@@ -34,7 +35,12 @@ from imports.views.common import (
 
 
 def _preview(job: ImportJob) -> FilePreview:
+    """Each column's samples: stored at upload (the file is not opened), or, for a job
+    detected before that, read from the file's first rows."""
     headers = list(job.read_info.get("headers", []))
+    samples = stored_samples(job)
+    if samples is not None:
+        return FilePreview(headers=headers, rows=[], samples=samples)
     try:
         return file_preview(job)
     except UnreadableFile:
@@ -47,6 +53,7 @@ def _step_number(job: ImportJob, key: str) -> int:
 
 def _table(job: ImportJob, mapping: Mapping, preview: FilePreview, step: str, catalogue: TargetCatalogue) -> list[Column]:
     headers = list(job.read_info.get("headers", []))
+    profiles = stored_profiles(job.read_info) or [None] * len(headers)
     columns = []
     for index, header in enumerate(headers):
         col = mapping.column(header) or ColumnMapping(column=header)
@@ -62,7 +69,8 @@ def _table(job: ImportJob, mapping: Mapping, preview: FilePreview, step: str, ca
         elif col.record == "account":
             locked = f"{catalogue.describe(col)}: an account field, set in step {_step_number(job, ACCOUNTS.key)}"
         columns.append(Column(index=index, header=header, samples=samples, mapping=col,
-                              locked_reason=locked, elsewhere=elsewhere))
+                              locked_reason=locked, elsewhere=elsewhere, profile=profiles[index],
+                              firm_date_order=job.firm.date_order))
     return columns
 
 
