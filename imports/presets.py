@@ -333,6 +333,7 @@ KNOWN_CUSTOM: dict[str, list[str]] = {
     "contact.custom": [
         "job title", "position", "occupation", "profession", "department", "nickname", "gender", "home fax",
         "pager", "marital status", "maiden name", "linkedin", "linkedin url", "twitter",
+        "initials",  # "A.R.": not one letter away from "Initial" (a middle initial)
     ],
     "account.custom": [
         "fax", "fax number", "faxnum", "business fax", "other fax", "website", "web page", "website url", "web site",
@@ -416,6 +417,7 @@ PRESET_OVERRIDES: dict[str, dict[str, Synonym]] = {
         "account": Synonym(""),
         "priority": Synonym(IGNORE),
         "private": Synonym(IGNORE),
+        "initials": Synonym(IGNORE),  # Outlook fills it from the names ("M.K."): not a middle name
     },
     "google-contacts": {"priority": Synonym(IGNORE)},
     # Salesforce and LinkedIn "Title"/"Position" are job titles, about the person.

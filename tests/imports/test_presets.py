@@ -251,6 +251,20 @@ def test_outlook_picks_the_home_address_and_keeps_the_business_one():
     }
 
 
+
+def test_outlook_computed_initials_never_become_the_middle_name():
+    # Outlook fills Initials from the names ("M.K." for Martin Kowalski) in every row.
+    headers = presets.KNOWN_HEADERS["outlook"]
+    mapping = suggest(
+        "outlook",
+        {"First Name": "Martin", "Last Name": "Kowalski", "Initials": "M.K."},
+        {"First Name": "Ewa", "Last Name": "Kowalski", "Initials": "E.K."},
+    )
+    assert mapping.column("Initials").target == IGNORE
+    assert mapping.column("Middle Name").target == "contact.middle_name"
+    assert suggest_mapping(["Name", "Initials"], [["Ann Rivera", "A.R."]]).column("Initials").target == "contact.custom"
+    assert "Initials" in headers  # the real export has the column
+
 def test_quickbooks_online():
     mapping = suggest(
         "quickbooks-online",
