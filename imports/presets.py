@@ -610,7 +610,8 @@ HEADER_SOURCES: dict[str, HeaderSource] = {
         True,
         "gist.github.com/janoamaral/30b3dac7961609715872e8c065406de3 and "
         "gist.github.com/mitcdh/234b437cd75bbe27c300ea7f44b4849a: the old \"Google CSV\" header (Name, Given "
-        "Name, Additional Name, ... Group Membership, E-mail 1 - Type, ...); Organization 1 - * as in the latter.",
+        "Name, Additional Name, ... Group Membership, E-mail 1 - Type, ...). Which groups appear depends on the "
+        "data: this list is the former's row up to Address 1, then the latter's Organization 1 group.",
     ),
     "outlook": HeaderSource(
         True,
