@@ -5,11 +5,13 @@ camelCase and accents do not matter: "E-mail Address", "EmailAddress" and "email
 key) and raises on first use when two entries give one header two meanings (the tests use it), so
 this file can be edited freely and a contradiction fails loudly.
 
-Header lists come from the exports themselves (Google Contacts, Outlook, QuickBooks Desktop and
-IIF, Xero, LinkedIn, Salesforce and HubSpot) or, for the tax programs whose client reports let
-the user pick columns (Drake, UltraTax CS, Lacerte) and for TaxDome's export, from their usual
-column names: close enough that a real file maps with no clicks, and anything not recognised still
-lands in a custom field rather than being lost.
+Where each known export's header row was checked is recorded in HEADER_SOURCES: a published
+copy of the real header row (Google Contacts, Outlook, LinkedIn, Xero, QuickBooks IIF), or "not
+confirmed from public material" (QuickBooks Online and Desktop, HubSpot, Salesforce, TaxDome and the
+tax programs whose client reports let the user pick columns: Drake, UltraTax CS, Lacerte). For
+those the headers here are the usual column names, kept as synonyms: close enough that a file with
+them maps with no clicks, and anything not recognised still lands in a custom field rather than
+being lost.
 """
 
 from __future__ import annotations
@@ -339,6 +341,7 @@ OTHER: dict[str, list[tuple[str, int]]] = {
 KNOWN_CUSTOM: dict[str, list[str]] = {
     "contact.custom": [
         "nickname", "gender", "home fax", "pager", "marital status", "maiden name", "twitter",
+        "initials",  # "A.R.": not one letter away from "Initial" (a middle initial)
     ],
     "account.custom": [
         "fax", "fax number", "faxnum", "business fax", "other fax", "open balance", "balance", "balance total", "credit limit", "terms", "filing status", "referred by",
@@ -504,6 +507,7 @@ PRESET_OVERRIDES: dict[str, dict[str, Synonym]] = {
         "account": Synonym(""),
         "priority": Synonym(IGNORE),
         "private": Synonym(IGNORE),
+        "initials": Synonym(IGNORE),  # Outlook fills it from the names ("M.K."): not a middle name
     },
     "google-contacts": {"priority": Synonym(IGNORE)},
     # Salesforce and LinkedIn "Title"/"Position" are job titles, about the person.
@@ -526,7 +530,9 @@ PRESET_OVERRIDES: dict[str, dict[str, Synonym]] = {
     "taxdome": {"login": Synonym(IGNORE), "notify": Synonym(IGNORE), "email sync": Synonym(IGNORE)},
 }
 
-# Real header lists, as exported (used by the tests and by anyone documenting presets).
+# Header lists of the known exports (used by the tests and by anyone documenting presets). Only those
+# HEADER_SOURCES marks confirmed are a real export's header row as published; the others are the
+# usual column names of such files, not a copy of any export.
 KNOWN_HEADERS: dict[str, list[str]] = {
     # As `imports.exporting` writes them, with a firm role and a custom field of each side.
     "clientport": [
@@ -535,18 +541,22 @@ KNOWN_HEADERS: dict[str, list[str]] = {
         "Phone", "Street", "City", "State", "Postal code", "Country", "Date of birth", "Notes", "Contact tags",
         "Occupation",
     ],
+    # Google's current export has as many numbered groups as the exported contacts need; this one is
+    # the published row (4 e-mails, 4 phones, 2 addresses, one relation, website, event, custom field).
     "google-contacts": [
         "First Name", "Middle Name", "Last Name", "Phonetic First Name", "Phonetic Middle Name",
         "Phonetic Last Name", "Name Prefix", "Name Suffix", "Nickname", "File As", "Organization Name",
         "Organization Title", "Organization Department", "Birthday", "Notes", "Photo", "Labels",
-        "E-mail 1 - Label", "E-mail 1 - Value", "E-mail 2 - Label", "E-mail 2 - Value", "Phone 1 - Label",
-        "Phone 1 - Value", "Phone 2 - Label", "Phone 2 - Value", "Address 1 - Label", "Address 1 - Formatted",
-        "Address 1 - Street", "Address 1 - City", "Address 1 - PO Box", "Address 1 - Region",
-        "Address 1 - Postal Code", "Address 1 - Country", "Address 1 - Extended Address", "Address 2 - Label",
-        "Address 2 - Formatted", "Address 2 - Street", "Address 2 - City", "Address 2 - PO Box",
-        "Address 2 - Region", "Address 2 - Postal Code", "Address 2 - Country", "Address 2 - Extended Address",
-        "Website 1 - Label", "Website 1 - Value", "Event 1 - Label", "Event 1 - Value",
-        "Custom Field 1 - Label", "Custom Field 1 - Value",
+        "E-mail 1 - Label", "E-mail 1 - Value", "E-mail 2 - Label", "E-mail 2 - Value", "E-mail 3 - Label",
+        "E-mail 3 - Value", "E-mail 4 - Label", "E-mail 4 - Value", "Phone 1 - Label", "Phone 1 - Value",
+        "Phone 2 - Label", "Phone 2 - Value", "Phone 3 - Label", "Phone 3 - Value", "Phone 4 - Label",
+        "Phone 4 - Value", "Address 1 - Label", "Address 1 - Formatted", "Address 1 - Street", "Address 1 - City",
+        "Address 1 - PO Box", "Address 1 - Region", "Address 1 - Postal Code", "Address 1 - Country",
+        "Address 1 - Extended Address", "Address 2 - Label", "Address 2 - Formatted", "Address 2 - Street",
+        "Address 2 - City", "Address 2 - PO Box", "Address 2 - Region", "Address 2 - Postal Code",
+        "Address 2 - Country", "Address 2 - Extended Address", "Relation 1 - Label", "Relation 1 - Value",
+        "Website 1 - Label", "Website 1 - Value", "Event 1 - Label", "Event 1 - Value", "Custom Field 1 - Label",
+        "Custom Field 1 - Value",
     ],
     "google-contacts-legacy": [
         "Name", "Given Name", "Additional Name", "Family Name", "Yomi Name", "Given Name Yomi",
@@ -590,12 +600,15 @@ KNOWN_HEADERS: dict[str, list[str]] = {
         "Resale Num", "Account No.", "Credit Limit", "Job Status", "Job Type", "Job Description", "Start Date",
         "Projected End", "End Date",
     ],
+    # The !CUST line's field names (before imports.reading.iif turns NAME and the address lines into columns).
     "quickbooks-iif": [
         "NAME", "REFNUM", "TIMESTAMP", "BADDR1", "BADDR2", "BADDR3", "BADDR4", "BADDR5", "SADDR1", "SADDR2",
         "SADDR3", "SADDR4", "SADDR5", "PHONE1", "PHONE2", "FAXNUM", "EMAIL", "NOTE", "CONT1", "CONT2", "CTYPE",
         "TERMS", "TAXABLE", "SALESTAXCODE", "LIMIT", "RESALENUM", "REP", "TAXITEM", "NOTEPAD", "SALUTATION",
-        "COMPANYNAME", "FIRSTNAME", "MIDINIT", "LASTNAME", "CUSTFLD1", "CUSTFLD2", "CUSTFLD3", "JOBDESC",
-        "JOBTYPE", "JOBSTATUS", "JOBSTART", "JOBPROJEND", "JOBEND", "HIDDEN", "DELCOUNT", "PRICELEVEL",
+        "COMPANYNAME", "FIRSTNAME", "MIDINIT", "LASTNAME", "CUSTFLD1", "CUSTFLD2", "CUSTFLD3", "CUSTFLD4",
+        "CUSTFLD5", "CUSTFLD6", "CUSTFLD7", "CUSTFLD8", "CUSTFLD9", "CUSTFLD10", "CUSTFLD11", "CUSTFLD12",
+        "CUSTFLD13", "CUSTFLD14", "CUSTFLD15", "JOBDESC", "JOBTYPE", "JOBSTATUS", "JOBSTART", "JOBPROJEND", "JOBEND",
+        "HIDDEN", "DELCOUNT", "PRICELEVEL",
     ],
     "xero": [
         "ContactName", "AccountNumber", "EmailAddress", "FirstName", "LastName", "POAttentionTo",
@@ -654,4 +667,89 @@ KNOWN_HEADERS: dict[str, list[str]] = {
         "Fax", "Email", "Birthdate", "Lead Source", "Description", "Account Type",
     ],
     "linkedin": ["First Name", "Last Name", "URL", "Email Address", "Company", "Position", "Connected On"],
+}
+
+
+NOT_CONFIRMED = "not confirmed from public material"
+
+
+@dataclass(frozen=True)
+class HeaderSource:
+    """Where a header list of KNOWN_HEADERS was checked.
+
+    confirmed: a public copy of the real export's header row was read, and the list is that row.
+    source: what was read (URL, or repository and path) and what it showed; for a list not
+        confirmed, NOT_CONFIRMED and why.
+    """
+
+    confirmed: bool
+    source: str
+
+
+HEADER_SOURCES: dict[str, HeaderSource] = {
+    "clientport": HeaderSource(True, "Clientport's own export, imports/exporting.py"),
+    "google-contacts": HeaderSource(
+        True,
+        "github.com/szabgab/google-contacts-csv.rs src/lib.rs (docs.rs/google-contacts-csv 0.1.0): a serde "
+        "record with deny_unknown_fields for a Google Contacts export, in this order. The numbered groups "
+        "(E-mail N, Phone N, Address N, Relation/Website/Event/Custom Field N) grow with the exported data.",
+    ),
+    "google-contacts-legacy": HeaderSource(
+        True,
+        "gist.github.com/janoamaral/30b3dac7961609715872e8c065406de3 and "
+        "gist.github.com/mitcdh/234b437cd75bbe27c300ea7f44b4849a: the old \"Google CSV\" header (Name, Given "
+        "Name, Additional Name, ... Group Membership, E-mail 1 - Type, ...). Which groups appear depends on the "
+        "data: this list is the former's row up to Address 1, then the latter's Organization 1 group.",
+    ),
+    "outlook": HeaderSource(
+        True,
+        "https://www.spstechnical.com/outlook_contacts_schema.htm (Outlook's import/export field names); the "
+        "same 92-column row in this order is written by several public Outlook CSV tools.",
+    ),
+    "linkedin": HeaderSource(
+        True,
+        "github.com/chrhartm/linkedin-to-notion-crm Connections.csv: a real export, three lines of \"Notes:\" "
+        "above this header; dates like \"09 Oct 2024\". Older exports (2018) had no URL column: "
+        "github.com/abhishekwebcode/Abhishek-Mathur-Complete_LinkedInDataExport_11-04-2018 Connections.csv.",
+    ),
+    "xero": HeaderSource(
+        True,
+        "https://help.xero.com/us/Contacts_Import (column names: PhoneNumber, BankAccountNumber, "
+        "AccountsReceivableTaxCodeName, Website, Discount, DueDate*...; the export uses the template's columns); "
+        "this order as in several public parsers of Xero contact exports. Newer exports are reported with "
+        "TaxNumberName, DefaultTaxBillsName and Person1IncludeInEmails: " + NOT_CONFIRMED + ".",
+    ),
+    "xero-template": HeaderSource(
+        False,
+        NOT_CONFIRMED + ": a trimmed copy of Xero's import template (its required *ContactName column is "
+        "described at https://help.xero.com/us/Contacts_Import); which columns a user keeps is ours.",
+    ),
+    "quickbooks-iif": HeaderSource(
+        True,
+        "Intuit's IIF reference for the Customer:Job list, http://support.quickbooks.intuit.com/support/Pages/"
+        "InProductHelp/Core/QB2K8/ContentPackage/Core/IIF/iif_reference_customer.html (field meanings); this "
+        "!CUST line, in this order, as QuickBooks writes it and public IIF tools copy it.",
+    ),
+    "quickbooks-online": HeaderSource(
+        False, NOT_CONFIRMED + ": no published copy of the customer list export's header row was found."
+    ),
+    "quickbooks-desktop": HeaderSource(
+        False, NOT_CONFIRMED + ": the customer list exported to Excel; its columns follow the user's list view."
+    ),
+    "hubspot": HeaderSource(
+        False,
+        NOT_CONFIRMED + ": a view export's columns are the user's view columns. Public code reading HubSpot "
+        "exports shows the default contacts view as Record ID, First Name, Last Name, Email, Phone Number, "
+        "Contact owner, Primary Associated Company ID, Last Activity Date, Lead Status, Marketing contact status, "
+        "Create Date, Associated Company (no published file with a citable path); this list uses HubSpot's "
+        "property labels as a customised view would.",
+    ),
+    "salesforce": HeaderSource(False, NOT_CONFIRMED + ": a contact report's columns are chosen by the user."),
+    "taxdome": HeaderSource(
+        False,
+        NOT_CONFIRMED + ": help.taxdome.com/article/1842 describes the import file, not the export's header row.",
+    ),
+    "drake": HeaderSource(False, NOT_CONFIRMED + ": Drake's client reports let the user pick the columns."),
+    "ultratax": HeaderSource(False, NOT_CONFIRMED + ": UltraTax CS client reports let the user pick the columns."),
+    "lacerte": HeaderSource(False, NOT_CONFIRMED + ": Lacerte client reports let the user pick the columns."),
 }

@@ -1,10 +1,20 @@
-"""Known exports: recognised by their headers and mapped with no clicks (real header lists)."""
+"""Known exports: recognised by their headers and mapped with no clicks.
+
+The header lists of `presets.KNOWN_HEADERS` are a real export's header row only where
+`presets.HEADER_SOURCES` says confirmed; the tests on the others check synonyms of the usual column
+names and say so. The realistic files in fixtures/exports/ carry the published header rows.
+"""
+
+from pathlib import Path
 
 import pytest
 
 from imports import presets
 from imports.mapping import IGNORE, KINDS, VALID_TARGETS
-from imports.matching import FieldSpec, detect_preset, suggest_mapping, synonym_table
+from imports.matching import FieldSpec, detect_preset, match_header, suggest_mapping, synonym_table
+from imports.reading import open_table
+
+EXPORTS = Path(__file__).parent / "fixtures" / "exports"
 
 
 def rows(headers, *records):
@@ -43,7 +53,17 @@ def test_every_preset_is_named_and_listed():
     assert set(presets.PRESET_OVERRIDES) <= set(names)
 
 
+def test_every_header_list_says_where_it_was_checked():
+    assert set(presets.HEADER_SOURCES) == set(presets.KNOWN_HEADERS) | set(presets.PRESET_LABELS)
+    for name, checked in presets.HEADER_SOURCES.items():
+        if checked.confirmed:
+            assert "github.com" in checked.source or "://" in checked.source or "imports/" in checked.source, name
+        else:
+            assert checked.source.startswith(presets.NOT_CONFIRMED), name
+
+
 # --- Detection -----------------------------------------------------------------------------------
+# Confirmed lists are real exports; for the others this checks that their usual columns are recognised.
 @pytest.mark.parametrize(
     "headers_of, preset",
     [
@@ -167,8 +187,12 @@ def test_google_contacts():
         "Labels": "contact.tags",
         "E-mail 1 - Value": "contact.email",
         "E-mail 2 - Value": "contact.additional_emails",
+        "E-mail 3 - Value": "contact.additional_emails",
+        "E-mail 4 - Value": "contact.additional_emails",
         "Phone 1 - Value": "contact.phone",
         "Phone 2 - Value": "contact.phone",
+        "Phone 3 - Value": "contact.phone",
+        "Phone 4 - Value": "contact.phone",
         "Address 1 - Street": "contact.street",
         "Address 1 - Extended Address": "contact.street2",
         "Address 1 - City": "contact.city",
@@ -252,7 +276,8 @@ def test_outlook_picks_the_home_address_and_keeps_the_business_one():
     }
 
 
-def test_quickbooks_online():
+def test_quickbooks_online_usual_columns():
+    """Not a confirmed export (presets.HEADER_SOURCES): the usual columns of a customer list."""
     mapping = suggest(
         "quickbooks-online",
         {"Customer": "Smith, Ann", "Company": "", "Street Address": "1 Elm St", "City": "Austin", "State": "TX",
@@ -277,7 +302,8 @@ def test_quickbooks_online():
     assert mapping.column("Open Balance").field_type == "number"
 
 
-def test_quickbooks_desktop():
+def test_quickbooks_desktop_usual_columns():
+    """Not a confirmed export: the usual columns of a customer list exported to Excel."""
     mapping = suggest(
         "quickbooks-desktop",
         {"Active Status": "Active", "Customer": "Smith, Ann", "Balance": "0.00", "Mr./Ms./...": "Ms.",
@@ -391,7 +417,8 @@ def test_xero_contacts_with_further_people():
     }
 
 
-def test_xero_import_template():
+def test_xero_trimmed_import_template():
+    """Not a confirmed list: Xero's import template, trimmed as a user might."""
     mapping = suggest(
         "xero-template",
         {"*ContactName": "Acme Ltd", "EmailAddress": "ap@acme.example", "FirstName": "Ann",
@@ -402,7 +429,8 @@ def test_xero_import_template():
     assert mapping.column("POAddressLine1").target == "contact.street"
 
 
-def test_drake_taxpayer_and_spouse_on_one_row():
+def test_drake_usual_columns_taxpayer_and_spouse_on_one_row():
+    """Not a confirmed export: Drake's client reports have user-chosen columns; these are the usual names."""
     mapping = suggest(
         "drake",
         {"SSN": "123-45-6789", "First Name": "Ann", "Last Name": "Smith", "Spouse First Name": "Bob",
@@ -443,7 +471,8 @@ def test_drake_taxpayer_and_spouse_on_one_row():
     assert mapping.account_type.mode == "column"
 
 
-def test_ultratax():
+def test_ultratax_usual_columns():
+    """Not a confirmed export: UltraTax CS client reports have user-chosen columns."""
     mapping = suggest(
         "ultratax",
         {"Client ID": "SMITHA", "Client Name": "Smith, Ann & Bob", "Entity": "1040", "Taxpayer First Name": "Ann",
@@ -478,7 +507,8 @@ def test_ultratax():
     }
 
 
-def test_lacerte():
+def test_lacerte_usual_columns():
+    """Not a confirmed export: Lacerte client reports have user-chosen columns."""
     mapping = suggest(
         "lacerte",
         {"Client Number": "1001", "Taxpayer First Name": "Ann", "Taxpayer Last Name": "Smith",
@@ -509,7 +539,8 @@ def test_lacerte():
     }
 
 
-def test_taxdome_export():
+def test_taxdome_usual_columns():
+    """Not a confirmed export: TaxDome's account fields under their usual names."""
     mapping = suggest(
         "taxdome",
         {"Account Name": "Smith Household", "Account Type": "Individual", "Tags": "1040, VIP",
@@ -540,7 +571,9 @@ def test_taxdome_export():
     assert mapping.account_type.mode == "column"
 
 
-def test_hubspot():
+def test_hubspot_property_labels_in_a_customised_view():
+    """Not a confirmed export: HubSpot's property labels as a customised view would export them (the
+    default view's export is in fixtures/exports/hubspot-contacts.csv)."""
     mapping = suggest(
         "hubspot",
         {"Record ID": "51", "First Name": "Ann", "Last Name": "Smith", "Email": "ann@example.com",
@@ -573,7 +606,8 @@ def test_hubspot():
     assert mapping.column("Lifecycle Stage").target == IGNORE
 
 
-def test_salesforce_contact_report():
+def test_salesforce_usual_report_columns():
+    """Not a confirmed export: a contact report's columns are chosen by the user."""
     mapping = suggest(
         "salesforce",
         {"Contact Owner": "Pat Partner", "Salutation": "Ms.", "First Name": "Ann", "Last Name": "Smith",
@@ -642,3 +676,211 @@ def test_google_contacts_as_a_contacts_only_import():
     assert (mapping.column("Organization Name").target, mapping.column("Organization Name").field) == (
         "contact.custom", "Organization Name",
     )
+
+
+# --- Realistic files with the published header rows (fixtures/exports/README.md) ------------------
+def read_export(name):
+    """(table info, headers, every row's cells) of one fixture, read as an upload is."""
+    with open_table(EXPORTS / name, name=name) as table:
+        return table.info, table.info.headers, [row.cells for row in table.rows()]
+
+
+def suggest_for_export(name):
+    """The automatic mapping of one fixture, every row a sample, in a firm with no custom fields."""
+    _, headers, rows = read_export(name)
+    mapping = suggest_mapping(headers, rows)
+    assert mapping.validate(headers) == []
+    return mapping
+
+
+@pytest.mark.parametrize(
+    "name, preset",
+    [
+        ("google-contacts.csv", "google-contacts"),
+        ("outlook.csv", "outlook"),
+        ("linkedin-connections.csv", "linkedin"),
+        ("xero-contacts.csv", "xero"),
+        ("quickbooks-desktop-customers.iif", "quickbooks-iif"),
+        ("hubspot-contacts.csv", "hubspot"),
+    ],
+)
+def test_real_export_file_is_recognised_as_its_preset(name, preset):
+    _, headers, _ = read_export(name)
+    assert detect_preset(headers) == preset
+    assert suggest_for_export(name).preset == preset
+
+
+@pytest.mark.parametrize(
+    "name, headers_of",
+    [
+        ("google-contacts.csv", "google-contacts"),
+        ("outlook.csv", "outlook"),
+        ("linkedin-connections.csv", "linkedin"),
+        ("xero-contacts.csv", "xero"),
+    ],
+)
+def test_confirmed_header_list_is_the_header_row_of_the_real_export(name, headers_of):
+    assert presets.HEADER_SOURCES[headers_of].confirmed
+    _, headers, _ = read_export(name)
+    assert headers == presets.KNOWN_HEADERS[headers_of]
+
+
+def test_confirmed_iif_field_list_is_the_customer_line_of_the_real_export():
+    lines = (EXPORTS / "quickbooks-desktop-customers.iif").read_text(encoding="utf-8").splitlines()
+    cust = next(line for line in lines if line.startswith("!CUST\t"))
+    assert cust.split("\t")[1:] == presets.KNOWN_HEADERS["quickbooks-iif"]
+
+
+def standard(mapping):
+    """Column -> target for the standard targets only (custom fields and roles left out)."""
+    return {c.column: c.target for c in mapping.columns if c.target != IGNORE and not c.target.endswith(".custom")}
+
+
+def test_google_contacts_export_maps_names_emails_phones_and_address():
+    assert standard(suggest_for_export("google-contacts.csv")) == {
+        "First Name": "contact.first_name",
+        "Middle Name": "contact.middle_name",
+        "Last Name": "contact.last_name",
+        "Name Prefix": "contact.prefix",
+        "Name Suffix": "contact.suffix",
+        "File As": "contact.full_name",
+        "Organization Name": "account.name",
+        "Birthday": "contact.date_of_birth",
+        "Notes": "contact.notes",
+        "Labels": "contact.tags",
+        "E-mail 1 - Value": "contact.email",
+        "E-mail 2 - Value": "contact.additional_emails",
+        "E-mail 3 - Value": "contact.additional_emails",
+        "E-mail 4 - Value": "contact.additional_emails",
+        "Phone 1 - Value": "contact.phone",
+        "Phone 2 - Value": "contact.phone",
+        "Phone 3 - Value": "contact.phone",
+        "Phone 4 - Value": "contact.phone",
+        "Address 1 - Street": "contact.street",
+        "Address 1 - Extended Address": "contact.street2",
+        "Address 1 - City": "contact.city",
+        "Address 1 - Region": "contact.state",
+        "Address 1 - Postal Code": "contact.postal_code",
+        "Address 1 - Country": "contact.country",
+    }
+
+
+def test_outlook_export_maps_names_emails_phones_and_the_home_address():
+    assert standard(suggest_for_export("outlook.csv")) == {
+        "Title": "contact.prefix",
+        "First Name": "contact.first_name",
+        "Middle Name": "contact.middle_name",
+        "Last Name": "contact.last_name",
+        "Suffix": "contact.suffix",
+        "Company": "account.name",
+        "Home Street": "contact.street",
+        "Home Street 2": "contact.street2",
+        "Home City": "contact.city",
+        "Home State": "contact.state",
+        "Home Postal Code": "contact.postal_code",
+        "Home Country/Region": "contact.country",
+        "Business Phone": "contact.phone",
+        "Business Phone 2": "contact.phone",
+        "Home Phone": "contact.phone",
+        "Home Phone 2": "contact.phone",
+        "Mobile Phone": "contact.phone",
+        "Other Phone": "contact.phone",
+        "Primary Phone": "contact.phone",
+        "Birthday": "contact.date_of_birth",
+        "Categories": "account.tags",
+        "E-mail Address": "contact.email",
+        "E-mail 2 Address": "contact.additional_emails",
+        "E-mail 3 Address": "contact.additional_emails",
+        "Government ID Number": "contact.tax_id",
+        "Notes": "contact.notes",
+        "Spouse": "contact2.full_name",
+    }
+
+
+def test_outlook_computed_initials_never_become_the_middle_name():
+    # Outlook fills Initials from the names ("M.K." for Martin Kowalski) in every row.
+    mapping = suggest_for_export("outlook.csv")
+    assert mapping.column("Initials").target == IGNORE
+    assert mapping.column("Middle Name").target == "contact.middle_name"
+    assert match_header("Initials") == ("contact.custom", "Initials")  # elsewhere kept, never a middle name
+
+
+def test_linkedin_export_is_read_below_its_notes_and_maps_names_email_and_company():
+    info, _, rows = read_export("linkedin-connections.csv")
+    assert info.header_row == 4  # "Notes:", the note, a blank line, then the header
+    assert rows[0][:2] == ["Hannah", "Berger"]
+    assert standard(suggest_for_export("linkedin-connections.csv")) == {
+        "First Name": "contact.first_name",
+        "Last Name": "contact.last_name",
+        "Email Address": "contact.email",
+        "Company": "account.name",
+    }
+
+
+def test_xero_export_maps_the_contact_its_people_and_the_postal_address():
+    assert standard(suggest_for_export("xero-contacts.csv")) == {
+        "ContactName": "account.name",
+        "AccountNumber": "account.client_id",
+        "LegalName": "account.company_name",
+        "EmailAddress": "contact.email",
+        "FirstName": "contact.first_name",
+        "LastName": "contact.last_name",
+        "POAddressLine1": "contact.street",
+        "POAddressLine2": "contact.street2",
+        "POCity": "contact.city",
+        "PORegion": "contact.state",
+        "POPostalCode": "contact.postal_code",
+        "POCountry": "contact.country",
+        "PhoneNumber": "contact.phone",
+        "MobileNumber": "contact.phone",
+        "DDINumber": "contact.phone",
+        "TaxNumber": "contact.tax_id",
+        "Person1FirstName": "contact2.first_name",
+        "Person1LastName": "contact2.last_name",
+        "Person1Email": "contact2.email",
+        "Person2FirstName": "contact3.first_name",
+        "Person2LastName": "contact3.last_name",
+        "Person2Email": "contact3.email",
+        "Person3FirstName": "contact4.first_name",
+        "Person3LastName": "contact4.last_name",
+        "Person3Email": "contact4.email",
+        "Person4FirstName": "contact5.first_name",
+        "Person4LastName": "contact5.last_name",
+        "Person4Email": "contact5.email",
+    }
+
+
+def test_quickbooks_iif_export_maps_the_customer_names_and_bill_to_address():
+    assert standard(suggest_for_export("quickbooks-desktop-customers.iif")) == {
+        "Customer": "account.name",
+        "COMPANYNAME": "account.company_name",
+        "CTYPE": "account.tags",
+        "SALUTATION": "contact.prefix",
+        "FIRSTNAME": "contact.first_name",
+        "MIDINIT": "contact.middle_name",
+        "LASTNAME": "contact.last_name",
+        "CONT1": "contact.full_name",
+        "CONT2": "contact2.full_name",
+        "EMAIL": "contact.email",
+        "PHONE1": "contact.phone",
+        "PHONE2": "contact.phone",
+        "Billing Street": "contact.street",
+        "Billing Street 2": "contact.street2",
+        "Billing City": "contact.city",
+        "Billing State": "contact.state",
+        "Billing ZIP": "contact.postal_code",
+        "Billing Country": "contact.country",
+        "NOTE": "contact.notes",
+        "NOTEPAD": "contact.notes",
+    }
+
+
+def test_hubspot_default_view_export_maps_names_email_phone_and_company():
+    mapping = suggest_for_export("hubspot-contacts.csv")
+    assert {k: v for k, v in standard(mapping).items() if k != "Contact owner"} == {
+        "First Name": "contact.first_name",
+        "Last Name": "contact.last_name",
+        "Email": "contact.email",
+        "Phone Number": "contact.phone",
+        "Associated Company": "account.name",
+    }
