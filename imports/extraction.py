@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from crm.normalize import account_name_key, contact_name_key, normalize_email_key, normalize_name_key
 from imports import cleaning
 from imports.cleaning.addresses import split_us_address
+from imports.mapping import ADDRESS_FIELDS as ADDRESS_ATTRIBUTES
 from imports.mapping import IGNORE, Mapping
 from imports.problems import Problem
 from imports.reading import SourceRow
@@ -49,6 +50,29 @@ class CustomFieldSpec:
         return self.field_type == "dropdown" and (not self.exists or self.created_by_this_import)
 
 
+ADDRESS_PARTS = ("street", "city", "state", "postal_code", "country")
+
+
+@dataclass(slots=True)
+class AddressData:
+    """An address as the row gives it: a person's business address on its way to its place."""
+
+    street: str = ""
+    city: str = ""
+    state: str = ""
+    postal_code: str = ""
+    country: str = ""
+
+
+def _has_address(holder) -> bool:
+    return any(getattr(holder, part) for part in ADDRESS_PARTS)
+
+
+def _copy_address(source, target) -> None:
+    for part in ADDRESS_PARTS:
+        setattr(target, part, getattr(source, part))
+
+
 @dataclass(slots=True)
 class PersonData:
     """One person named on a row: the row's contact (slot 1) or Contact 2 ... 5."""
@@ -70,6 +94,9 @@ class PersonData:
     state: str = ""
     postal_code: str = ""
     country: str = ""
+    # The row's business (work) address, kept apart from the home address above until the row
+    # is cleaned (`_place_business_address`); None when the row has none.
+    business: AddressData | None = None
     notes: str = ""
     tags: list[str] = field(default_factory=list)
     custom: dict[str, object] = field(default_factory=dict)  # custom field key -> clean value
@@ -92,6 +119,10 @@ class PersonData:
     def is_identifiable(self) -> bool:
         return self.has_name or bool(self.email)
 
+    @property
+    def has_address(self) -> bool:
+        return _has_address(self)
+
 
 @dataclass(slots=True)
 class AccountData:
@@ -105,6 +136,12 @@ class AccountData:
     assignees: list[int] = field(default_factory=list)  # membership ids
     roles: dict[str, int] = field(default_factory=dict)  # role key -> membership id
     custom: dict[str, object] = field(default_factory=dict)
+    status: str = ""  # "active" / "inactive" from the file; "" when the row says nothing
+    street: str = ""  # the account's own address (a company's): see `_place_business_address`
+    city: str = ""
+    state: str = ""
+    postal_code: str = ""
+    country: str = ""
     key: str = ""  # the account-name key, set by `CleanRow.seal`
 
 
@@ -274,6 +311,7 @@ def _extract(source: SourceRow, ctx: ExtractionContext) -> CleanRow:
     row.people = sorted((p for p in people.values() if p.is_identifiable), key=lambda p: p.slot)
     _separate_shared_emails(row.people, warnings)
     if kind == "contacts":
+        _place_business_address(row.people, None)
         if not row.people or row.people[0].slot != 1:
             row.skip = Problem(MISSING_CONTACT_IDENTITY, "The row has neither a name nor a valid email for the contact.")
         return row
@@ -289,6 +327,7 @@ def _extract(source: SourceRow, ctx: ExtractionContext) -> CleanRow:
     elif row.people:
         _name_after_own_person(account, row.people[0], ctx)
     _decide_account_type(account, row.people, ctx.mapping.account_type)
+    _place_business_address(row.people, account)
     row.account = account
     return row
 
@@ -324,6 +363,11 @@ def _extract_account_cell(account: AccountData, col: _Column, raw: str, ctx, war
             account.roles[col.field_key] = member
     elif attribute == "custom":
         problems = _extract_custom(account.custom, col, raw, ctx)
+    elif attribute == "status":
+        status, problems = clean_status(raw, col.header)
+        account.status = status or account.status
+    elif attribute in ADDRESS_ATTRIBUTES:
+        problems = _extract_address_cell(account, attribute, raw)
     else:  # pragma: no cover - the mapping validator rejects unknown targets
         raise ValueError(f"unknown account target {attribute}")
     for problem in problems:
@@ -369,24 +413,12 @@ def _extract_person_cell(person: PersonData, col: _Column, raw: str, ctx, warnin
         for problem in problems:
             warnings.append(problem.at(col.header, "…" + raw.strip()[-4:]))
         return
-    elif attribute in ("street", "street2"):
-        address = split_us_address(raw) if attribute == "street" else None
-        if address is not None:  # "123 Main St, Boston, MA 02118" in one cell (QuickBooks Online)
-            raw = address.street
-            for name in ("city", "state", "postal_code", "country"):
-                if not getattr(person, name):
-                    setattr(person, name, getattr(address, name))
-        value, problems = cleaning.clean_text(raw, max_length=255)
-        joined = f"{person.street}, {value}" if person.street and value else (person.street or value)
-        if len(joined) > 255:
-            problems = [*problems, Problem("text_truncated", "The street lines together are longer than 255 characters; "
-                                           "the end was cut.")]
-        person.street = joined[:255]
-    elif attribute in ("city", "state", "country"):
-        value, problems = cleaning.clean_text(raw, max_length=100)
-        setattr(person, attribute, value)
-    elif attribute == "postal_code":
-        person.postal_code = cleaning.clean_postal_code(raw)[:20]
+    elif attribute in ADDRESS_ATTRIBUTES:
+        problems = _extract_address_cell(person, attribute, raw)
+    elif attribute.startswith("business_"):
+        if person.business is None:
+            person.business = AddressData()
+        problems = _extract_address_cell(person.business, attribute.removeprefix("business_"), raw)
     elif attribute == "notes":
         value, problems = cleaning.clean_text(raw, max_length=MAX_NOTES_LENGTH, allow_newlines=True)
         person.notes = f"{person.notes}\n{value}" if person.notes and value else (person.notes or value)
@@ -398,6 +430,88 @@ def _extract_person_cell(person: PersonData, col: _Column, raw: str, ctx, warnin
         raise ValueError(f"unknown contact target {attribute}")
     for problem in problems:
         warnings.append(problem.at(col.header, raw))
+
+
+def _extract_address_cell(holder, attribute: str, raw: str) -> list[Problem]:
+    """One address cell into a contact's, an account's or a business address (`holder`)."""
+    problems: list[Problem] = []
+    if attribute in ("street", "street2"):
+        address = split_us_address(raw) if attribute == "street" else None
+        if address is not None:  # "123 Main St, Boston, MA 02118" in one cell (QuickBooks Online)
+            raw = address.street
+            for name in ("city", "state", "postal_code", "country"):
+                if not getattr(holder, name):
+                    setattr(holder, name, getattr(address, name))
+        value, problems = cleaning.clean_text(raw, max_length=255)
+        joined = f"{holder.street}, {value}" if holder.street and value else (holder.street or value)
+        if len(joined) > 255:
+            problems = [*problems, Problem("text_truncated", "The street lines together are longer than 255 characters; "
+                                           "the end was cut.")]
+        holder.street = joined[:255]
+    elif attribute in ("city", "state", "country"):
+        value, problems = cleaning.clean_text(raw, max_length=100)
+        setattr(holder, attribute, value)
+    elif attribute == "postal_code":
+        holder.postal_code = cleaning.clean_postal_code(raw)[:20]
+    return problems
+
+
+def _place_business_address(people: list[PersonData], account: AccountData | None) -> None:
+    """Row by row: a business address fills its person's address when the row gives no home
+    address, and it is the address of a company account that the file gave none (Outlook's
+    "Business Street" next to "Company": the company's office). Otherwise it is not kept:
+    a person has one address here, and an individual's account has none of its own."""
+    for person in people:
+        business = person.business
+        if business is None or not _has_address(business):
+            continue
+        if not person.has_address:
+            _copy_address(business, person)
+        if account is not None and person.slot == 1 and account.type == "company" and not _has_address(account):
+            _copy_address(business, account)
+
+
+# --- Client status ---------------------------------------------------------------------------
+# What a status cell means depends on its column: "Inactive: Y" and "Active: N" say the same.
+# Headers are compared as words, lower-cased ("Is Archived", "IsArchived", "HIDDEN").
+_NEGATIVE_FLAG_WORDS = frozenset("inactive hidden archived deleted closed disabled".split())
+_STATUS_ACTIVE = frozenset("active current open enabled live ongoing engaged".split())
+_STATUS_INACTIVE = frozenset(
+    "inactive archived archive former closed hidden deleted disabled terminated dormant lost ended past "
+    "disengaged departed gone prior".split()
+)
+_HEADER_WORDS = re.compile(r"[a-z]+")
+
+
+def _header_words(header: str) -> set[str]:
+    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", header)  # IsArchived -> Is Archived
+    return set(_HEADER_WORDS.findall(spaced.casefold()))
+
+
+def clean_status(raw: str, header: str) -> tuple[str, list[Problem]]:
+    """"active" / "inactive" from a status cell, read by its column's meaning; "" and a
+    warning for a value that says neither (the account's status is then left as it is).
+
+    A flag column named for the inactive state (Inactive, Hidden, Archived, Is Archived: IIF
+    HIDDEN, Xero, QuickBooks) is inactive when its value is yes; any other status column
+    (Status, Client Status, Active, Active Status) reads yes as active, no as inactive, and
+    status words (Active, Inactive, Archived, Former, Closed...) as they say."""
+    value, problems = cleaning.clean_text(raw, max_length=100)
+    words = value.casefold().replace("-", " ").replace("_", " ").split()
+    word = " ".join(words)
+    if word in _STATUS_INACTIVE or (words and words[-1] == "inactive") or word in ("not active", "no longer a client"):
+        return "inactive", []
+    negative = bool(_header_words(header) & _NEGATIVE_FLAG_WORDS)
+    flag, _ = cleaning.clean_yes_no(value)
+    if flag is not None and not (word in _STATUS_ACTIVE and negative):
+        return ("inactive" if flag == negative else "active"), []
+    if word in _STATUS_ACTIVE:
+        return "active", []
+    return "", [*problems, Problem(
+        "unknown_status",
+        f"{value[:60]!r} is not a client status we know (Active or Inactive; yes or no in a flag column such as "
+        "Inactive); the account's status was left as it is.",
+    )]
 
 
 def _fitting_emails(raw: str) -> tuple[list[str], list[Problem]]:
