@@ -480,6 +480,7 @@ _STATUS_INACTIVE = frozenset(
     "inactive archived archive former closed hidden deleted disabled terminated dormant lost ended past "
     "disengaged departed gone prior".split()
 )
+_STATUS_NOISE = frozenset("client clients customer account contact status".split())  # "Former client"
 _HEADER_WORDS = re.compile(r"[a-z]+")
 
 
@@ -497,9 +498,9 @@ def clean_status(raw: str, header: str) -> tuple[str, list[Problem]]:
     (Status, Client Status, Active, Active Status) reads yes as active, no as inactive, and
     status words (Active, Inactive, Archived, Former, Closed...) as they say."""
     value, problems = cleaning.clean_text(raw, max_length=100)
-    words = value.casefold().replace("-", " ").replace("_", " ").split()
+    words = [w for w in value.casefold().replace("-", " ").replace("_", " ").split() if w not in _STATUS_NOISE]
     word = " ".join(words)
-    if word in _STATUS_INACTIVE or (words and words[-1] == "inactive") or word in ("not active", "no longer a client"):
+    if word in _STATUS_INACTIVE or word == "not active":
         return "inactive", []
     negative = bool(_header_words(header) & _NEGATIVE_FLAG_WORDS)
     flag, _ = cleaning.clean_yes_no(value)

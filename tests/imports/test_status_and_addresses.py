@@ -232,3 +232,30 @@ def test_json_export_has_the_accounts_status_and_address(firm, capsys):
     call_command("export", "--firm", firm.slug, "--format", "json")
     [item] = json.loads(capsys.readouterr().out)
     assert item["status"] == "inactive" and item["address"]["city"] == "Austin"
+
+
+# --- The rules on their own ------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("header", "raw", "expected"),
+    [
+        ("HIDDEN", "Y", "inactive"), ("HIDDEN", "N", "active"), ("Is Archived", "true", "inactive"),
+        ("IsArchived", "0", "active"), ("Inactive", "x", "inactive"), ("Archived", "Active", "active"),
+        ("Active", "No", "inactive"), ("Active", "Yes", "active"), ("Active Status", "Inactive", "inactive"),
+        ("Status", "Former client", "inactive"), ("Status", "Pending", ""), ("Status", "FORMER", "inactive"), ("Client Status", "Current", "active"),
+        ("ContactStatus", "ARCHIVED", "inactive"), ("ContactStatus", "GDPRREQUEST", ""), ("Status", "Not active", "inactive"),
+    ],
+)
+def test_clean_status_reads_values_by_the_headers_meaning(header, raw, expected):
+    from imports.extraction import clean_status
+
+    status, problems = clean_status(raw, header)
+    assert status == expected
+    assert [p.code for p in problems] == ([] if expected else ["unknown_status"])
+
+
+def test_an_accounts_only_file_maps_its_business_address_to_the_account():
+    from imports.matching import suggest_mapping
+
+    headers = ["Customer", "Business Street", "Business City", "Status"]
+    mapping = suggest_mapping(headers, [["Acme LLC", "1 Main St", "Austin", "Active"]], kind="accounts")
+    assert [c.target for c in mapping.columns] == ["account.name", "account.street", "account.city", "account.status"]
