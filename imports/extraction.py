@@ -65,12 +65,16 @@ class AddressData:
 
 
 def _has_address(holder) -> bool:
-    return any(getattr(holder, part) for part in ADDRESS_PARTS)
+    """Does it name a place? A state or a country alone does not (Outlook fills in the home
+    country of contacts that have no home address)."""
+    return bool(holder.street or holder.city or holder.postal_code)
 
 
 def _copy_address(source, target) -> None:
+    """`source`'s address onto `target`, keeping the target's state or country where the
+    source has none."""
     for part in ADDRESS_PARTS:
-        setattr(target, part, getattr(source, part))
+        setattr(target, part, getattr(source, part) or getattr(target, part))
 
 
 @dataclass(slots=True)
@@ -118,10 +122,6 @@ class PersonData:
     @property
     def is_identifiable(self) -> bool:
         return self.has_name or bool(self.email)
-
-    @property
-    def has_address(self) -> bool:
-        return _has_address(self)
 
 
 @dataclass(slots=True)
@@ -465,7 +465,7 @@ def _place_business_address(people: list[PersonData], account: AccountData | Non
         business = person.business
         if business is None or not _has_address(business):
             continue
-        if not person.has_address:
+        if not _has_address(person):
             _copy_address(business, person)
         if account is not None and person.slot == 1 and account.type == "company" and not _has_address(account):
             _copy_address(business, account)

@@ -169,6 +169,16 @@ def test_outlook_rows_with_only_a_business_address_give_it_to_the_contact(firm, 
     assert {address(a) for a in Account.objects.filter(firm=firm)} == {("", "", "", "", "")}
 
 
+def test_a_home_country_alone_is_no_home_address(firm, owner):
+    headers = ["First Name", "Last Name", "Business Street", "Business City", "Home Street", "Home Country/Region"]
+    rows = [headers, ["Ann", "Lee", "9 Main St", "Austin", "", "United States"],
+            ["Bo", "Kim", "", "", "1 Elm St", "United States"]]
+    import_rows(firm, owner, rows)
+    contacts = {c.first_name: address(c) for c in Contact.objects.filter(firm=firm)}
+    assert contacts == {"Ann": ("9 Main St", "Austin", "", "", "United States"),
+                        "Bo": ("1 Elm St", "", "", "", "United States")}
+
+
 def test_home_and_business_with_a_company_the_business_address_is_the_companys(firm, owner):
     rows = [
         OUTLOOK_HEADERS,
