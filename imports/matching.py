@@ -670,6 +670,10 @@ def _is_address(claim: _Claim) -> bool:
     return claim.record == "contact" and claim.attribute in ADDRESS_ATTRIBUTES
 
 
+def _block_order(block: str) -> int:
+    return _BLOCK_ORDER.get(block, len(_BLOCK_ORDER))
+
+
 def _is_business_address(claim: _Claim) -> bool:
     return claim.record == "contact" and claim.attribute in BUSINESS_ADDRESS_FIELDS
 
@@ -682,14 +686,13 @@ def _choose_address_block(claims: list[_Claim], ctx: _Context) -> None:
     address (docs/import-rules.md, "Client status and addresses"). Other blocks become custom
     fields."""
     address = [c for c in claims if _is_address(c) or _is_business_address(c)]
-    order = lambda block: _BLOCK_ORDER.get(block, len(_BLOCK_ORDER))  # noqa: E731
-    blocks = sorted({c.block for c in address}, key=order)
+    blocks = sorted({c.block for c in address}, key=_block_order)
     if len(blocks) < 2:
         return
     with_data = [b for b in blocks if any(c.has_data for c in address if c.block == b)]
     chosen = (with_data or blocks)[0]
     for claim in address:
-        kept_business = claim.block == BUSINESS_BLOCK and order(chosen) <= order(BUSINESS_BLOCK)
+        kept_business = claim.block == BUSINESS_BLOCK and _block_order(chosen) <= _block_order(BUSINESS_BLOCK)
         if claim.block != chosen and not kept_business:
             _demote(claim, ctx)
 

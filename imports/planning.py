@@ -778,8 +778,8 @@ class Planner:
                 "type": type_,
                 # A company's company name is its account name unless the file says otherwise.
                 "company_name": data.company_name or (data.name if type_ == "company" and data.name_given else ""),
-                # "" until a row says: the writer stores a new account as active.
-                **{name: getattr(data, name) for name in ACCOUNT_MERGED_FIELDS[1:]},
+                # status: "" until a row says; the writer stores a new account as active.
+                **{name: getattr(data, name) for name in ACCOUNT_MERGED_FIELDS if name != "company_name"},
             }
         elif work.virtual:
             pass  # created by an earlier batch of this dry run: nothing left to decide

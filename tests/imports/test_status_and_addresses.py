@@ -269,3 +269,19 @@ def test_an_accounts_only_file_maps_its_business_address_to_the_account():
     headers = ["Customer", "Business Street", "Business City", "Status"]
     mapping = suggest_mapping(headers, [["Acme LLC", "1 Main St", "Austin", "Active"]], kind="accounts")
     assert [c.target for c in mapping.columns] == ["account.name", "account.street", "account.city", "account.status"]
+
+
+def test_the_review_shows_the_status_and_address_as_they_will_be_written(firm, owner):
+    from imports.review import review_examples
+    from tests.imports.conftest import make_mapping
+
+    services.account_create(firm=firm, name="Acme LLC", type="company", folder_template=None)
+    rows = [["Client", "Status", "Office City"], ["Acme LLC", "Inactive", "Austin"], ["Gone Co", "Archived", "Waco"],
+            ["Here Co", "Active", ""]]
+    mapping = make_mapping({"Client": "account.name", "Status": "account.status", "Office City": "account.city"},
+                           overwrite=True)
+    examples = review_examples(upload(firm, owner, rows, mapping=mapping))
+    lines = {a.name: [(line.label, line.value, line.before) for line in a.lines] for a in examples.accounts}
+    assert ("Status", "Inactive", "Active") in lines["Acme LLC"] and ("City", "Austin", "—") in lines["Acme LLC"]
+    assert ("Status", "Inactive", None) in lines["Gone Co"] and ("City", "Waco", None) in lines["Gone Co"]
+    assert not any(label == "Status" for label, _, _ in lines["Here Co"])  # active goes unsaid
