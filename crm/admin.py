@@ -31,8 +31,8 @@ class FirmAdmin(admin.ModelAdmin):
 
 @admin.register(models.Account)
 class AccountAdmin(admin.ModelAdmin):
-    list_display = ["name", "firm", "type", "client_id"]
-    list_filter = ["type", "firm"]
+    list_display = ["name", "firm", "type", "status", "client_id"]
+    list_filter = ["type", "status", "firm"]
     search_fields = ["name", "client_id"]
     raw_id_fields = ["firm"]
     filter_horizontal = ["tags", "assignees"]

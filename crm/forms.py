@@ -119,6 +119,9 @@ class CustomFieldsMixin:
 # --- Accounts ---------------------------------------------------------------------------------
 
 
+ADDRESS_FIELDS = ("street", "city", "state", "postal_code", "country")
+
+
 class AccountForm(CustomFieldsMixin, forms.Form):
     name = forms.CharField(max_length=255, required=False)
     type = forms.ChoiceField(choices=Account.Type.choices, initial=Account.Type.INDIVIDUAL)
@@ -126,6 +129,16 @@ class AccountForm(CustomFieldsMixin, forms.Form):
         max_length=255, required=False, help_text="Filled from the account name for a company when left blank."
     )
     client_id = forms.CharField(label="Client ID", max_length=64, required=False)
+    # Not required: a post without it keeps the account's status (a new one is active).
+    status = forms.ChoiceField(
+        choices=Account.Status.choices, initial=Account.Status.ACTIVE, required=False,
+        help_text="Inactive clients stay on file; the accounts list can hide them.",
+    )
+    street = forms.CharField(label="Street", max_length=255, required=False)
+    city = forms.CharField(max_length=100, required=False)
+    state = forms.CharField(label="State/region", max_length=100, required=False)
+    postal_code = forms.CharField(label="Postal code", max_length=20, required=False)
+    country = forms.CharField(max_length=100, required=False)
     tags = forms.ModelMultipleChoiceField(
         queryset=Tag.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -149,6 +162,8 @@ class AccountForm(CustomFieldsMixin, forms.Form):
                 type=account.type,
                 company_name=account.company_name,
                 client_id=account.client_id,
+                status=account.status,
+                **{name: getattr(account, name) for name in ADDRESS_FIELDS},
                 tags=list(account.tags.all()),
                 assignees=list(account.assignees.all()),
             )
@@ -229,6 +244,8 @@ class AccountForm(CustomFieldsMixin, forms.Form):
             "type": data["type"],
             "company_name": data["company_name"],
             "client_id": data["client_id"],
+            "status": data.get("status") or (self.account.status if self.account else Account.Status.ACTIVE),
+            **{name: " ".join(data[name].split()) for name in ADDRESS_FIELDS},
             "custom_values": self.custom_values(),
         }
 
@@ -404,10 +421,12 @@ class ListFilterForm(forms.Form):
 
 class AccountFilterForm(ListFilterForm):
     type = forms.ChoiceField(choices=[("", "All types")] + Account.Type.choices, required=False)
+    status = forms.ChoiceField(choices=[("", "Any status")] + Account.Status.choices, required=False)
 
     def filters(self) -> dict:
         filters = super().filters()
         filters["account_type"] = self.cleaned_data.get("type", "") if self.is_valid() else ""
+        filters["status"] = self.cleaned_data.get("status", "") if self.is_valid() else ""
         return filters
 
 

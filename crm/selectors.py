@@ -24,8 +24,8 @@ def access_import_job(firm: Firm, value):
     return get_object_or_404(ImportJob.objects.filter(firm=firm), pk=int(value))
 
 
-def account_list(*, firm: Firm, query: str = "", tag_id=None, account_type: str = "", account_ids=None,
-                 import_job=None):
+def account_list(*, firm: Firm, query: str = "", tag_id=None, account_type: str = "", status: str = "",
+                 account_ids=None, import_job=None):
     accounts = Account.objects.filter(firm=firm)
     if import_job is not None:
         accounts = accounts.filter(created_by_import=import_job)
@@ -42,6 +42,8 @@ def account_list(*, firm: Firm, query: str = "", tag_id=None, account_type: str 
         accounts = accounts.filter(tags__id=tag_id)
     if account_type:
         accounts = accounts.filter(type=account_type)
+    if status:
+        accounts = accounts.filter(status=status)
     if account_ids is not None:
         accounts = accounts.filter(pk__in=account_ids)
     return accounts.annotate(contact_count=Count("contact_links", distinct=True)).prefetch_related(

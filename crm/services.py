@@ -128,6 +128,12 @@ def account_create(
     assignees: Iterable[Membership] = (),
     custom_values: dict | None = None,
     folder_template: FolderTemplate | None | str = "default",
+    status: str = Account.Status.ACTIVE,
+    street: str = "",
+    city: str = "",
+    state: str = "",
+    postal_code: str = "",
+    country: str = "",
 ) -> Account:
     """Creates an account; new accounts get the firm's default folder template unless told
     otherwise (`folder_template=None` for none)."""
@@ -137,6 +143,7 @@ def account_create(
         firm=firm, name=name.strip(), type=type, company_name=company_name, client_id=client_id,
         custom_values=custom_values or {},
         folders=folder_template.folder_paths() if folder_template is not None else [],
+        status=status, street=street, city=city, state=state, postal_code=postal_code, country=country,
     )
     account.tags.set(list(tags))
     account.assignees.set(list(assignees))

@@ -15,7 +15,11 @@ from imports.report import formula_safe
 
 CHUNK = 500
 
-ACCOUNT_HEADERS = ["Account name", "Account type", "Company name", "Client ID", "Account tags", "Team members"]
+# Each header is the target's label (imports.matching.target_label), so the file re-imports as is.
+ACCOUNT_HEADERS = [
+    "Account name", "Account type", "Company name", "Client ID", "Account status", "Account street", "Account city",
+    "Account state/region", "Account postal code", "Account country", "Account tags", "Team members",
+]
 CONTACT_HEADERS = [
     "Prefix", "First name", "Middle name", "Last name", "Suffix", "Email", "Additional emails", "Phone",
     "Street", "City", "State", "Postal code", "Country", "Date of birth", "Notes", "Contact tags",
@@ -80,6 +84,11 @@ def export_accounts_json(firm: Firm, out) -> int:
             "type": account.type,
             "company_name": account.company_name,
             "client_id": account.client_id,
+            "status": account.status,
+            "address": {
+                "street": account.street, "city": account.city, "state": account.state,
+                "postal_code": account.postal_code, "country": account.country,
+            },
             "tags": [tag.name for tag in account.tags.all()],
             "assignees": [member.user.email for member in account.assignees.all()],
             "roles": {ra.role.name: ra.member.user.email for ra in account.role_assignments.all()},
@@ -142,7 +151,8 @@ def export_accounts_csv(firm: Firm, out) -> int:
         held = {ra.role_id: ra.member.user.email for ra in account.role_assignments.all()}
         account_cells = [
             account.name, account.get_type_display(), account.company_name, account.client_id,
-            ", ".join(tag.name for tag in account.tags.all()),
+            account.get_status_display(), account.street, account.city, account.state, account.postal_code,
+            account.country, ", ".join(tag.name for tag in account.tags.all()),
             ", ".join(member.user.email for member in account.assignees.all()),
             *[held.get(role.pk, "") for role in roles],
             *[_custom_text(account.custom_values.get(str(f.pk))) for f in account_fields],

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from crm.normalize import account_name_key, contact_name_key, normalize_email_key, normalize_name_key
 from imports import cleaning
 from imports.cleaning.addresses import split_us_address
+from imports.mapping import ADDRESS_FIELDS as ADDRESS_ATTRIBUTES
 from imports.mapping import IGNORE, Mapping
 from imports.members import MemberDirectory
 from imports.problems import Problem
@@ -53,6 +54,33 @@ class CustomFieldSpec:
         return self.field_type == "dropdown" and (not self.exists or self.created_by_this_import)
 
 
+ADDRESS_PARTS = ("street", "city", "state", "postal_code", "country")
+
+
+@dataclass(slots=True)
+class AddressData:
+    """An address as the row gives it: a person's business address on its way to its place."""
+
+    street: str = ""
+    city: str = ""
+    state: str = ""
+    postal_code: str = ""
+    country: str = ""
+
+
+def _has_address(holder) -> bool:
+    """Does it name a place? A state or a country alone does not (Outlook fills in the home
+    country of contacts that have no home address)."""
+    return bool(holder.street or holder.city or holder.postal_code)
+
+
+def _copy_address(source, target) -> None:
+    """`source`'s address onto `target`, keeping the target's state or country where the
+    source has none."""
+    for part in ADDRESS_PARTS:
+        setattr(target, part, getattr(source, part) or getattr(target, part))
+
+
 @dataclass(slots=True)
 class PersonData:
     """One person named on a row: the row's contact (slot 1) or Contact 2 ... 5."""
@@ -74,6 +102,9 @@ class PersonData:
     state: str = ""
     postal_code: str = ""
     country: str = ""
+    # The row's business (work) address, kept apart from the home address above until the row
+    # is cleaned (`_place_business_address`); None when the row has none.
+    business: AddressData | None = None
     notes: str = ""
     tags: list[str] = field(default_factory=list)
     custom: dict[str, object] = field(default_factory=dict)  # custom field key -> clean value
@@ -112,6 +143,12 @@ class AccountData:
     # account then does not fall back to the importer either.
     assigned_nobody: bool = False
     custom: dict[str, object] = field(default_factory=dict)
+    status: str = ""  # "active" / "inactive" from the file; "" when the row says nothing
+    street: str = ""  # the account's own address (a company's): see `_place_business_address`
+    city: str = ""
+    state: str = ""
+    postal_code: str = ""
+    country: str = ""
     key: str = ""  # the account-name key, set by `CleanRow.seal`
 
 
@@ -327,6 +364,7 @@ def _extract(source: SourceRow, ctx: ExtractionContext) -> CleanRow:
     row.people = sorted((p for p in people.values() if p.is_identifiable), key=lambda p: p.slot)
     _separate_shared_emails(row.people, warnings)
     if kind == "contacts":
+        _place_business_address(row.people, None)
         if not row.people or row.people[0].slot != 1:
             row.skip = Problem(MISSING_CONTACT_IDENTITY, "The row has neither a name nor a valid email for the contact.")
         return row
@@ -342,6 +380,7 @@ def _extract(source: SourceRow, ctx: ExtractionContext) -> CleanRow:
     elif row.people:
         _name_after_own_person(account, row.people[0], ctx)
     _decide_account_type(account, row.people, ctx.mapping.account_type)
+    _place_business_address(row.people, account)
     row.account = account
     return row
 
@@ -379,6 +418,11 @@ def _extract_account_cell(account: AccountData, col: _Column, raw: str, ctx, war
             account.roles[col.field_key] = member
     elif attribute == "custom":
         problems = _extract_custom(account.custom, col, raw, ctx)
+    elif attribute == "status":
+        status, problems = clean_status(raw, col.header)
+        account.status = status or account.status
+    elif attribute in ADDRESS_ATTRIBUTES:
+        problems = _extract_address_cell(account, attribute, raw)
     else:  # pragma: no cover - the mapping validator rejects unknown targets
         raise ValueError(f"unknown account target {attribute}")
     for problem in problems:
@@ -424,24 +468,12 @@ def _extract_person_cell(person: PersonData, col: _Column, raw: str, ctx, warnin
         for problem in problems:
             warnings.append(problem.at(col.header, "…" + raw.strip()[-4:]))
         return
-    elif attribute in ("street", "street2"):
-        address = split_us_address(raw) if attribute == "street" else None
-        if address is not None:  # "123 Main St, Boston, MA 02118" in one cell (QuickBooks Online)
-            raw = address.street
-            for name in ("city", "state", "postal_code", "country"):
-                if not getattr(person, name):
-                    setattr(person, name, getattr(address, name))
-        value, problems = cleaning.clean_text(raw, max_length=255)
-        joined = f"{person.street}, {value}" if person.street and value else (person.street or value)
-        if len(joined) > 255:
-            problems = [*problems, Problem("text_truncated", "The street lines together are longer than 255 characters; "
-                                           "the end was cut.")]
-        person.street = joined[:255]
-    elif attribute in ("city", "state", "country"):
-        value, problems = cleaning.clean_text(raw, max_length=100)
-        setattr(person, attribute, value)
-    elif attribute == "postal_code":
-        person.postal_code = cleaning.clean_postal_code(raw)[:20]
+    elif attribute in ADDRESS_ATTRIBUTES:
+        problems = _extract_address_cell(person, attribute, raw)
+    elif attribute.startswith("business_"):
+        if person.business is None:
+            person.business = AddressData()
+        problems = _extract_address_cell(person.business, attribute.removeprefix("business_"), raw)
     elif attribute == "notes":
         value, problems = cleaning.clean_text(raw, max_length=MAX_NOTES_LENGTH, allow_newlines=True)
         person.notes = f"{person.notes}\n{value}" if person.notes and value else (person.notes or value)
@@ -471,6 +503,89 @@ def _extract_date_of_birth(person: PersonData, raw: str, date_order: str) -> lis
         problems = [Problem(PARTIAL_DATE, f"The date of birth {year} is a year only; a date of birth needs the "
                                           f"day and month, so the year was kept in the contact's notes.")]
     return problems
+
+
+def _extract_address_cell(holder, attribute: str, raw: str) -> list[Problem]:
+    """One address cell into a contact's, an account's or a business address (`holder`)."""
+    problems: list[Problem] = []
+    if attribute in ("street", "street2"):
+        address = split_us_address(raw) if attribute == "street" else None
+        if address is not None:  # "123 Main St, Boston, MA 02118" in one cell (QuickBooks Online)
+            raw = address.street
+            for name in ("city", "state", "postal_code", "country"):
+                if not getattr(holder, name):
+                    setattr(holder, name, getattr(address, name))
+        value, problems = cleaning.clean_text(raw, max_length=255)
+        joined = f"{holder.street}, {value}" if holder.street and value else (holder.street or value)
+        if len(joined) > 255:
+            problems = [*problems, Problem("text_truncated", "The street lines together are longer than 255 characters; "
+                                           "the end was cut.")]
+        holder.street = joined[:255]
+    elif attribute in ("city", "state", "country"):
+        value, problems = cleaning.clean_text(raw, max_length=100)
+        setattr(holder, attribute, value)
+    elif attribute == "postal_code":
+        holder.postal_code = cleaning.clean_postal_code(raw)[:20]
+    return problems
+
+
+def _place_business_address(people: list[PersonData], account: AccountData | None) -> None:
+    """Row by row: a business address fills its person's address when the row gives no home
+    address, and it is the address of a company account that the file gave none (Outlook's
+    "Business Street" next to "Company": the company's office). Otherwise it is not kept:
+    a person has one address here, and an individual's account has none of its own."""
+    for person in people:
+        business = person.business
+        if business is None or not _has_address(business):
+            continue
+        if not _has_address(person):
+            _copy_address(business, person)
+        if account is not None and person.slot == 1 and account.type == "company" and not _has_address(account):
+            _copy_address(business, account)
+
+
+# --- Client status ---------------------------------------------------------------------------
+# What a status cell means depends on its column: "Inactive: Y" and "Active: N" say the same.
+# Headers are compared as words, lower-cased ("Is Archived", "IsArchived", "HIDDEN").
+_NEGATIVE_FLAG_WORDS = frozenset("inactive hidden archived deleted closed disabled".split())
+_STATUS_ACTIVE = frozenset("active current open enabled live ongoing engaged".split())
+_STATUS_INACTIVE = frozenset(
+    "inactive archived archive former closed hidden deleted disabled terminated dormant lost ended past "
+    "disengaged departed gone prior".split()
+)
+_STATUS_NOISE = frozenset("client clients customer account contact status".split())  # "Former client"
+_HEADER_WORDS = re.compile(r"[a-z]+")
+
+
+def _header_words(header: str) -> set[str]:
+    spaced = re.sub(r"(?<=[a-z])(?=[A-Z])", " ", header)  # IsArchived -> Is Archived
+    return set(_HEADER_WORDS.findall(spaced.casefold()))
+
+
+def clean_status(raw: str, header: str) -> tuple[str, list[Problem]]:
+    """"active" / "inactive" from a status cell, read by its column's meaning; "" and a
+    warning for a value that says neither (the account's status is then left as it is).
+
+    A flag column named for the inactive state (Inactive, Hidden, Archived, Is Archived: IIF
+    HIDDEN, Xero, QuickBooks) is inactive when its value is yes; any other status column
+    (Status, Client Status, Active, Active Status) reads yes as active, no as inactive, and
+    status words (Active, Inactive, Archived, Former, Closed...) as they say."""
+    value, problems = cleaning.clean_text(raw, max_length=100)
+    words = [w for w in value.casefold().replace("-", " ").replace("_", " ").split() if w not in _STATUS_NOISE]
+    word = " ".join(words)
+    if word in _STATUS_INACTIVE or word == "not active":
+        return "inactive", []
+    negative = bool(_header_words(header) & _NEGATIVE_FLAG_WORDS)
+    flag, _ = cleaning.clean_yes_no(value)
+    if flag is not None and not (word in _STATUS_ACTIVE and negative):
+        return ("inactive" if flag == negative else "active"), []
+    if word in _STATUS_ACTIVE:
+        return "active", []
+    return "", [*problems, Problem(
+        "unknown_status",
+        f"{value[:60]!r} is not a client status we know (Active or Inactive; yes or no in a flag column such as "
+        "Inactive); the account's status was left as it is.",
+    )]
 
 
 def _fitting_emails(raw: str) -> tuple[list[str], list[Problem]]:

@@ -50,11 +50,13 @@ FIELD_TYPE_CHOICES = [(value, label) for value, label in CustomField.Type.choice
 FIELD_TYPES = {value for value, _ in FIELD_TYPE_CHOICES}
 
 # Account fields and contact fields offered in the field tables, in the order users look for them.
-ACCOUNT_TABLE_FIELDS = ("company_name", "client_id", "tags", "assignees")
+ACCOUNT_TABLE_FIELDS = ("company_name", "client_id", "tags", "assignees", "status", "street", "street2", "city",
+                        "state", "postal_code", "country")
 CONTACT_TABLE_FIELDS = (
     "full_name", "prefix", "first_name", "middle_name", "last_name", "suffix", "email", "additional_emails",
     "phone", "date_of_birth", "tax_id", "street", "street2", "city", "state", "postal_code", "country", "notes",
-    "tags",
+    "tags", "business_street", "business_street2", "business_city", "business_state", "business_postal_code",
+    "business_country",
 )
 # Chosen above the field table of step 2, never in it.
 CHOSEN_ABOVE = {"account.name", "account.type"}

@@ -13,13 +13,20 @@ from dataclasses import asdict, dataclass, field
 KINDS = ("accounts-and-contacts", "accounts", "contacts")
 MAX_PEOPLE_PER_ROW = 5  # "Contact" plus "Contact 2" ... "Contact 5"
 
-ACCOUNT_FIELDS = ("name", "type", "company_name", "client_id", "tags", "assignees", "role", "custom")
+ADDRESS_FIELDS = ("street", "street2", "city", "state", "postal_code", "country")
+ACCOUNT_FIELDS = ("name", "type", "company_name", "client_id", "tags", "assignees", "role", "custom", "status",
+                  *ADDRESS_FIELDS)
 PERSON_FIELDS = (
     "full_name", "prefix", "first_name", "middle_name", "last_name", "suffix",
     "email", "additional_emails", "phone", "date_of_birth", "tax_id",
 )
+# The contact's business (work) address: row by row it fills the contact's address when the
+# row has no home address, and it is a company account's address (docs/import-rules.md,
+# "Client status and addresses").
+BUSINESS_ADDRESS_FIELDS = tuple(f"business_{name}" for name in ADDRESS_FIELDS)
 CONTACT_FIELDS = PERSON_FIELDS + (
     "street", "street2", "city", "state", "postal_code", "country", "notes", "tags", "custom",
+    *BUSINESS_ADDRESS_FIELDS,
 )
 # Fields that several columns may feed: their values are added together, not overwritten.
 MULTI_FIELDS = {"tags", "assignees", "role", "custom", "additional_emails", "phone", "notes"}

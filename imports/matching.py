@@ -11,7 +11,8 @@ runs without `--mapping`. For each header, in this order:
 5. fuzzy matching, accepted only for an unambiguous winner (a typo, not a guess).
 
 All comparisons are on `normalize_header`. Then the file as a whole settles what one header alone
-cannot: one address block (home before business, unless only business has data), the street among
+cannot: one address block for the contact (home before business, unless only business has data;
+a business block is kept beside it as the business address), the street among
 QuickBooks' free-form "Bill to" lines, and one column per single-column target (the best one; a
 second email becomes an additional email). A column nothing fits becomes a custom field: the
 firm's field of the same meaning when there is one ("Position" fills "Occupation",
@@ -36,6 +37,8 @@ from rapidfuzz.distance import OSA
 from imports import presets
 from imports.cleaning import looks_like_tax_id
 from imports.mapping import (
+    ADDRESS_FIELDS,
+    BUSINESS_ADDRESS_FIELDS,
     IGNORE,
     KINDS,
     MAX_PEOPLE_PER_ROW,
@@ -61,7 +64,8 @@ CUSTOM_FIELD_NAME_MAX = 100  # crm.CustomField.name
 # they lose their target they are ignored instead of becoming a custom field.
 DERIVED_RANK = 5
 
-ADDRESS_ATTRIBUTES = ("street", "street2", "city", "state", "postal_code", "country")
+ADDRESS_ATTRIBUTES = ADDRESS_FIELDS
+BUSINESS_BLOCK = "business"
 _NEW_CUSTOM = ("account.custom", "contact.custom")
 _PRIMARY_IDENTITY = {"contact.first_name", "contact.last_name", "contact.full_name", "contact.email"}
 
@@ -119,7 +123,9 @@ def _sorted_key(normalized: str) -> str:
 # --- Target labels ------------------------------------------------------------------------
 _ACCOUNT_LABELS = {
     "name": "Account name", "type": "Account type", "company_name": "Company name", "client_id": "Client ID",
-    "tags": "Tags", "assignees": "Assignees",
+    "tags": "Tags", "assignees": "Assignees", "status": "Account status", "street": "Account street",
+    "street2": "Account address line 2", "city": "Account city", "state": "Account state/region",
+    "postal_code": "Account postal code", "country": "Account country",
 }
 _PERSON_LABELS = {
     "full_name": "Full name", "prefix": "Prefix", "first_name": "First name", "middle_name": "Middle name",
@@ -129,6 +135,9 @@ _PERSON_LABELS = {
 _CONTACT_LABELS = {
     "street": "Street address", "street2": "Address line 2", "city": "City", "state": "State/Region",
     "postal_code": "Postal code", "country": "Country", "notes": "Notes", "tags": "Contact tags",
+    "business_street": "Business street", "business_street2": "Business address line 2",
+    "business_city": "Business city", "business_state": "Business state/region",
+    "business_postal_code": "Business postal code", "business_country": "Business country",
 }
 
 
@@ -191,7 +200,8 @@ def _build_table() -> tuple[_Table, frozenset[str]]:
     table = _Table()
     labels = {_key(target_label(t)): t for t in _label_targets()}
     for key, target in labels.items():  # labels first: they must mean their own target
-        table.synonyms[key] = Synonym(target)
+        business = target.partition(".")[2] in BUSINESS_ADDRESS_FIELDS  # "Business street": that block
+        table.synonyms[key] = Synonym(target, block=BUSINESS_BLOCK if business else "")
         table.spaced[key] = normalize_header(target_label(target))
     for header in presets.IGNORED:
         table.add(header, Synonym(IGNORE))
@@ -242,12 +252,13 @@ def _add_people(table: _Table) -> None:
 
 def _add_addresses(table: _Table) -> None:
     for block, prefixes in presets.ADDRESS_BLOCKS:
+        side = "contact.business_" if block == BUSINESS_BLOCK else "contact."  # see _choose_address_block
         for prefix in prefixes:
             for attribute, words in presets.ADDRESS_WORDS.items():
                 for word, rank in words:
-                    table.add(f"{prefix} {word}", Synonym(f"contact.{attribute}", rank=rank, block=block), prefix, word)
+                    table.add(f"{prefix} {word}", Synonym(f"{side}{attribute}", rank=rank, block=block), prefix, word)
             for word in presets.FORMATTED_ADDRESS_WORDS:
-                table.add(f"{prefix} {word}", Synonym("contact.street", rank=DERIVED_RANK, block=block), prefix)
+                table.add(f"{prefix} {word}", Synonym(f"{side}street", rank=DERIVED_RANK, block=block), prefix)
     for block, prefixes in presets.ADDRESS_LINES.items():
         for prefix in prefixes:
             for n in range(1, 6):
@@ -607,6 +618,8 @@ def _fit_to_kind(target: str, kind: str) -> str | None:
         return target
     if attribute == "tags":
         return "account.tags"
+    if attribute in BUSINESS_ADDRESS_FIELDS:  # an accounts-only file's business address is the account's
+        return f"account.{attribute.removeprefix('business_')}"
     if attribute in ("notes", "custom"):  # notes in an accounts file are about the account
         return "account.custom"
     return IGNORE  # a person's field: an accounts-only import never touches contacts
@@ -712,16 +725,30 @@ def _is_address(claim: _Claim) -> bool:
     return claim.record == "contact" and claim.attribute in ADDRESS_ATTRIBUTES
 
 
+def _block_order(block: str) -> int:
+    return _BLOCK_ORDER.get(block, len(_BLOCK_ORDER))
+
+
+def _is_business_address(claim: _Claim) -> bool:
+    return claim.record == "contact" and claim.attribute in BUSINESS_ADDRESS_FIELDS
+
+
 def _choose_address_block(claims: list[_Claim], ctx: _Context) -> None:
-    """Keep one address block: the most preferred one that has data (home before business)."""
-    address = [c for c in claims if _is_address(c)]
-    blocks = sorted({c.block for c in address}, key=lambda b: _BLOCK_ORDER.get(b, len(_BLOCK_ORDER)))
+    """The contact's address comes from one block, the most preferred one that has data (home
+    before business), so street and city never come from two addresses. A business block is
+    kept beside a preferred one under its own targets (contact.business_*): row by row it
+    fills the contact's address where that block is empty, and it is a company account's
+    address (docs/import-rules.md, "Client status and addresses"). Other blocks become custom
+    fields."""
+    address = [c for c in claims if _is_address(c) or _is_business_address(c)]
+    blocks = sorted({c.block for c in address}, key=_block_order)
     if len(blocks) < 2:
         return
     with_data = [b for b in blocks if any(c.has_data for c in address if c.block == b)]
     chosen = (with_data or blocks)[0]
     for claim in address:
-        if claim.block != chosen:
+        kept_business = claim.block == BUSINESS_BLOCK and _block_order(chosen) <= _block_order(BUSINESS_BLOCK)
+        if claim.block != chosen and not kept_business:
             _demote(claim, ctx)
 
 

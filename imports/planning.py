@@ -17,6 +17,9 @@ from imports.mapping import Mapping
 from imports.problems import Problem
 
 ACCOUNT_FIELDS = ("name", "type", "company_name", "client_id")
+# Account fields that follow the additive rule as they are (fill empty; replace with overwrite).
+# The status is never empty on a stored account: only *overwrite* changes it.
+ACCOUNT_MERGED_FIELDS = ("company_name", "client_id", "status", "street", "city", "state", "postal_code", "country")
 CONTACT_FIELDS = (
     "prefix", "first_name", "middle_name", "last_name", "suffix", "email", "date_of_birth", "tax_id",
     "street", "city", "state", "postal_code", "country", "notes",
@@ -37,6 +40,12 @@ class AccountSnapshot:
     client_id: str
     custom_values: dict
     created_by_import_id: int | None
+    status: str = "active"
+    street: str = ""
+    city: str = ""
+    state: str = ""
+    postal_code: str = ""
+    country: str = ""
     tag_ids: set[int] = field(default_factory=set)
     assignee_ids: set[int] = field(default_factory=set)
     roles: dict[int, int] = field(default_factory=dict)  # role id -> membership id
@@ -791,18 +800,19 @@ class Planner:
                 "type": type_,
                 # A company's company name is its account name unless the file says otherwise.
                 "company_name": data.company_name or (data.name if type_ == "company" and data.name_given else ""),
-                "client_id": data.client_id,
+                # status: "" until a row says; the writer stores a new account as active.
+                **{name: getattr(data, name) for name in ACCOUNT_MERGED_FIELDS if name != "company_name"},
             }
         elif work.virtual:
             pass  # created by an earlier batch of this dry run: nothing left to decide
         elif work.is_new:
-            for name in ("company_name", "client_id"):
+            for name in ACCOUNT_MERGED_FIELDS:
                 value = _merge(work.values[name], getattr(data, name), overwrite)
                 if value is not _KEEP:
                     work.values[name] = value
         else:
             snapshot = work.snapshot
-            for name in ("company_name", "client_id"):
+            for name in ACCOUNT_MERGED_FIELDS:
                 self._change(work, name, getattr(snapshot, name), getattr(data, name), overwrite)
             if data.type:
                 # "other" is what an account gets when nobody said; a type from the file fills it.

@@ -285,6 +285,24 @@ ACCOUNT: dict[str, list[tuple[str, int]]] = {
         ("client partner", 0), ("responsible partner", 0), ("partner in charge", 0), ("tax partner", 0),
         ("assigned user", 0), ("assigned employee", 0), ("responsible person", 0), ("staff name", 0),
     ],
+    # Whether the client is still one. Values are read by the column's meaning
+    # (imports.extraction.clean_status): a flag named for the inactive state is yes = inactive.
+    # Checked in November 2026 with the search tool:
+    # - QuickBooks Desktop IIF: HIDDEN is a field of the !CUST list (it is in the exported header
+    #   lists); that its values are Y for an inactive customer and N otherwise is from exported
+    #   files, not confirmed by the Intuit IIF pages found (their field tables stop before it).
+    # - QuickBooks Desktop's Customer Contact List report: "Active Status" with Active / Inactive
+    #   (the report's header list in KNOWN_HEADERS); QuickBooks Online's customer export has no
+    #   status column that we could confirm.
+    # - Xero: the API and data-model pages call it ContactStatus, values ACTIVE / ARCHIVED
+    #   (GDPRREQUEST too, which warns). Xero's own contacts CSV export (help.xero.com) lists no
+    #   status column: archived contacts are exported from the Archived view. "Archived" /
+    #   "Is Archived" are the names third-party Xero exports use; not confirmed for Xero itself.
+    "account.status": [
+        ("status", 1), ("client status", 0), ("account status", 0), ("customer status", 0), ("contact status", 0),
+        ("active status", 0), ("active", 1), ("is active", 1), ("inactive", 1), ("is inactive", 1),
+        ("hidden", 1), ("archived", 1), ("is archived", 1), ("client active", 1), ("active client", 1),
+    ],
     "contact.tags": [
         ("contact tags", 0), ("labels", 0), ("label", 0), ("group membership", 0), ("contact labels", 0),
     ],
@@ -345,8 +363,7 @@ KNOWN_CUSTOM: dict[str, list[str]] = {
     ],
     "account.custom": [
         "fax", "fax number", "faxnum", "business fax", "other fax", "open balance", "balance", "balance total", "credit limit", "terms", "filing status", "referred by",
-        "referral source", "lead source", "lead status", "lifecycle stage", "status", "client status",
-        "active status", "office", "industry", "fiscal year end", "year end", "dba", "trading name", "company number", "tax year", "fee", "fees",
+        "referral source", "lead source", "lead status", "lifecycle stage", "office", "industry", "fiscal year end", "year end", "dba", "trading name", "company number", "tax year", "fee", "fees",
     ],
 }
 
@@ -536,7 +553,9 @@ PRESET_OVERRIDES: dict[str, dict[str, Synonym]] = {
 KNOWN_HEADERS: dict[str, list[str]] = {
     # As `imports.exporting` writes them, with a firm role and a custom field of each side.
     "clientport": [
-        "Account name", "Account type", "Company name", "Client ID", "Account tags", "Team members", "Tax preparer",
+        "Account name", "Account type", "Company name", "Client ID", "Account status", "Account street",
+        "Account city", "Account state/region", "Account postal code", "Account country", "Account tags",
+        "Team members", "Tax preparer",
         "Filing status", "Prefix", "First name", "Middle name", "Last name", "Suffix", "Email", "Additional emails",
         "Phone", "Street", "City", "State", "Postal code", "Country", "Date of birth", "Notes", "Contact tags",
         "Occupation",

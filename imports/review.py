@@ -229,6 +229,20 @@ def _text(value) -> str:
     return "" if value is None else str(value)
 
 
+# Shown when set (an active status is the default and goes unsaid).
+_ACCOUNT_EXTRA_LINES = (("status", "Status"), ("street", "Street"), ("city", "City"), ("state", "State/Region"),
+                        ("postal_code", "Postal code"), ("country", "Country"))
+_STATUS_LABELS = {"active": "Active", "inactive": "Inactive"}
+
+
+def _shown_value(name: str, value) -> str:
+    if name == "type":
+        return TYPE_LABELS.get(value, value)
+    if name == "status":
+        return _STATUS_LABELS.get(value, value)
+    return value
+
+
 def _account(data: AccountData, work: AccountWork | None, mapping: Mapping, names: _Names) -> AccountExample:
     snapshot = work.snapshot if work is not None else None
     if snapshot is None:
@@ -240,16 +254,20 @@ def _account(data: AccountData, work: AccountWork | None, mapping: Mapping, name
             lines.append(Line("Company name", values.get("company_name") or data.company_name))
         if data.client_id:
             lines.append(Line("Client ID", data.client_id))
+        for name, label in _ACCOUNT_EXTRA_LINES:
+            value = values.get(name) or getattr(data, name)
+            if value and not (name == "status" and value == "active"):
+                lines.append(Line(label, _shown_value(name, value)))
     else:
         status = "updated" if work.changed else "unchanged"
         lines = []
-        for name, label in (("type", "Type"), ("company_name", "Company name"), ("client_id", "Client ID")):
+        for name, label in (("type", "Type"), ("company_name", "Company name"), ("client_id", "Client ID"),
+                            *_ACCOUNT_EXTRA_LINES):
             current = getattr(snapshot, name)
-            shown = TYPE_LABELS.get(current, current) if name == "type" else current
+            shown = _shown_value(name, current)
             if name in work.values:
-                new = work.values[name]
-                lines.append(Line(label, TYPE_LABELS.get(new, new) if name == "type" else new, before=shown or "—"))
-            elif shown:
+                lines.append(Line(label, _shown_value(name, work.values[name]), before=shown or "—"))
+            elif shown and not (name == "status" and current == "active"):
                 lines.append(Line(label, shown))
     for role_key, member_id in data.roles.items():
         lines.append(Line(names.roles.get(role_key, role_key), names.members.get(member_id, "")))

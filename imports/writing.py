@@ -23,8 +23,9 @@ from imports.sensitive import mask_cells, tax_id_columns
 
 MAX_ISSUE_VALUE = 500
 
+ACCOUNT_ADDRESS = ("street", "city", "state", "postal_code", "country")
 ACCOUNT_COLUMNS = ("firm", "name", "name_key", "type", "company_name", "client_id", "custom_values", "folders",
-                   "created_by_import", "created_at", "updated_at")
+                   "created_by_import", "created_at", "updated_at", "status", *ACCOUNT_ADDRESS)
 CONTACT_COLUMNS = ("firm", "prefix", "first_name", "middle_name", "last_name", "suffix", "email", "email_key",
                    "name_key", "additional_emails", "phones", "street", "city", "state", "postal_code", "country",
                    "date_of_birth", "tax_id", "notes", "custom_values", "created_by_import", "created_at",
@@ -115,7 +116,8 @@ def _write_accounts(plan: BatchPlan, ctx: WriteContext, changes: _Changes) -> di
     new_works = [w for w in plan.accounts.values() if w.is_new]
     new_ids = bulk.insert_returning_ids(Account, ACCOUNT_COLUMNS, [
         (ctx.firm.pk, w.values["name"], w.key, w.values["type"], w.values["company_name"], w.values["client_id"],
-         ctx.json(_custom_values({}, w.custom, "account", catalogue)), folders, job.pk, now, now)
+         ctx.json(_custom_values({}, w.custom, "account", catalogue)), folders, job.pk, now, now,
+         w.values["status"] or Account.Status.ACTIVE, *(w.values[name] for name in ACCOUNT_ADDRESS))
         for w in new_works
     ])
     ids = {}
@@ -135,6 +137,7 @@ def _write_accounts(plan: BatchPlan, ctx: WriteContext, changes: _Changes) -> di
         record = _pre_existing(work, job)
         account = Account(id=snapshot.id, name=snapshot.name, name_key=work.key, type=snapshot.type,
                           company_name=snapshot.company_name, client_id=snapshot.client_id,
+                          status=snapshot.status, **{name: getattr(snapshot, name) for name in ACCOUNT_ADDRESS},
                           updated_at=timezone.now())
         for name, value in work.values.items():
             setattr(account, name, value)
@@ -147,7 +150,8 @@ def _write_accounts(plan: BatchPlan, ctx: WriteContext, changes: _Changes) -> di
                 changes.add("account", snapshot.id, "update", f"custom:{field_id}", work.previous_custom.get(key), value)
         updated.append(account)
     if updated:
-        Account.objects.bulk_update(updated, ["type", "company_name", "client_id", "custom_values", "updated_at"])
+        Account.objects.bulk_update(updated, ["type", "company_name", "client_id", "custom_values", "updated_at",
+                                              "status", *ACCOUNT_ADDRESS])
 
     tag_links, assignee_links, new_roles = [], [], []
     for work in plan.accounts.values():

@@ -11,6 +11,12 @@ class Account(models.Model):
         COMPANY = "company", "Company"
         OTHER = "other", "Other"
 
+    class Status(models.TextChoices):
+        # A source's inactive / hidden / archived flag (QuickBooks, Xero) arrives as inactive:
+        # the client stays on file, out of the way of the work lists.
+        ACTIVE = "active", "Active"
+        INACTIVE = "inactive", "Inactive"
+
     # No index of its own: the (firm, ...) composites below serve every firm lookup, and each
     # index is one more B-tree to update for every imported row.
     firm = models.ForeignKey("crm.Firm", on_delete=models.CASCADE, related_name="accounts", db_index=False)
@@ -22,6 +28,14 @@ class Account(models.Model):
     type = models.CharField(max_length=12, choices=Type.choices, default=Type.INDIVIDUAL)
     company_name = models.CharField(max_length=255, blank=True)
     client_id = models.CharField("client ID", max_length=64, blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    # A company's own address (a person's lives on their contact); the same shape as the
+    # contact's address, so an import's business address fits either.
+    street = models.CharField(max_length=255, blank=True)
+    city = models.CharField(max_length=100, blank=True)
+    state = models.CharField("state/region", max_length=100, blank=True)
+    postal_code = models.CharField(max_length=20, blank=True)
+    country = models.CharField(max_length=100, blank=True)
     tags = models.ManyToManyField("crm.Tag", blank=True, related_name="accounts")
     assignees = models.ManyToManyField("crm.Membership", blank=True, related_name="assigned_accounts")
     contacts = models.ManyToManyField("crm.Contact", through="crm.AccountContact", related_name="accounts")
@@ -41,6 +55,7 @@ class Account(models.Model):
         indexes = [
             models.Index(fields=["firm", "name_key"], name="account_name_lookup"),
             models.Index(fields=["firm", "type"]),  # the list's type filter
+            models.Index(fields=["firm", "status"], name="account_status_filter"),  # the list's status filter
         ]
         ordering = ["name_key"]
 
@@ -52,6 +67,17 @@ class Account(models.Model):
 
     def __str__(self):
         return self.name
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE
+
+    @property
+    def address_lines(self) -> list[str]:
+        """The address as it is written on an envelope: street, "City, ST 12345", country."""
+        place = " ".join(part for part in (self.state, self.postal_code) if part)
+        city_line = ", ".join(part for part in (self.city, place) if part)
+        return [line for line in (self.street, city_line, self.country) if line]
 
 
 class AccountRole(models.Model):

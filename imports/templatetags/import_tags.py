@@ -41,6 +41,7 @@ CODE_TITLES = {
     "invalid_phone": "Phone not understood",
     "invalid_date": "Date not understood",
     "unknown_account_type": "Unknown account type",
+    "unknown_status": "Unknown client status",
     "invalid_yes_no": "Not a yes/no value",
     "invalid_number": "Not a number",
     "invalid_url": "Invalid web address",

@@ -380,3 +380,60 @@ def test_new_account_page_renders_with_roles_and_fields(owner_client, setup):
     assert response.status_code == 200
     assert "Reviewer" in html and 'type="date"' in html and "F dropdown" in html
     assert "Firm default (Default tax years)" in html
+
+
+# --- Status and the company's address -----------------------------------------------------------
+
+
+def test_list_marks_inactive_accounts_and_filters_by_status(owner_client, firm, accounts):
+    services.account_update(account=accounts["smith"], status=Account.Status.INACTIVE)
+    response = owner_client.get(LIST)
+    html = response.content.decode()
+    assert names_in(response) == ["Acme LLC", "Smith Household"]
+    assert '<tr class="is-inactive">' in html and html.count('class="is-inactive"') == 1
+    assert 'badge--off" data-testid="account-status">Inactive<' in html
+    assert 'badge--on" data-testid="account-status">Active<' in html
+    assert names_in(owner_client.get(LIST, {"status": "inactive"})) == ["Smith Household"]
+    assert names_in(owner_client.get(LIST, {"status": "active"})) == ["Acme LLC"]
+    assert names_in(owner_client.get(LIST, {"status": "active", "q": "smith"})) == []
+
+
+def test_an_unknown_status_filter_filters_nothing(owner_client, accounts):
+    assert names_in(owner_client.get(LIST, {"status": "archived"})) == ["Acme LLC", "Smith Household"]
+
+
+def test_form_sets_status_and_address_and_detail_shows_them(owner_client, firm, accounts):
+    acme = accounts["acme"]
+    url = reverse("crm:account_edit", args=[acme.pk])
+    response = owner_client.post(url, {
+        "name": "Acme LLC", "type": "company", "status": "inactive", "street": "  1 Market   St ",
+        "city": "Springfield", "state": "IL", "postal_code": "62701", "country": "US",
+    })
+    assert response.status_code == 302
+    acme.refresh_from_db()
+    assert acme.status == "inactive"
+    assert (acme.street, acme.city, acme.state, acme.postal_code, acme.country) == (
+        "1 Market St", "Springfield", "IL", "62701", "US")
+    html = owner_client.get(reverse("crm:account_detail", args=[acme.pk])).content.decode()
+    assert "<dt>Status</dt><dd>Inactive</dd>" in html
+    assert "1 Market St<br>Springfield, IL 62701<br>US" in html
+    # The edit form starts from what is stored; a post without a status keeps it.
+    assert owner_client.get(url).context["form"].initial["status"] == "inactive"
+    owner_client.post(url, {"name": "Acme LLC", "type": "company"})
+    acme.refresh_from_db()
+    assert acme.status == "inactive"
+
+
+def test_a_new_account_is_active_unless_told(owner_client, firm):
+    owner_client.post(reverse("crm:account_create"), {"name": "Fresh Co", "type": "company", "folder_template": "none"})
+    owner_client.post(reverse("crm:account_create"),
+                      {"name": "Old Co", "type": "company", "status": "inactive", "folder_template": "none"})
+    assert dict(Account.objects.filter(firm=firm).values_list("name", "status")) == {
+        "Fresh Co": "active", "Old Co": "inactive"}
+
+
+def test_the_account_address_is_escaped(owner_client, firm):
+    account = services.account_create(firm=firm, name="Evil Co", street="<script>alert(1)</script>",
+                                      folder_template=None)
+    html = owner_client.get(reverse("crm:account_detail", args=[account.pk])).content.decode()
+    assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html

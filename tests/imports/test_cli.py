@@ -189,8 +189,8 @@ def test_export_json_has_the_documented_shape_and_no_full_ssn(firm):
     assert "6789" not in out
     data = json.loads(out)
     acme = next(item for item in data if item["name"] == "Acme LLC")
-    assert set(acme) == {"name", "type", "company_name", "client_id", "tags", "assignees", "roles", "custom",
-                         "folders", "contacts"}
+    assert set(acme) == {"name", "type", "company_name", "client_id", "status", "address", "tags", "assignees",
+                         "roles", "custom", "folders", "contacts"}
     assert acme["custom"] == {"Fiscal year end": "2025-12-31"} and acme["tags"] == ["VIP"]
     [ann] = acme["contacts"]
     assert set(ann) == {"first_name", "middle_name", "last_name", "primary_email", "emails", "phones", "address",

@@ -593,8 +593,11 @@ def test_address_block_home_wins_over_business_when_both_have_data():
     assert targets(mapping) == {
         "Home Street": "contact.street",
         "Home City": "contact.city",
-        "Business Street": "contact.custom",  # kept, as the person's other address
-        "Business City": "contact.custom",
+        # Kept as the business address: it fills the contact's address on rows without a home
+        # address, and a company account's address (docs/import-rules.md, "Client status and
+        # addresses").
+        "Business Street": "contact.business_street",
+        "Business City": "contact.business_city",
         "Other Street": IGNORE,
     }
     assert mapping.validate(headers) == []
@@ -607,9 +610,9 @@ def test_address_block_with_data_wins_over_an_empty_preferred_one():
     assert targets(mapping) == {
         "Home Street": IGNORE,
         "Home City": IGNORE,
-        "Business Street": "contact.street",
-        "Business City": "contact.city",
-        "Business State": "contact.state",
+        "Business Street": "contact.business_street",  # the contact's address on every row (no home)
+        "Business City": "contact.business_city",
+        "Business State": "contact.business_state",
     }
 
 

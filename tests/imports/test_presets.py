@@ -137,6 +137,12 @@ def test_clientport_export_reimports_with_no_changes():
         "Account type": "account.type",
         "Company name": "account.company_name",
         "Client ID": "account.client_id",
+        "Account status": "account.status",
+        "Account street": "account.street",
+        "Account city": "account.city",
+        "Account state/region": "account.state",
+        "Account postal code": "account.postal_code",
+        "Account country": "account.country",
         "Account tags": "account.tags",
         "Team members": "account.assignees",
         "Tax preparer": "account.role",
@@ -248,10 +254,12 @@ def test_outlook_picks_the_home_address_and_keeps_the_business_one():
         "Suffix": "contact.suffix",
         "Company": "account.name",
         "Job Title": "contact.custom",
-        "Business Street": "contact.custom",
-        "Business City": "contact.custom",
-        "Business State": "contact.custom",
-        "Business Postal Code": "contact.custom",
+        "Business Street": "contact.business_street",
+        "Business City": "contact.business_city",
+        "Business State": "contact.business_state",
+        "Business Street 2": "contact.business_street2",
+        "Business Postal Code": "contact.business_postal_code",
+        "Business Country/Region": "contact.business_country",
         "Home Street": "contact.street",
         "Home Street 2": "contact.street2",
         "Home City": "contact.city",
@@ -370,7 +378,7 @@ def test_quickbooks_iif_customer_list():
     }
     assert mapping.column("REFNUM").offer == "account.custom"
     assert "TIMESTAMP" not in result and "DELCOUNT" not in result
-    assert mapping.column("HIDDEN").field_type == "yes_no"
+    assert mapping.column("HIDDEN").target == "account.status"  # Y: an inactive customer
 
 
 def test_xero_contacts_with_further_people():
