@@ -30,7 +30,8 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from imports import presets
-from imports.cleaning import looks_like_tax_id
+from imports.cleaning import looks_like_organisation, looks_like_tax_id
+from imports.cleaning.addresses import looks_like_street_line, split_city_line
 from imports.mapping import (
     IGNORE,
     KINDS,
@@ -670,12 +671,6 @@ def _choose_address_block(claims: list[_Claim], ctx: _Context) -> None:
             _demote(claim, ctx)
 
 
-_STREET_LINE = re.compile(r"^\s*(?:\d+[a-z]?\b|p\.?\s*o\.?\s*box\b|one\b|two\b|rr\b|rural route\b)", re.IGNORECASE)
-_CITY_LINE = re.compile(  # "Springfield, IL 62701", "Toronto, ON M5V 2T6"
-    r"^[^\d,]+,\s*[A-Za-z]{2}\.?\s+(?:\d{5}(?:-\d{4})?|[A-Za-z]\d[A-Za-z]\s?\d[A-Za-z]\d)\s*$"
-)
-
-
 def _place_address_lines(claims: list[_Claim], values: list[list[str]], ctx: _Context) -> None:
     """Free-form address lines ("Bill to 1".."5"): the street is the line that reads like one.
 
@@ -716,9 +711,9 @@ def _line_kind(values: list[str]) -> str:
     filled = [v for v in values if v]
     if not filled:
         return "empty"
-    if sum(bool(_CITY_LINE.match(v)) for v in filled) * 2 >= len(filled):
+    if sum(split_city_line(v) is not None for v in filled) * 2 >= len(filled):
         return "city"
-    if sum(bool(_STREET_LINE.match(v)) for v in filled) * 2 >= len(filled):
+    if sum(looks_like_street_line(v) for v in filled) * 2 >= len(filled):
         return "street"
     return "other"
 
@@ -830,17 +825,10 @@ def _custom_field_name(header: str, index: int) -> str:
     return (name or f"Column {index + 1}")[:CUSTOM_FIELD_NAME_MAX]
 
 
-_ORGANISATION = re.compile(
-    r"(?:\b(?:llc|l\.l\.c|inc|incorporated|corp|corporation|co|company|ltd|limited|llp|lp|pllc|pc|plc|gmbh"
-    r"|trust|foundation|partners|partnership|group|associates|holdings|enterprises|church|estate|services)\b\.?"
-    r"|&)",
-    re.IGNORECASE,
-)
-
-
 def _looks_like_organisations(values: list[str]) -> bool:
+    """Do most of a column's values name organisations (`imports.cleaning.looks_like_organisation`)?"""
     filled = [v for v in values if v]
-    return bool(filled) and sum(bool(_ORGANISATION.search(v)) for v in filled) * 2 > len(filled)
+    return bool(filled) and sum(looks_like_organisation(v) for v in filled) * 2 > len(filled)
 
 
 _HONORIFICS = {
