@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from crm.normalize import account_name_key, contact_name_key, normalize_email_key, normalize_name_key
 from imports import cleaning
-from imports.cleaning.addresses import split_us_address
+from imports.cleaning.addresses import Address, split_address
 from imports.mapping import IGNORE, Mapping
 from imports.problems import Problem
 from imports.reading import SourceRow
@@ -370,19 +370,25 @@ def _extract_person_cell(person: PersonData, col: _Column, raw: str, ctx, warnin
             warnings.append(problem.at(col.header, "…" + raw.strip()[-4:]))
         return
     elif attribute in ("street", "street2"):
-        address = split_us_address(raw) if attribute == "street" else None
-        if address is not None:  # "123 Main St, Boston, MA 02118" in one cell (QuickBooks Online)
+        # "123 Main St, Boston, MA 02118" in one cell (QuickBooks Online), or the "Boston, MA
+        # 02118" line of QuickBooks' free-form "Bill to" lines: the city's parts go to their fields.
+        address = split_address(raw)
+        if address is not None:
             raw = address.street
-            for name in ("city", "state", "postal_code", "country"):
-                if not getattr(person, name):
-                    setattr(person, name, getattr(address, name))
+            _fill_empty_address_parts(person, address, ("city", "state", "postal_code", "country"))
         value, problems = cleaning.clean_text(raw, max_length=255)
         joined = f"{person.street}, {value}" if person.street and value else (person.street or value)
         if len(joined) > 255:
             problems = [*problems, Problem("text_truncated", "The street lines together are longer than 255 characters; "
                                            "the end was cut.")]
         person.street = joined[:255]
-    elif attribute in ("city", "state", "country"):
+    elif attribute == "city":
+        address = split_address(raw)
+        if address is not None and not address.street:  # "Boston, MA 02118", a QuickBooks "Bill to" line
+            raw = address.city
+            _fill_empty_address_parts(person, address, ("state", "postal_code", "country"))
+        person.city, problems = cleaning.clean_text(raw, max_length=100)
+    elif attribute in ("state", "country"):
         value, problems = cleaning.clean_text(raw, max_length=100)
         setattr(person, attribute, value)
     elif attribute == "postal_code":
@@ -398,6 +404,13 @@ def _extract_person_cell(person: PersonData, col: _Column, raw: str, ctx, warnin
         raise ValueError(f"unknown contact target {attribute}")
     for problem in problems:
         warnings.append(problem.at(col.header, raw))
+
+
+def _fill_empty_address_parts(person: PersonData, address: Address, parts: tuple[str, ...]) -> None:
+    """A column of its own ("City", "ZIP") wins over the same part read from an address cell."""
+    for name in parts:
+        if not getattr(person, name):
+            setattr(person, name, getattr(address, name))
 
 
 def _fitting_emails(raw: str) -> tuple[list[str], list[Problem]]:
