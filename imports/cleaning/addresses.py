@@ -94,6 +94,24 @@ def split_address(value: str) -> Address | None:
     return Address("", *line) if line is not None else None
 
 
+def clean_address_fields(street: str, city: str, state: str, postal_code: str, country: str = "") -> Address:
+    """An address typed in separate fields, as the import reads the same columns: a whole
+    address in the street field, or a "City, ST ZIP" line in the city field, fills the fields
+    left empty (a field of its own wins). The CRM contact form uses it."""
+    parts = {"street": street, "city": city, "state": state, "postal_code": postal_code, "country": country}
+    whole = split_address(street)
+    if whole is not None:
+        parts["street"] = whole.street
+        for name in ("city", "state", "postal_code", "country"):
+            parts[name] = parts[name] or getattr(whole, name)
+    line = split_address(city) if city else None
+    if line is not None and not line.street:
+        parts["city"] = line.city
+        for name in ("state", "postal_code", "country"):
+            parts[name] = parts[name] or getattr(line, name)
+    return Address(**parts)
+
+
 def split_city_line(line: str) -> tuple[str, str, str] | None:
     """(city, state, postal code) of a "Boston, MA 02118" or "Toronto, ON M5V 2T6" line, or None.
 
