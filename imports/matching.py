@@ -24,13 +24,12 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from imports import presets
-from imports.cleaning import looks_like_organisation, looks_like_tax_id
+from imports.cleaning import clean_date, clean_emails, clean_url, looks_like_organisation, looks_like_tax_id
 from imports.cleaning.addresses import looks_like_street_line, split_city_line
 from imports.mapping import (
     IGNORE,
@@ -334,9 +333,9 @@ def guess_field_type(values: Sequence[str]) -> str:
         return "date"
     if all(_is_number(v) for v in cleaned):
         return "number"
-    if all(_EMAIL.match(v) for v in cleaned):
+    if all(_EMAIL.match(v) and _is_email(v) for v in cleaned):
         return "email"
-    if all(_URL.match(v) for v in cleaned):
+    if all(_URL.match(v) and clean_url(v)[0] for v in cleaned):
         return "url"
     if all(_is_phone(v) for v in cleaned):
         return "phone"
@@ -355,26 +354,18 @@ def _is_number(value: str) -> bool:
 
 
 def _is_date(value: str) -> bool:
-    if _DATE_WORDS.match(value) or _DATE_NO_YEAR.match(value):
+    """Written like a date, and a real one when the importer reads it in either firm order."""
+    if _DATE_NO_YEAR.match(value):
         return True
-    match = _DATE_NUMERIC.match(value)
-    if not match:
+    if not (_DATE_WORDS.match(value) or _DATE_NUMERIC.match(value)):
         return False
-    a, b, c = match.groups()
-    if len(a) == 4:  # 2024-01-31, 2024/01/31
-        year, candidates = int(a), [(int(b), int(c))]
-    elif len(c) in (2, 4) and len(a) <= 2:  # 01/31/2024 or 31.01.2024
-        year = int(c) + (2000 if len(c) == 2 else 0)
-        candidates = [(int(a), int(b)), (int(b), int(a))]
-    else:
-        return False
-    for month, day in candidates:
-        try:
-            date(year, month, day)
-        except ValueError:
-            continue
-        return True
-    return False
+    return any(clean_date(value, date_order=order)[0] is not None for order in ("MDY", "DMY"))
+
+
+def _is_email(value: str) -> bool:
+    """One address the importer takes as it is."""
+    emails, problems = clean_emails(value)
+    return len(emails) == 1 and not problems
 
 
 def _is_phone(value: str) -> bool:

@@ -173,3 +173,20 @@ def test_custom_fields_of_a_type_store_what_an_import_stores(owner_client, firm,
     else:
         assert warnings == []
         assert contact.custom_values[custom.value_key] == imported.custom_values[custom.value_key] == expected
+
+
+@pytest.mark.parametrize(
+    ("values", "guessed"),
+    [
+        (["ann@lee.example", "bo@chen.example"], "email"),
+        (["jane..doe@roe.example", "ann@lee.example"], "text"),  # the importer would drop the first
+        (["www.lee.example", "https://chen.example"], "url"),
+        (["www.-lee-.com", "www.chen.com"], "text"),  # not a host name the importer takes
+        (["03/04/1980", "31/12/1999"], "date"),  # each real in one of the firm orders
+        (["02/30/1980", "01/01/1999"], "text"),  # February 30th is no date in either
+    ],
+)
+def test_a_new_custom_field_is_typed_only_when_the_import_takes_its_values(values, guessed):
+    from imports.matching import guess_field_type
+
+    assert guess_field_type(values) == guessed
