@@ -116,8 +116,11 @@ def _custom_form_field(field: CustomField, stored, firm: Firm) -> forms.Field:
         def rule(text, kind=str(kind)):
             return cleaning.clean_custom_value(text, field_type=kind, default_country=firm.default_country)
 
-        attrs = {"type": "tel"} if kind == CustomField.Type.PHONE else {}
-        return CleanedField(**common, rule=rule, max_length=1000, widget=forms.TextInput(attrs=attrs))
+        # A text input for web addresses: a browser's URL input refuses "www.example.com", which
+        # the import takes.
+        widget = {CustomField.Type.EMAIL: forms.EmailInput(),
+                  CustomField.Type.PHONE: forms.TextInput(attrs={"type": "tel"})}.get(kind, forms.TextInput())
+        return CleanedField(**common, rule=rule, max_length=1000, widget=widget)
     return forms.CharField(**common, max_length=1000)
 
 
@@ -296,9 +299,9 @@ class ContactForm(CustomFieldsMixin, forms.Form):
     middle_name = forms.CharField(max_length=100, required=False)
     last_name = forms.CharField(max_length=100, required=False)
     suffix = forms.CharField(max_length=30, required=False)
-    email = forms.CharField(label="Primary email", max_length=1000, required=False)
+    email = forms.CharField(label="Primary email", max_length=1000, required=False, widget=forms.EmailInput)
     additional_emails = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="One per line."
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="One per line (or separated by , or ;)."
     )
     phones = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="One per line.")
     street = forms.CharField(max_length=255, required=False)

@@ -14,6 +14,7 @@ from django.urls import reverse
 
 from crm import services
 from crm.models import Contact
+from imports.matching import guess_field_type
 from imports.problems import Problem
 from tests.imports.conftest import import_rows
 
@@ -187,6 +188,16 @@ def test_custom_fields_of_a_type_store_what_an_import_stores(owner_client, firm,
     ],
 )
 def test_a_new_custom_field_is_typed_only_when_the_import_takes_its_values(values, guessed):
-    from imports.matching import guess_field_type
-
     assert guess_field_type(values) == guessed
+
+
+@pytest.mark.django_db
+def test_a_number_without_country_code_is_read_in_the_persons_country_in_both(owner_client, firm, owner):
+    owner_client.post(reverse("crm:contact_create"), {"first_name": "Aroha", "last_name": "Form",
+                                                      "country": "New Zealand", "phones": "021 234 5678"})
+    columns = {"First": "contact.first_name", "Last": "contact.last_name", "Mobile": "contact.phone",
+               "Country": "contact.country"}
+    import_rows(firm, owner, [list(columns), ["Aroha", "Import", "021 234 5678", "New Zealand"]], columns,
+                kind="contacts")
+    typed, imported = (Contact.objects.get(firm=firm, last_name=name) for name in ("Form", "Import"))
+    assert typed.phones == imported.phones == ["+64212345678"]
