@@ -7,7 +7,6 @@ so a foreign id is simply not a valid choice.
 from __future__ import annotations
 
 import datetime
-import re
 from decimal import Decimal
 
 import phonenumbers
@@ -15,13 +14,15 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm, _unicode_ci_compare
 from django.core.exceptions import ValidationError
-from django.core.validators import validate_email
 
 from crm import selectors
 from crm.models import Account, Contact, CustomField, Firm, FolderTemplate, Membership, Tag
 from crm.normalize import normalize_email_key, normalize_name_key
-
-_LIST_SEPARATORS = re.compile(r"[\n,;]+")
+# The rules for values live once, in the import's cleaners (pure functions, no database): a
+# value typed here is stored as an import of the same text stores it, and what an import would
+# warn about is refused here with the same words.
+from imports import cleaning
+from imports.cleaning.addresses import clean_address_fields
 
 
 def _member_label(membership: Membership) -> str:
@@ -43,6 +44,48 @@ class DateInput(forms.DateInput):
         super().__init__(attrs=attrs, format="%Y-%m-%d")
 
 
+def _refuse(problems) -> None:
+    """The cleaners' problems as this field's errors, without what an import would do about them."""
+    if problems:
+        raise ValidationError([problem.reason for problem in problems])
+
+
+class FirmDateField(forms.DateField):
+    """A date read as the import reads it (`cleaning.clean_date`): ISO (what the date picker
+    sends) always, other writings in the firm's date order, so 03/04/1980 means the same date
+    here and in the firm's files."""
+
+    date_order = "MDY"
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, datetime.date):
+            return value
+        date, problems = cleaning.clean_date(str(value), date_order=self.date_order)
+        _refuse(problems)
+        return date
+
+
+class CleanedField(forms.CharField):
+    """A text input whose value goes through one of the import's cleaners: `rule(text)` gives
+    (value, problems), as every cleaner in imports/cleaning does."""
+
+    def __init__(self, *, rule, **kwargs):
+        self.rule = rule
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        text = super().clean(value)
+        if not text:
+            return ""
+        cleaned, problems = self.rule(text)
+        _refuse(problems)
+        return cleaned
+
+
 # --- Custom fields ----------------------------------------------------------------------------
 
 
@@ -50,13 +93,15 @@ def custom_field_name(field: CustomField) -> str:
     return f"cf_{field.pk}"
 
 
-def _custom_form_field(field: CustomField, stored) -> forms.Field:
+def _custom_form_field(field: CustomField, stored, firm: Firm) -> forms.Field:
     common = {"label": field.name, "required": False}
     kind = field.field_type
     if kind == CustomField.Type.NUMBER:
         return forms.DecimalField(**common, widget=forms.NumberInput(attrs={"step": "any"}))
     if kind == CustomField.Type.DATE:
-        return forms.DateField(**common, widget=DateInput())
+        date_field = FirmDateField(**common, widget=DateInput())
+        date_field.date_order = firm.date_order
+        return date_field
     if kind == CustomField.Type.YES_NO:
         widget = forms.NullBooleanSelect()
         widget.choices = [("unknown", "—"), ("true", "Yes"), ("false", "No")]
@@ -67,12 +112,15 @@ def _custom_form_field(field: CustomField, stored) -> forms.Field:
             # An imported value outside the options is shown, not silently dropped on save.
             options.append(str(stored))
         return forms.ChoiceField(**common, choices=[("", "—")] + [(option, option) for option in options])
-    if kind == CustomField.Type.EMAIL:
-        return forms.EmailField(**common)
-    if kind == CustomField.Type.URL:
-        return forms.URLField(**common, assume_scheme="https")
-    if kind == CustomField.Type.PHONE:
-        return forms.CharField(**common, max_length=50, widget=forms.TextInput(attrs={"type": "tel"}))
+    if kind in (CustomField.Type.EMAIL, CustomField.Type.URL, CustomField.Type.PHONE):
+        def rule(text, kind=str(kind)):
+            return cleaning.clean_custom_value(text, field_type=kind, default_country=firm.default_country)
+
+        # A text input for web addresses: a browser's URL input refuses "www.example.com", which
+        # the import takes.
+        widget = {CustomField.Type.EMAIL: forms.EmailInput(),
+                  CustomField.Type.PHONE: forms.TextInput(attrs={"type": "tel"})}.get(kind, forms.TextInput())
+        return CleanedField(**common, rule=rule, max_length=1000, widget=widget)
     return forms.CharField(**common, max_length=1000)
 
 
@@ -98,7 +146,7 @@ class CustomFieldsMixin:
         for field in self.custom_field_rows:
             stored = self._stored_custom_values.get(field.value_key)
             name = custom_field_name(field)
-            self.fields[name] = _custom_form_field(field, stored)
+            self.fields[name] = _custom_form_field(field, stored, firm)
             self.initial.setdefault(name, stored)
 
     def custom_fields_bound(self):
@@ -262,30 +310,15 @@ class LinkSwitchForm(forms.Form):
 # --- Contacts ---------------------------------------------------------------------------------
 
 
-def split_list(text: str) -> list[str]:
-    return [item.strip() for item in _LIST_SEPARATORS.split(text or "") if item.strip()]
-
-
-def normalise_phone(raw: str, country: str) -> str:
-    """E.164 when the number parses for the firm's country, otherwise kept as typed."""
-    try:
-        number = phonenumbers.parse(raw, country or None)
-    except phonenumbers.NumberParseException:
-        return raw
-    if not phonenumbers.is_possible_number(number):
-        return raw
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
 class ContactForm(CustomFieldsMixin, forms.Form):
     prefix = forms.CharField(max_length=30, required=False)
     first_name = forms.CharField(max_length=100, required=False)
     middle_name = forms.CharField(max_length=100, required=False)
     last_name = forms.CharField(max_length=100, required=False)
     suffix = forms.CharField(max_length=30, required=False)
-    email = forms.EmailField(label="Primary email", max_length=254, required=False)
+    email = forms.CharField(label="Primary email", max_length=1000, required=False, widget=forms.EmailInput)
     additional_emails = forms.CharField(
-        required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="One per line."
+        required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="One per line (or separated by , or ;)."
     )
     phones = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text="One per line.")
     street = forms.CharField(max_length=255, required=False)
@@ -293,7 +326,7 @@ class ContactForm(CustomFieldsMixin, forms.Form):
     state = forms.CharField(label="State/region", max_length=100, required=False)
     postal_code = forms.CharField(max_length=20, required=False)
     country = forms.CharField(max_length=100, required=False)
-    date_of_birth = forms.DateField(required=False, widget=DateInput())
+    date_of_birth = FirmDateField(required=False, widget=DateInput())
     tax_id = forms.CharField(
         label="SSN/TIN",
         max_length=20,
@@ -311,8 +344,10 @@ class ContactForm(CustomFieldsMixin, forms.Form):
         self.contact = contact
         self.fields["tags"].queryset = Tag.objects.filter(firm=firm)
         self.fields["phones"].help_text = (
-            f"One per line. Numbers without a country code are read as {firm.default_country}."
+            f"One per line. Numbers without a country code are read as {firm.default_country}'s "
+            "(or as the country's below); an extension stays (312 555 0100 ext 12)."
         )
+        self.fields["date_of_birth"].date_order = firm.date_order
         if contact is not None:
             for name in (
                 "prefix", "first_name", "middle_name", "last_name", "suffix", "email",
@@ -334,9 +369,15 @@ class ContactForm(CustomFieldsMixin, forms.Form):
         )
 
     def clean_email(self):
-        email = self.cleaned_data["email"].strip()
-        if not email:
+        # As an import reads an email cell: "Jane Roe <jane@x.example>" is jane@x.example, the
+        # domain is lower-cased, and further addresses in the cell are additional ones.
+        emails, problems = cleaning.clean_emails(self.cleaned_data["email"])
+        _refuse(problems)
+        if not emails:
             return ""
+        email, self._more_emails = emails[0], emails[1:]
+        if len(normalize_email_key(email)) > 254:
+            raise ValidationError("This email address is too long to be stored.")
         duplicates = Contact.objects.filter(firm=self.firm, email_key=normalize_email_key(email))
         if self.contact is not None:
             duplicates = duplicates.exclude(pk=self.contact.pk)
@@ -346,31 +387,19 @@ class ContactForm(CustomFieldsMixin, forms.Form):
         return email
 
     def clean_additional_emails(self):
-        emails, seen, bad = [], set(), []
-        for email in split_list(self.cleaned_data["additional_emails"]):
-            try:
-                validate_email(email)
-            except ValidationError:
-                bad.append(email)
-                continue
-            if email.casefold() not in seen:
-                seen.add(email.casefold())
-                emails.append(email)
-        if bad:
-            raise ValidationError("Not a valid email address: %(bad)s", params={"bad": ", ".join(bad)})
+        emails, problems = cleaning.clean_emails(self.cleaned_data["additional_emails"])
+        _refuse(problems)
+        if any(len(normalize_email_key(email)) > 254 for email in emails):
+            raise ValidationError("An email address is too long to be stored.")
         return emails
 
-    def clean_phones(self):
-        phones = []
-        for line in (self.cleaned_data["phones"] or "").splitlines():
-            if line.strip():
-                phone = normalise_phone(line.strip(), self.firm.default_country)
-                if phone not in phones:
-                    phones.append(phone)
-        return phones
-
     def clean_tax_id(self):
-        return self.cleaned_data["tax_id"].strip()
+        tax_id, problems = cleaning.clean_tax_id(self.cleaned_data["tax_id"])
+        _refuse(problems)
+        return tax_id
+
+    def clean_postal_code(self):
+        return cleaning.clean_postal_code(self.cleaned_data["postal_code"])
 
     def clean(self):
         cleaned = super().clean()
@@ -378,8 +407,36 @@ class ContactForm(CustomFieldsMixin, forms.Form):
             raise ValidationError("Give the contact a first name, a last name or an email address.")
         primary = normalize_email_key(cleaned.get("email") or "")
         if "additional_emails" in cleaned:
-            cleaned["additional_emails"] = [e for e in cleaned["additional_emails"] if e.casefold() != primary]
+            more = [*getattr(self, "_more_emails", []), *cleaned["additional_emails"]]
+            kept = []
+            for email in more:
+                if normalize_email_key(email) != primary and email.casefold() not in {e.casefold() for e in kept}:
+                    kept.append(email)
+            cleaned["additional_emails"] = kept
+        self._clean_address(cleaned)
+        self._clean_phones(cleaned)
         return cleaned
+
+    def _clean_address(self, cleaned) -> None:
+        names = ("street", "city", "state", "postal_code", "country")
+        if any(name in self.errors for name in names):
+            return
+        address = clean_address_fields(*(cleaned.get(name, "") for name in names))
+        for name in names:
+            cleaned[name] = getattr(address, name)
+
+    def _clean_phones(self, cleaned) -> None:
+        """As an import reads a phone cell: several numbers (one per line, or "/" ";"), E.164 with
+        the extension kept, and a number without a country code read as the contact's country's
+        when the form names it, else the firm's."""
+        if "phones" in self.errors:
+            return
+        region = cleaning.region_for_country(cleaned.get("country") or "") or self.firm.default_country
+        phones, problems = cleaning.clean_phones(cleaned.get("phones") or "", default_country=region)
+        if problems:
+            self.add_error("phones", [problem.reason for problem in problems])
+        else:
+            cleaned["phones"] = phones
 
     def contact_fields(self) -> dict:
         data = self.cleaned_data

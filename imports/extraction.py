@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from crm.normalize import account_name_key, contact_name_key, normalize_email_key, normalize_name_key
 from imports import cleaning
-from imports.cleaning.addresses import split_us_address
+from imports.cleaning.addresses import Address, split_address
 from imports.mapping import ADDRESS_FIELDS as ADDRESS_ATTRIBUTES
 from imports.mapping import IGNORE, Mapping
 from imports.members import MemberDirectory
@@ -509,19 +509,25 @@ def _extract_address_cell(holder, attribute: str, raw: str) -> list[Problem]:
     """One address cell into a contact's, an account's or a business address (`holder`)."""
     problems: list[Problem] = []
     if attribute in ("street", "street2"):
-        address = split_us_address(raw) if attribute == "street" else None
-        if address is not None:  # "123 Main St, Boston, MA 02118" in one cell (QuickBooks Online)
+        # "123 Main St, Boston, MA 02118" in one cell (QuickBooks Online), or the "Boston, MA
+        # 02118" line of QuickBooks' free-form "Bill to" lines: the city's parts go to their fields.
+        address = split_address(raw)
+        if address is not None:
             raw = address.street
-            for name in ("city", "state", "postal_code", "country"):
-                if not getattr(holder, name):
-                    setattr(holder, name, getattr(address, name))
+            _fill_empty_address_parts(holder, address, ("city", "state", "postal_code", "country"))
         value, problems = cleaning.clean_text(raw, max_length=255)
         joined = f"{holder.street}, {value}" if holder.street and value else (holder.street or value)
         if len(joined) > 255:
             problems = [*problems, Problem("text_truncated", "The street lines together are longer than 255 characters; "
                                            "the end was cut.")]
         holder.street = joined[:255]
-    elif attribute in ("city", "state", "country"):
+    elif attribute == "city":
+        address = split_address(raw)
+        if address is not None and not address.street:  # "Boston, MA 02118", a QuickBooks "Bill to" line
+            raw = address.city
+            _fill_empty_address_parts(holder, address, ("state", "postal_code", "country"))
+        holder.city, problems = cleaning.clean_text(raw, max_length=100)
+    elif attribute in ("state", "country"):
         value, problems = cleaning.clean_text(raw, max_length=100)
         setattr(holder, attribute, value)
     elif attribute == "postal_code":
@@ -586,6 +592,13 @@ def clean_status(raw: str, header: str) -> tuple[str, list[Problem]]:
         f"{value[:60]!r} is not a client status we know (Active or Inactive; yes or no in a flag column such as "
         "Inactive); the account's status was left as it is.",
     )]
+
+
+def _fill_empty_address_parts(holder, address: Address, parts: tuple[str, ...]) -> None:
+    """A column of its own ("City", "ZIP") wins over the same part read from an address cell."""
+    for name in parts:
+        if not getattr(holder, name):
+            setattr(holder, name, getattr(address, name))
 
 
 def _fitting_emails(raw: str) -> tuple[list[str], list[Problem]]:

@@ -29,13 +29,13 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from imports import presets
-from imports.cleaning import looks_like_tax_id
+from imports.cleaning import clean_date, clean_emails, clean_url, looks_like_organisation, looks_like_tax_id
+from imports.cleaning.addresses import looks_like_street_line, split_city_line
 from imports.mapping import (
     ADDRESS_FIELDS,
     BUSINESS_ADDRESS_FIELDS,
@@ -362,9 +362,9 @@ def guess_field_type(values: Sequence[str]) -> str:
         return "date"
     if all(_is_number(v) for v in cleaned):
         return "number"
-    if all(_EMAIL.match(v) for v in cleaned):
+    if all(_EMAIL.match(v) and _is_email(v) for v in cleaned):
         return "email"
-    if all(_URL.match(v) for v in cleaned):
+    if all(_URL.match(v) and clean_url(v)[0] for v in cleaned):
         return "url"
     if all(_is_phone(v) for v in cleaned):
         return "phone"
@@ -383,26 +383,18 @@ def _is_number(value: str) -> bool:
 
 
 def _is_date(value: str) -> bool:
-    if _DATE_WORDS.match(value) or _DATE_NO_YEAR.match(value):
+    """Written like a date, and a real one when the importer reads it in either firm order."""
+    if _DATE_NO_YEAR.match(value):
         return True
-    match = _DATE_NUMERIC.match(value)
-    if not match:
+    if not (_DATE_WORDS.match(value) or _DATE_NUMERIC.match(value)):
         return False
-    a, b, c = match.groups()
-    if len(a) == 4:  # 2024-01-31, 2024/01/31
-        year, candidates = int(a), [(int(b), int(c))]
-    elif len(c) in (2, 4) and len(a) <= 2:  # 01/31/2024 or 31.01.2024
-        year = int(c) + (2000 if len(c) == 2 else 0)
-        candidates = [(int(a), int(b)), (int(b), int(a))]
-    else:
-        return False
-    for month, day in candidates:
-        try:
-            date(year, month, day)
-        except ValueError:
-            continue
-        return True
-    return False
+    return any(clean_date(value, date_order=order)[0] is not None for order in ("MDY", "DMY"))
+
+
+def _is_email(value: str) -> bool:
+    """One address the importer takes as it is."""
+    emails, problems = clean_emails(value)
+    return len(emails) == 1 and not problems
 
 
 def _is_phone(value: str) -> bool:
@@ -752,12 +744,6 @@ def _choose_address_block(claims: list[_Claim], ctx: _Context) -> None:
             _demote(claim, ctx)
 
 
-_STREET_LINE = re.compile(r"^\s*(?:\d+[a-z]?\b|p\.?\s*o\.?\s*box\b|one\b|two\b|rr\b|rural route\b)", re.IGNORECASE)
-_CITY_LINE = re.compile(  # "Springfield, IL 62701", "Toronto, ON M5V 2T6"
-    r"^[^\d,]+,\s*[A-Za-z]{2}\.?\s+(?:\d{5}(?:-\d{4})?|[A-Za-z]\d[A-Za-z]\s?\d[A-Za-z]\d)\s*$"
-)
-
-
 def _place_address_lines(claims: list[_Claim], values: list[list[str]], ctx: _Context) -> None:
     """Free-form address lines ("Bill to 1".."5"): the street is the line that reads like one.
 
@@ -798,9 +784,9 @@ def _line_kind(values: list[str]) -> str:
     filled = [v for v in values if v]
     if not filled:
         return "empty"
-    if sum(bool(_CITY_LINE.match(v)) for v in filled) * 2 >= len(filled):
+    if sum(split_city_line(v) is not None for v in filled) * 2 >= len(filled):
         return "city"
-    if sum(bool(_STREET_LINE.match(v)) for v in filled) * 2 >= len(filled):
+    if sum(looks_like_street_line(v) for v in filled) * 2 >= len(filled):
         return "street"
     return "other"
 
@@ -941,17 +927,10 @@ def _custom_field_name(header: str, index: int) -> str:
     return (name or f"Column {index + 1}")[:CUSTOM_FIELD_NAME_MAX]
 
 
-_ORGANISATION = re.compile(
-    r"(?:\b(?:llc|l\.l\.c|inc|incorporated|corp|corporation|co|company|ltd|limited|llp|lp|pllc|pc|plc|gmbh"
-    r"|trust|foundation|partners|partnership|group|associates|holdings|enterprises|church|estate|services)\b\.?"
-    r"|&)",
-    re.IGNORECASE,
-)
-
-
 def _looks_like_organisations(values: list[str]) -> bool:
+    """Do most of a column's values name organisations (`imports.cleaning.looks_like_organisation`)?"""
     filled = [v for v in values if v]
-    return bool(filled) and sum(bool(_ORGANISATION.search(v)) for v in filled) * 2 > len(filled)
+    return bool(filled) and sum(looks_like_organisation(v) for v in filled) * 2 > len(filled)
 
 
 _HONORIFICS = {

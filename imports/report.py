@@ -7,6 +7,7 @@ import io
 import zipfile
 from collections.abc import Iterable
 
+from imports.cleaning.codes import code_title
 from imports.cleaning.text import FORMULA_STARTS
 from imports.models import COUNTER_NAMES, ImportIssue, ImportJob
 from imports.sensitive import mask_cells, tax_id_columns
@@ -29,7 +30,8 @@ def counters(job: ImportJob) -> dict[str, int]:
 
 def write_skipped_csv(out: io.TextIOBase, headers: list[str], issues: Iterable[ImportIssue],
                       tax_ids: set[int] = frozenset()) -> int:
-    """Original header and cells, plus `Row` and `Reason`: fix the cells and import it again.
+    """Original header and cells, plus `Row` and `Reason` (the code's title, then the message:
+    "No account name: The row has no account name."): fix the cells and import it again.
 
     SSN/TIN cells (the `tax_ids` columns and any cell written like one) keep only their last
     four characters, also in rows stored before the import masked them: the firm fixes the other
@@ -40,7 +42,8 @@ def write_skipped_csv(out: io.TextIOBase, headers: list[str], issues: Iterable[I
     for issue in issues:
         cells = mask_cells([str(c) for c in issue.cells or []], tax_ids)
         cells += [""] * (len(headers) - len(cells))
-        writer.writerow([formula_safe(str(c)) for c in cells[: len(headers)]] + [issue.row_number, formula_safe(issue.message)])
+        reason = f"{code_title(issue.code)}: {issue.message}"
+        writer.writerow([formula_safe(str(c)) for c in cells[: len(headers)]] + [issue.row_number, formula_safe(reason)])
         count += 1
     return count
 

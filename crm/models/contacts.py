@@ -1,14 +1,7 @@
 from django.db import models
 
 from crm.normalize import contact_name_key, normalize_email_key
-
-
-def mask_tax_id(value: str) -> str:
-    """SSN/TIN for display: only the last four digits ever leave the record."""
-    digits = "".join(ch for ch in value or "" if ch.isalnum())
-    if not digits:
-        return ""
-    return "•••-••-" + digits[-4:] if len(digits) > 4 else "•" * len(digits)
+from imports.cleaning.values import mask_tax_id
 
 
 class Contact(models.Model):

@@ -12,9 +12,11 @@ A bad value is a warning, never an exception: the row is kept.
     values.py   clean_account_type, clean_yes_no, clean_number, clean_url, clean_tax_id,
                 looks_like_tax_id, mask_tax_id, number_format_evidence
     custom.py   clean_custom_value
+    addresses.py split_address, split_us_address, split_city_line, looks_like_street_line
+    codes.py    PROBLEM_CODES: every problem code with its title (the one registry)
 """
 
-from .codes import PROBLEM_CODES
+from .codes import PROBLEM_CODES, code_title
 from .custom import CUSTOM_TEXT_MAX_LENGTH, FIELD_TYPES, clean_custom_value
 from .dates import clean_date, clean_date_time, has_time, year_only
 from .emails import clean_emails
@@ -64,6 +66,7 @@ __all__ = [
     "clean_text",
     "clean_url",
     "clean_yes_no",
+    "code_title",
     "looks_like_organisation",
     "looks_like_tax_id",
     "mask_tax_id",

@@ -189,7 +189,7 @@ _ORGANISATION_WORDS = frozenset(
     partners partnership associates group holdings holding enterprises enterprise ventures
     industries international services solutions consulting consultants properties realty
     investments capital management dental medical clinic hospital ministries university college
-    school academy club center centre studio studios restaurant bakery farms ranch construction
+    school academy club center centre studio studios restaurant bakery farms ranch construction church
     contractors plumbing electric motors firm office offices agency bank sons brothers bros
     """.split()
 )

@@ -21,7 +21,9 @@ _FLOAT_TAIL = re.compile(r"(?<=\d)\.0+$")
 # Separators that always divide numbers. "/" and spaces divide only when the whole piece is
 # not one number and each side is one: "312/555-0100" and "030 / 1234567" are one number,
 # "312-555-0100 / 312-555-0199" and "312 555 0100  312 555 0199" are two.
-_STRONG_SEPARATORS = re.compile(r"[;,|\n]|\sor\s", re.IGNORECASE)
+# The ";" of E.164's ";ext=12", which this cleaner writes, is not one: a stored number
+# (a CRM form, an export) reads back as itself.
+_STRONG_SEPARATORS = re.compile(r"[,|\n]|;(?!ext=)|\sor\s", re.IGNORECASE)
 _WEAK_SEPARATORS = re.compile(r"\s*/\s*|\s+")
 _DIGITS = re.compile(r"\d")
 _MIN_DIGITS_EACH = 7

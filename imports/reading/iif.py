@@ -30,6 +30,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 
+from imports.cleaning.addresses import looks_like_street_line, split_city_line
+
 from .delimited import Record, read_records
 from .types import UnreadableFile
 
@@ -65,12 +67,6 @@ def iif_header_row(records: Iterable[Record]) -> int:
 ADDRESS_FIELDS = ("Attention", "Street", "Street 2", "City", "State", "ZIP", "Country")
 _ADDRESS_BLOCKS = {"BADDR": "Billing", "SADDR": "Shipping"}
 _ADDRESS_LINE = re.compile(r"^(BADDR|SADDR)([1-5])$")
-# "Boston, MA 02118", "Boston MA 02118-1234", "Toronto, ON M5V 2T6". The postal code is required:
-# "Maria Garcia, MD" is a name, not a city in Maryland. A line that is not one stays a street line.
-_POSTAL = r"\d{5}(?:-\d{4})?|[A-Za-z]\d[A-Za-z]\s?\d[A-Za-z]\d"
-_CITY_LINE = re.compile(rf"^(?P<city>[^\d,]+?)(?:\s*,\s*|\s+)(?P<state>[A-Za-z]{{2}})\.?,?\s+(?P<zip>{_POSTAL})$")
-# As `imports.matching` tells a street line: a house number, a PO box, a rural route.
-_STREET_LINE = re.compile(r"^\s*(?:\d+[a-z]?\b|p\.?\s*o\.?\s*box\b|one\b|two\b|rr\b|rural route\b)", re.IGNORECASE)
 _NAME_FIELDS = ("NAME", "COMPANYNAME", "CONT1", "CONT2", "FIRSTNAME", "MIDINIT", "LASTNAME")
 
 
@@ -149,22 +145,17 @@ def split_address(lines: list[str], names: set[str] = frozenset()) -> list[str]:
         lines.pop(0)
     city = state = postal = country = ""
     for index in range(len(lines) - 1, -1, -1):
-        found = _city_line(lines[index])
+        found = split_city_line(lines[index])
         if found:
             city, state, postal = found
             country = ", ".join(lines[index + 1:])
             lines = lines[:index]
             break
-    start = next((index for index, line in enumerate(lines) if _STREET_LINE.match(line)), 0)
+    start = next((index for index, line in enumerate(lines) if looks_like_street_line(line)), 0)
     attention = ", ".join(lines[:start])
     street = lines[start] if start < len(lines) else ""
     street2 = ", ".join(lines[start + 1:])
     return [attention, street, street2, city, state, postal, country]
-
-
-def _city_line(line: str) -> tuple[str, str, str] | None:
-    found = _CITY_LINE.match(line)
-    return (found.group("city"), found.group("state"), found.group("zip")) if found else None
 
 
 def _same(text: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import template
 
+from imports.cleaning.codes import code_title
 from imports.models import COUNTER_NAMES, ROWS_IN_FILE
 
 register = template.Library()
@@ -22,41 +23,6 @@ COUNTER_LABELS = {
     "warnings": "Warnings",
 }
 assert set(COUNTER_LABELS) == set(COUNTER_NAMES)
-
-# Short titles of the skip reasons and warnings (DESIGN §3.4); the engine's message explains.
-CODE_TITLES = {
-    "missing_account_name": "No account name",
-    "missing_contact_identity": "No name and no email",
-    "unreadable_row": "Row could not be read",
-    "conflicting_account_type": "Conflicting account type",
-    "account_not_found": "Account does not exist",
-    "ambiguous_account": "Several accounts have this name",
-    "same_name": "Another client has this name",
-    "account_named_after_email": "Account named after an email",
-    "shared_email": "Email shared by two people",
-    "formula_text": "Name looks like a formula",
-    "extra_cells": "More cells than columns",
-    "text_truncated": "Text too long",
-    "invalid_email": "Invalid email",
-    "invalid_phone": "Phone not understood",
-    "invalid_date": "Date not understood",
-    "unknown_account_type": "Unknown account type",
-    "unknown_status": "Unknown client status",
-    "invalid_yes_no": "Not a yes/no value",
-    "invalid_number": "Not a number",
-    "invalid_url": "Invalid web address",
-    "invalid_option": "Not a dropdown option",
-    "invalid_custom_value": "Value does not fit the field",
-    "invalid_tax_id": "SSN/TIN looks wrong",
-    "unknown_team_member": "Unknown team member",
-    "time_dropped": "Time left out of a date of birth",
-    "partial_date": "Year only: kept in the notes",
-}
-
-
-def code_title(code: str) -> str:
-    return CODE_TITLES.get(code) or code.replace("_", " ").capitalize()
-
 
 def counter_rows(counts: dict) -> list[tuple[str, str, int]]:
     """(name, label, number) for every counter, in the order of COUNTER_NAMES.

@@ -232,7 +232,7 @@ def test_xlsx_workbook_is_browsed_mapped_and_imported(signed_in, live_server, sh
 
     expect(page.locator("[data-count='accounts_created']")).to_have_text("2")
     skipped = download_skipped(page, tmp_path)
-    assert skipped[1][-1].startswith("The row has no account name")
+    assert skipped[1][-1].startswith("No account name: The row has no account name")  # the title, then the message
     hill = Account.objects.get(firm=firm, name="Hill Family")
     assert hill.type == "company" and hill.company_name == "Hill Family"
     assert Contact.objects.get(firm=firm, email="gail@bakery.example").postal_code == "02134"

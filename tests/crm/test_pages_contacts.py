@@ -91,15 +91,15 @@ def test_create_contact(owner_client, firm, client_tag):
         {
             "first_name": "Ann", "last_name": "Lee", "email": "Ann@Lee.example",
             "additional_emails": "ann.work@lee.example\nann@lee.example\nANN.WORK@lee.example",
-            "phones": "(212) 555-0199\nnot a number", "city": "Boston", "date_of_birth": "1975-01-02",
+            "phones": "(212) 555-0199\n312 555 0100 ext 12", "city": "Boston", "date_of_birth": "1975-01-02",
             "tax_id": SSN, "notes": "n", "tags": [client_tag.pk], f"cf_{field.pk}": "Salem",
         },
     )
     contact = Contact.objects.get(firm=firm, last_name="Lee")
     assert response.status_code == 302 and response.url == reverse("crm:contact_detail", args=[contact.pk])
-    assert contact.email == "Ann@Lee.example"
+    assert contact.email == "Ann@lee.example"  # the domain lower-cased, as an import stores it
     assert contact.additional_emails == ["ann.work@lee.example"]
-    assert contact.phones == ["+12125550199", "not a number"]
+    assert contact.phones == ["+12125550199", "+13125550100;ext=12"]
     assert contact.date_of_birth == datetime.date(1975, 1, 2)
     assert contact.tax_id == SSN
     assert list(contact.tags.all()) == [client_tag]
@@ -133,6 +133,23 @@ def test_same_email_in_another_firm_is_fine(owner_client, firm, other_firm):
     services.contact_create(firm=other_firm, first_name="Z", email="shared@example.com")
     response = owner_client.post(reverse("crm:contact_create"), {"first_name": "Z", "email": "shared@example.com"})
     assert response.status_code == 302
+
+
+def test_a_phone_an_import_would_warn_about_is_a_form_error_in_the_same_words(owner_client, firm):
+    response = owner_client.post(reverse("crm:contact_create"), {"first_name": "A", "phones": "(212) 555-0199\n12"})
+    assert response.context["form"].errors["phones"] == [
+        '"12" is not a valid US phone number. A number from another country needs its + country code.'
+    ]
+    assert not Contact.objects.filter(firm=firm, first_name="A").exists()
+
+
+def test_editing_a_contact_keeps_its_extensions(owner_client, firm):
+    ann = services.contact_create(firm=firm, first_name="Ann", phones=["+13125550100;ext=12", "+12125550199"])
+    form = owner_client.get(reverse("crm:contact_edit", args=[ann.pk])).context["form"]
+    owner_client.post(reverse("crm:contact_edit", args=[ann.pk]),
+                      {"first_name": "Ann", "phones": form.initial["phones"]})
+    ann.refresh_from_db()
+    assert ann.phones == ["+13125550100;ext=12", "+12125550199"]
 
 
 def test_invalid_additional_email_is_a_form_error(owner_client, firm):

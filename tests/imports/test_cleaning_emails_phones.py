@@ -188,6 +188,9 @@ def test_clean_phone_blank():
         pytest.param("312/555-0100", ["+13125550100"], id="slash-inside-one-number"),
         pytest.param("(312) 555-0100 x12; 312-555-0199", ["+13125550100;ext=12", "+13125550199"], id="extension"),
         pytest.param("312-555-0100; (312) 555-0100", ["+13125550100"], id="repeat-dropped"),
+        # What this cleaner writes reads back as itself (an export re-imported, a contact edited).
+        pytest.param("+13125550100;ext=12; +13125550199", ["+13125550100;ext=12", "+13125550199"],
+                     id="stored-extension-reads-back"),
         pytest.param(" ; ", [], id="separators-only"),
         pytest.param("", [], id="blank"),
     ],
