@@ -787,6 +787,13 @@ def test_outlook_export_maps_names_emails_phones_and_the_home_address():
         "Home State": "contact.state",
         "Home Postal Code": "contact.postal_code",
         "Home Country/Region": "contact.country",
+        # The business address: the contact's on rows without a home address, else a company's.
+        "Business Street": "contact.business_street",
+        "Business Street 2": "contact.business_street2",
+        "Business City": "contact.business_city",
+        "Business State": "contact.business_state",
+        "Business Postal Code": "contact.business_postal_code",
+        "Business Country/Region": "contact.business_country",
         "Business Phone": "contact.phone",
         "Business Phone 2": "contact.phone",
         "Home Phone": "contact.phone",
@@ -861,6 +868,7 @@ def test_xero_export_maps_the_contact_its_people_and_the_postal_address():
 def test_quickbooks_iif_export_maps_the_customer_names_and_bill_to_address():
     assert standard(suggest_for_export("quickbooks-desktop-customers.iif")) == {
         "Customer": "account.name",
+        "HIDDEN": "account.status",  # an inactive customer (Old Colony Hardware) is an inactive client
         "COMPANYNAME": "account.company_name",
         "CTYPE": "account.tags",
         "SALUTATION": "contact.prefix",
