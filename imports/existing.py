@@ -12,7 +12,7 @@ from collections.abc import Iterable, Sequence
 from django.db import connection
 
 from crm.models import Account, AccountContact, AccountRole, AccountRoleAssignment, Contact, CustomField, Firm, Tag
-from crm.normalize import account_name_key, contact_name_key
+from crm.normalize import account_name_key, contact_name_key, normalize_email_key
 from imports.extraction import CleanRow
 from imports.planning import CONTACT_FIELDS, AccountSnapshot, Catalogue, ContactSnapshot, Existing
 
@@ -54,6 +54,10 @@ def load_existing(firm: Firm, rows: list[CleanRow], *, contacts_only: bool = Fal
                 emails.add(person.email_key)
             if person.has_name:
                 names.add(person.name_key)
+                if person.first_name and person.additional_emails:
+                    # One of these becomes the primary email if another first name holds it
+                    # (`Planner._without_shared_email`).
+                    emails.update(normalize_email_key(email) for email in person.additional_emails)
 
     accounts: dict[int, AccountSnapshot] = {}
     if account_keys:

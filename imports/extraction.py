@@ -635,6 +635,9 @@ def _extract_custom(values: dict, col: _Column, raw: str, ctx: ExtractionContext
             default_country=ctx.default_country,
         )
     if value is not None and value != "":
+        earlier = values.get(spec.key)
+        if spec.field_type == "text" and isinstance(earlier, str) and earlier and value != earlier:
+            value = f"{earlier}, {value}"  # several columns feed one text field: all are kept, in order
         values[spec.key] = value
     return problems
 

@@ -320,6 +320,9 @@ def detect_preset(headers: list[str]) -> str:
 
 # --- Field types ------------------------------------------------------------------------------
 _PLACEHOLDERS = {"n/a", "na", "-", "--", "none", "null", "nil"}
+# Values an export writes where nothing was entered (Outlook's Gender "Unspecified" on every row):
+# a column of only these (and placeholders) has no data to keep.
+_NOTHING_ENTERED = _PLACEHOLDERS | {"unspecified", "not specified", "unknown", "not set"}
 _YES_NO = {"yes", "no", "y", "n", "true", "false", "t", "f", "on", "off", "checked", "unchecked", "0", "1"}
 _NUMBER = re.compile(
     r"^[+-]?\(?[$€£]?\s?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?\)?%?$"  # 1,234.56  ($12)  7%
@@ -685,7 +688,7 @@ def suggest_mapping(
             synonym, name = Synonym("contact.custom"), twin.name
         if synonym:
             taken.add((synonym.target, name))
-        claim = _Claim(index=i, header=header, score=score, has_data=any(values[i]))
+        claim = _Claim(index=i, header=header, score=score, has_data=_has_data(values[i]))
         resolved = _resolve(synonym, name, values[i], ctx)
         if resolved is not None:
             claim.target, claim.field = resolved
@@ -707,6 +710,10 @@ def suggest_mapping(
     if any(c.target == "account.type" for c in columns):
         mapping.account_type = AccountTypeChoice(mode="column")
     return mapping
+
+
+def _has_data(values: list[str]) -> bool:
+    return any(value and value.casefold() not in _NOTHING_ENTERED for value in values)
 
 
 def _column_values(rows: list[list[str]], index: int) -> list[str]:
@@ -888,17 +895,23 @@ def _column_mapping(claim: _Claim, values: list[str], ctx: _Context) -> ColumnMa
         if not claim.has_data:
             return ColumnMapping(column=claim.header)  # nothing to keep
         side = target.split(".")[0] if target else _custom_side(claim.header, ctx.kind)
+        guessed = guess_field_type(values)
+        if guessed == "number" and set(normalize_header(claim.header).split()) & _IDENTIFIER_WORDS:
+            guessed = "text"  # "Company Number", "SAPostalCode": digits that are not amounts
         new = ColumnMapping(
             column=claim.header,
             target=f"{side}.custom",
             field=claim.new_name or _custom_field_name(claim.header, claim.index),
-            field_type=claim.new_type or guess_field_type(values),
+            field_type=claim.new_type or guessed,
         )
         if claim.offered or _key(claim.header) in _compiled().bookkeeping:
             # The exporting system's bookkeeping: offered in the field table, not created.
             new.offer, new.target = new.target, IGNORE
         return new
     return ColumnMapping(column=claim.header, target=target, field=claim.field)
+
+
+_IDENTIFIER_WORDS = {"id", "code", "number", "no", "num", "zip", "postal", "postcode", "ref", "reference", "account"}
 
 
 # --- Helpers for the file's context ------------------------------------------------------------

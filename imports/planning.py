@@ -504,6 +504,7 @@ class Planner:
         self._people_by_name: dict[str, list[AccountWork]] = {}  # accounts named after a person
         self._names_made: list[tuple[str, str, ContactWork]] = []  # dry run: contacts by account and name
         self._new_links = 0
+        self._row_warnings: list[Problem] = []
         for row in rows:
             plan.counters.rows_total += 1
             plan.last_row = row.number
@@ -513,9 +514,9 @@ class Planner:
                 plan.counters.rows_skipped += 1
                 continue
             plan.counters.rows_imported += 1
-            for problem in row.warnings:
+            for problem in (*row.warnings, *self._row_warnings):
                 plan.warnings.append((row.number, problem))
-            plan.counters.warnings += len(row.warnings)
+            plan.counters.warnings += len(row.warnings) + len(self._row_warnings)
         self._count(plan)
         if self.ctx.dry_run:
             self._remember_accounts(plan)
@@ -555,13 +556,16 @@ class Planner:
 
     # -- one row --------------------------------------------------------------------------
     def _plan_row(self, row: CleanRow, existing: Existing, plan: BatchPlan) -> Problem | None:
+        # What planning finds out about the row (`same_name`, `shared_email`). Kept here, not on
+        # the row: a batch planned again after a conflict must start from the same rows.
+        self._row_warnings: list[Problem] = []
         account_work = None
         if row.account is not None:
             account_work, problem = self._account_for(row, row.account, existing, plan)
             if problem is not None:
                 return problem
         for person in row.people:
-            self._plan_person(row, person, account_work, existing)
+            self._plan_person(person, account_work, existing)
         return None
 
     def _account_for(self, row, data: AccountData, existing: Existing, plan: BatchPlan):
@@ -654,7 +658,7 @@ class Planner:
             work = self._made(data.key)
             work.made_for_person = True
             if namesakes:
-                row.warnings.append(_same_name(person.display_name, me, namesakes))
+                self._row_warnings.append(_same_name(person.display_name, me, namesakes))
         return work
 
     def _accounts_named(self, key: str, existing: Existing) -> list[AccountWork]:
@@ -879,9 +883,8 @@ class Planner:
         work.changed = True
 
     # -- people ---------------------------------------------------------------------------
-    def _plan_person(self, row: CleanRow, person: PersonData, account: AccountWork | None,
-                     existing: Existing) -> None:
-        work = self._find_contact(row, person, account, existing)
+    def _plan_person(self, person: PersonData, account: AccountWork | None, existing: Existing) -> None:
+        work, person = self._find_contact(person, account, existing)
         overwrite = self.ctx.overwrite
         values = {name: getattr(person, name) for name in CONTACT_FIELDS}
         if not overwrite and self._has_name(work):
@@ -1011,13 +1014,14 @@ class Planner:
             return (False, False, False)
         return (switches.login, switches.notify, switches.email_sync)
 
-    def _find_contact(self, row: CleanRow, person: PersonData, account: AccountWork | None,
-                      existing: Existing) -> ContactWork:
+    def _find_contact(self, person: PersonData, account: AccountWork | None,
+                      existing: Existing) -> tuple[ContactWork, PersonData]:
         """Contact identity (DESIGN §3.2): the primary email within the firm; otherwise the
         full name within the same account (or among unlinked contacts, for contacts only).
         Someone whose email belongs to a contact of another first name is another person
         (spouses share addresses): the email stays with that contact, and this one is found or
-        made by name without it (warning `shared_email`)."""
+        made by name without it (warning `shared_email`). Returns the contact and the person
+        as it is to be planned (without that email)."""
         account_key = account.ref if account is not None else ""
         email_key = person.email_key
         self._found_by_name = not email_key
@@ -1039,14 +1043,14 @@ class Planner:
                 work = work or ContactWork(snapshot=None)
                 self._contacts_by_email[email_key] = work
             if _first_names_differ(self._holder_first_name(work, email_key), _first_name_print(person.first_name)):
-                return self._without_shared_email(row, person, account, existing)
+                return self._without_shared_email(person, account, existing)
         else:
             work = self._by_name(account, account_key, person.name_key, existing, without_email=False)
             work = work or ContactWork(snapshot=None)
         if not work.planned:
             work.planned = True
             self._plan.contacts.append(work)
-        return work
+        return work, person
 
     def _holder_first_name(self, work: ContactWork, email_key: str) -> int:
         """`_first_name_print` of the contact holding an email, as the database will have it
@@ -1067,17 +1071,18 @@ class Planner:
             self.state.contact_emails[key] = _first_name_print(_current(work, "first_name"),
                                                                _current(work, "last_name"))
 
-    def _without_shared_email(self, row: CleanRow, person: PersonData, account: AccountWork | None,
-                              existing: Existing) -> ContactWork:
-        row.warnings.append(Problem(
+    def _without_shared_email(self, person: PersonData, account: AccountWork | None,
+                              existing: Existing) -> tuple[ContactWork, PersonData]:
+        self._row_warnings.append(Problem(
             "shared_email",
             f"{person.display_name} has the same email as a contact with another first name; the email stays "
             f"with that contact and {person.display_name} was imported without it.",
             column=person.email_column, value=person.email,
         ))
-        person.email = person.additional_emails.pop(0) if person.additional_emails else ""
-        person.email_key, person.email_column = normalize_email_key(person.email), ""
-        return self._find_contact(row, person, account, existing)
+        email = person.additional_emails[0] if person.additional_emails else ""
+        person = replace(person, email=email, email_key=normalize_email_key(email), email_column="",
+                         additional_emails=person.additional_emails[1:])
+        return self._find_contact(person, account, existing)
 
     def _work_for(self, snapshot: ContactSnapshot) -> ContactWork:
         work = self._contacts_by_id.get(snapshot.id)

@@ -362,8 +362,9 @@ KNOWN_CUSTOM: dict[str, list[str]] = {
         "initials",  # "A.R.": not one letter away from "Initial" (a middle initial)
     ],
     "account.custom": [
-        "fax", "fax number", "faxnum", "business fax", "other fax", "open balance", "balance", "balance total", "credit limit", "terms", "filing status", "referred by",
-        "referral source", "lead source", "lead status", "lifecycle stage", "office", "industry", "fiscal year end", "year end", "dba", "trading name", "company number", "tax year", "fee", "fees",
+        "open balance", "balance", "balance total", "credit limit", "terms", "filing status", "referred by",
+        "referral source", "lead source", "lead status", "lifecycle stage", "office", "industry", "fiscal year end",
+        "year end", "dba", "trading name", "company number", "tax year", "fee", "fees",
     ],
 }
 
@@ -372,6 +373,9 @@ IGNORED: list[str] = [
     "email type", "email 2 type", "email 3 type", "email display name", "email 2 display name",
     "email 3 display name", "internet free busy", "sensitivity", "timestamp", "delcount", "photo",
     "organization 1 type", "organization 1 yomi name", "organization 1 symbol", "organization 1 location",
+    # Bank details (Xero) have no place in a client list and would show in full in a custom field.
+    "bank account name", "bank account number", "bank account particulars", "bank account", "bank account no",
+    "iban", "routing number", "bsb",
 ]
 
 # --- Custom fields: one meaning under many headers ---------------------------------------------
@@ -414,6 +418,10 @@ FIELD_MEANINGS: tuple[FieldMeaning, ...] = (
     FieldMeaning("LinkedIn", "contact", "url", (
         "linkedin", "linkedin url", "linkedin profile", "linkedin profile url", "linked in", "linkedin link",
     ), offered=True),
+    FieldMeaning("Fax", "account", "phone", (
+        "fax", "fax number", "faxnum", "business fax", "company fax", "office fax", "other fax",
+    )),
+    FieldMeaning("Company phone", "account", "phone", ("company main phone", "company phone", "main company phone")),
     FieldMeaning("Contact ID", "contact", "text", ("contact id", "contact number", "person id", "contact record id")),
     FieldMeaning("Last activity", "contact", "date", (
         "last activity", "last activity date", "last contacted", "last contact date", "last engagement date",
@@ -439,14 +447,20 @@ BOOKKEEPING: list[str] = [
     "original source drill down 1", "original source drill down 2", "latest source", "number of sales activities",
     "number of times contacted", "email domain", "hubspot id", "hs object id", "became a lead date",
     "became a customer date", "became a subscriber date", "became an opportunity date",
-    "became a marketing qualified lead date", "became a sales qualified lead date",
+    "became a marketing qualified lead date", "became a sales qualified lead date", "primary associated company id",
     # Anyone's record timestamps
     "create date", "created date", "date created", "created", "created at", "created on", "creation date",
     "last modified date", "last modified", "modified", "modified date", "modified on", "date modified",
     "updated", "updated at", "last updated",
     # QuickBooks (IIF and Desktop): sales tax and price plumbing
     "refnum", "taxable", "salestaxcode", "sales tax code", "taxitem", "tax item", "resalenum", "resale num",
-    "pricelevel", "price level",
+    "pricelevel", "price level", "terms", "limit", "credit limit", "jobstatus", "job status", "jobtype", "job type",
+    "jobdesc", "job description", "jobstart", "jobprojend", "jobend",
+    # Xero: its own accounting defaults per contact
+    "accounts receivable tax code name", "accounts payable tax code name", "due date bill day", "due date bill term",
+    "due date sales day", "due date sales term", "sales account", "purchases account", "tracking name 1",
+    "tracking name 2", "sales tracking option 1", "sales tracking option 2", "purchases tracking option 1",
+    "purchases tracking option 2", "branding theme", "default tax bills", "default tax sales", "discount",
     # LinkedIn, Google and Outlook
     "connected on", "phonetic first name", "phonetic middle name", "phonetic last name", "billing information",
     "directory server", "mileage",

@@ -236,3 +236,14 @@ def test_review_lists_the_new_fields_with_sample_values(owner_client, firm, owne
     assert 'data-field="Job title"' in page
     assert "contact field, text, from Job Title" in page and '<span class="sample">CFO</span>' in page
     assert ImportJob.objects.get(pk=job.pk).status == ImportJob.Status.READY
+
+
+def test_the_second_person_keeps_their_own_next_email_and_a_reimport_finds_them(firm, owner):
+    rows = [["First Name", "Last Name", "Email"],
+            ["John", "Smith", "smiths@example.com"],
+            ["Jane", "Smith", "smiths@example.com; jane@example.com"]]
+    job, counts = import_rows(firm, owner, rows)
+    assert contact(firm, "Jane").email == "jane@example.com"
+    assert job.issues.filter(code="shared_email").count() == 1
+    again, counts = import_rows(firm, owner, rows)  # Jane is found by the email she now has
+    assert counts["contacts_created"] == 0 and Contact.objects.filter(firm=firm).count() == 2

@@ -460,7 +460,7 @@ def test_duplicate_single_target_keeps_one_column_and_keeps_the_other_as_a_custo
     assert mapping.column("Given Name").field == "Given Name"
     assert mapping.column("Client ID").target == "account.client_id"
     assert mapping.column("Customer Number").target == "account.custom"
-    assert mapping.column("Customer Number").field_type == "number"
+    assert mapping.column("Customer Number").field_type == "text"  # an identifier, not an amount
     assert mapping.validate(headers) == []
 
 
