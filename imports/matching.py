@@ -737,8 +737,9 @@ def _choose_address_block(claims: list[_Claim], ctx: _Context) -> None:
     before business), so street and city never come from two addresses. A business block is
     kept beside a preferred one under its own targets (contact.business_*): row by row it
     fills the contact's address where that block is empty, and it is a company account's
-    address (docs/import-rules.md, "Client status and addresses"). Other blocks become custom
-    fields."""
+    address (docs/import-rules.md, "Client status and addresses"). Each other block with data
+    becomes one text custom field on the contact ("Other address": "9 Oak St, Salem, MA, 01970"),
+    not a field per part."""
     address = [c for c in claims if _is_address(c) or _is_business_address(c)]
     blocks = sorted({c.block for c in address}, key=_block_order)
     if len(blocks) < 2:
@@ -748,7 +749,17 @@ def _choose_address_block(claims: list[_Claim], ctx: _Context) -> None:
     for claim in address:
         kept_business = claim.block == BUSINESS_BLOCK and _block_order(chosen) <= _block_order(BUSINESS_BLOCK)
         if claim.block != chosen and not kept_business:
+            block = claim.block
             _demote(claim, ctx)
+            if claim.makes_new_field:
+                claim.new_name, claim.new_type = _block_field_name(block), "text"
+
+
+def _block_field_name(block: str) -> str:
+    """The custom field an address block that is not the contact's address is kept in."""
+    names = {"": "Address", "address1": "Address 1", "address2": "Address 2", "address3": "Address 3",
+             "physical": "Street address", "po": "Postal address"}
+    return names.get(block) or f"{block.capitalize()} address"
 
 
 def _place_address_lines(claims: list[_Claim], values: list[list[str]], ctx: _Context) -> None:

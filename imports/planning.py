@@ -652,7 +652,9 @@ class Planner:
         email_key, name_key = person.email_key, (person.name_key if person.has_name else "")
         work = self._individual_with_email(email_key, existing) if email_key else None
         namesakes = self._namesakes(name_key, existing) if name_key else []
-        if work is None and not email_key:
+        # An email no individual's account holds, whose contact has another first name, is not
+        # this person's (`_find_contact` leaves it with that contact): found by name instead.
+        if work is None and (not email_key or self._email_of_another(person, existing)):
             work = next((w for w in namesakes if not me.contradicts(w.person)), None)
         if work is None:
             work = self._made(data.key)
@@ -1051,6 +1053,20 @@ class Planner:
             work.planned = True
             self._plan.contacts.append(work)
         return work, person
+
+    def _email_of_another(self, person: PersonData, existing: Existing) -> bool:
+        """Does the contact holding this person's email have another first name?"""
+        key = person.email_key
+        work = self._contacts_by_email.get(key)
+        if work is None:
+            snapshot = existing.contacts_by_email.get(key)
+            if snapshot is not None:
+                work = self._work_for(snapshot)
+            elif self.ctx.dry_run and self.state.contact_emails.get(hash(key)) is not None:
+                work = ContactWork(snapshot=None, virtual=True)
+            else:
+                return False
+        return _first_names_differ(self._holder_first_name(work, key), _first_name_print(person.first_name))
 
     def _holder_first_name(self, work: ContactWork, email_key: str) -> int:
         """`_first_name_print` of the contact holding an email, as the database will have it

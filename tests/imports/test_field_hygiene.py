@@ -247,3 +247,13 @@ def test_the_second_person_keeps_their_own_next_email_and_a_reimport_finds_them(
     assert job.issues.filter(code="shared_email").count() == 1
     again, counts = import_rows(firm, owner, rows)  # Jane is found by the email she now has
     assert counts["contacts_created"] == 0 and Contact.objects.filter(firm=firm).count() == 2
+
+
+def test_a_person_off_a_company_contacts_email_is_found_by_name_on_reimport(firm, owner):
+    """The email belongs to a company's contact; the person of another first name is not its
+    client, so their own account is found again by their name, not made twice."""
+    rows = [["Client", "First Name", "Email"], ["Acme LLC", "Dee", "b@example.com"], ["", "Smith", "b@example.com"]]
+    columns = {"Client": "account.name", "First Name": "contact.first_name", "Email": "contact.email"}
+    _, first = import_rows(firm, owner, rows, columns)
+    _, again = import_rows(firm, owner, rows, columns)
+    assert (first["accounts_created"], again["accounts_created"], again["contacts_created"]) == (2, 0, 0)
