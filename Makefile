@@ -16,7 +16,7 @@ PYTEST_ARGS ?=
 # pytest exits 5 when it selects no test: a pass for a filtered run, an error for the whole suite.
 PYTEST := $(BIN)/pytest $(PYTEST_ARGS)$(if $(PYTEST_ARGS), || [ $$? -eq 5 ])
 
-.PHONY: install venv-tools run test test-sqlite test-postgres browser bench clean
+.PHONY: install venv-tools run test layers test-sqlite test-postgres browser bench clean
 
 # Re-installs only when the pinned set or the project metadata changed.
 $(STAMP): requirements.lock pyproject.toml
@@ -46,8 +46,12 @@ run: install
 	DEBUG=1 $(BIN)/clientport demo
 	DEBUG=1 $(BIN)/clientport serve
 
-# The whole suite, on SQLite and then on a throwaway PostgreSQL cluster.
-test: test-sqlite test-postgres
+# The layers' import contracts (pyproject.toml), then the whole suite, on SQLite and then on a
+# throwaway PostgreSQL cluster.
+test: layers test-sqlite test-postgres
+
+layers: install
+	$(BIN)/lint-imports
 
 test-sqlite: install browser
 	$(PYTEST)

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from imports.models import ImportJob
-from imports.templatetags.import_tags import counter_rows
+from imports.report import counter_rows
 
 logger = logging.getLogger(__name__)
 

@@ -5,38 +5,9 @@ from __future__ import annotations
 from django import template
 
 from imports.cleaning.codes import code_title
-from imports.models import COUNTER_NAMES, ROWS_IN_FILE
+from imports.report import COUNTER_LABELS
 
 register = template.Library()
-
-# The counters of DESIGN §2, as the results page, the history and the email name them.
-COUNTER_LABELS = {
-    "rows_total": "Rows in the file",
-    "rows_imported": "Rows imported",
-    "rows_skipped": "Rows skipped",
-    "accounts_created": "Accounts created",
-    "accounts_updated": "Accounts updated",
-    "contacts_created": "Contacts created",
-    "contacts_updated": "Contacts updated",
-    "custom_fields_created": "Custom fields created",
-    "tags_created": "Tags created",
-    "warnings": "Warnings",
-}
-assert set(COUNTER_LABELS) == set(COUNTER_NAMES)
-
-def counter_rows(counts: dict) -> list[tuple[str, str, int]]:
-    """(name, label, number) for every counter, in the order of COUNTER_NAMES.
-
-    After a cancel the counters cover the rows reached, not the file: the file's count comes
-    first as "Rows in the file", and `rows_total` is "Rows reached"."""
-    counts = counts or {}
-    labels = dict(COUNTER_LABELS)
-    rows = []
-    if ROWS_IN_FILE in counts:
-        rows.append((ROWS_IN_FILE, labels["rows_total"], int(counts[ROWS_IN_FILE])))
-        labels["rows_total"] = "Rows reached"
-    return rows + [(name, labels[name], int(counts.get(name, 0))) for name in COUNTER_NAMES]
-
 
 register.filter("code_title", code_title)
 

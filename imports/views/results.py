@@ -18,7 +18,7 @@ from crm.permissions import import_permission_required
 from imports import jobs
 from imports.models import ImportIssue, ImportJob
 from imports.report import skipped_rows_zip
-from imports.templatetags.import_tags import counter_rows
+from imports.report import counter_rows
 from imports.views.common import access_job, is_editable
 
 EXAMPLES_PER_CODE = 5
