@@ -6,6 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
@@ -29,28 +31,15 @@ def test_the_tree_keeps_every_contract():
     assert "0 broken" in result.stdout
 
 
-def test_the_engine_importing_a_view_breaks_a_contract(tmp_path):
+@pytest.mark.parametrize("module, forbidden, contract", [
+    ("imports/cleaning/text.py", "from imports.views import common", "The import engine imports no lifecycle or web code"),
+    ("imports/notifications.py", "from imports.templatetags import import_tags", "The import's lifecycle imports no web code"),
+    ("crm/services.py", "from imports import forms", "The CRM does not import the import's web layer"),
+])
+def test_a_forbidden_import_breaks_its_contract(tmp_path, module, forbidden, contract):
     tree = copy_of_the_tree(tmp_path)
-    with open(tree / "imports" / "cleaning" / "text.py", "a") as module:
-        module.write("\nfrom imports.views import common  # noqa\n")
+    with open(tree / module, "a") as source:
+        source.write(f"\n{forbidden}  # noqa\n")
     result = lint_imports(tree)
     assert result.returncode != 0
-    assert "The import engine imports no lifecycle or web code BROKEN" in result.stdout
-
-
-def test_notifications_importing_template_tags_breaks_a_contract(tmp_path):
-    tree = copy_of_the_tree(tmp_path)
-    with open(tree / "imports" / "notifications.py", "a") as module:
-        module.write("\nfrom imports.templatetags import import_tags  # noqa\n")
-    result = lint_imports(tree)
-    assert result.returncode != 0
-    assert "The import's lifecycle imports no web code BROKEN" in result.stdout
-
-
-def test_the_crm_importing_the_imports_web_layer_breaks_a_contract(tmp_path):
-    tree = copy_of_the_tree(tmp_path)
-    with open(tree / "crm" / "services.py", "a") as module:
-        module.write("\nfrom imports import forms  # noqa\n")
-    result = lint_imports(tree)
-    assert result.returncode != 0
-    assert "The CRM does not import the import's web layer BROKEN" in result.stdout
+    assert f"{contract} BROKEN" in result.stdout
