@@ -331,11 +331,12 @@ def mask_tax_id(value: str) -> str:
     return "•••-••-" + "".join(characters[-4:]) if len(characters) > 4 else "•" * len(characters)
 
 
-def clean_tax_id(value: str) -> tuple[str, list[Problem]]:
+def clean_tax_id(value: str, *, label: str = "SSN/TIN") -> tuple[str, list[Problem]]:
     """An SSN, ITIN or EIN kept as typed (trimmed): leading zeros and dashes stay.
 
     Letters, symbols or a count of digits other than nine keep the value with a warning.
-    The warning names only the last four digits, and its value is the masked number.
+    The warning names only the last four digits, and its value is the masked number; `label`
+    names the number in it (the contact's "SSN/TIN", the account's "EIN / tax ID").
     """
     if not value:
         return "", []
@@ -362,5 +363,5 @@ def clean_tax_id(value: str) -> tuple[str, list[Problem]]:
     kept = "it was kept for you to check."
     if len(text) > TAX_ID_MAX_LENGTH:
         text, kept = "", "it is too long to be a tax ID and was left out."
-    problem = Problem("invalid_tax_id", f"The SSN/TIN {ending}{reason}; {kept}", value=mask_tax_id(value))
+    problem = Problem("invalid_tax_id", f"The {label} {ending}{reason}; {kept}", value=mask_tax_id(value))
     return text, [problem]
