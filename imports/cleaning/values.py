@@ -318,6 +318,14 @@ _MASKED = re.compile(r"[xX*•#]")
 _TAX_ID_SHAPE = re.compile(r"\d{3}([- ])\d{2}\1\d{4}|\d{2}-\d{7}", re.ASCII)
 
 
+_EIN_SHAPE = re.compile(r"\d{2}-\d{7}", re.ASCII)
+
+
+def looks_like_ein(value: str) -> bool:
+    """Whether a cell is written the way an EIN is (12-3456789), never an SSN's 123-45-6789."""
+    return bool(_EIN_SHAPE.fullmatch(value.strip().lstrip("'")))
+
+
 def looks_like_tax_id(value: str) -> bool:
     """Whether a cell is written the way SSNs, ITINs and EINs are (whatever its column is called)."""
     return bool(_TAX_ID_SHAPE.fullmatch(value.strip().lstrip("'")))
