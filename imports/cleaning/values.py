@@ -311,6 +311,7 @@ def _as_url(text: str) -> str | None:
 TAX_ID_MAX_LENGTH = 20  # the longest value the contact record stores
 _TAX_ID_FORMAT = re.compile(r"[0-9][0-9\- .]*", re.ASCII)
 _MASKED = re.compile(r"[xX*•#]")
+_MASK = re.compile(r"•••-••-\w{4}")
 
 
 # The written shapes of an SSN/ITIN (123-45-6789, 123 45 6789) and an EIN (12-3456789). A bare run
@@ -332,7 +333,12 @@ def looks_like_tax_id(value: str) -> bool:
 
 
 def mask_tax_id(value: str) -> str:
-    """Only the last four characters of an SSN/TIN ever leave the record: "•••-••-6789"."""
+    """Only the last four characters of an SSN/TIN ever leave the record: "•••-••-6789".
+
+    A mask masked again stays as it is: the skipped-rows file masks the cells the import stored
+    masked already, and must still show which number it was."""
+    if _MASK.fullmatch(value or ""):
+        return value
     characters = [ch for ch in value or "" if ch.isalnum()]
     if not characters:
         return ""
