@@ -36,6 +36,8 @@ class AccountAdmin(admin.ModelAdmin):
     search_fields = ["name", "client_id"]
     raw_id_fields = ["firm"]
     filter_horizontal = ["tags", "assignees"]
+    exclude = ["tax_id"]  # sensitive: never shown in full, not even to staff
+    readonly_fields = ["tax_id_masked"]
 
 
 @admin.register(models.Contact)

@@ -187,6 +187,12 @@ class AccountForm(CustomFieldsMixin, forms.Form):
     state = forms.CharField(label="State/region", max_length=100, required=False)
     postal_code = forms.CharField(label="Postal code", max_length=20, required=False)
     country = forms.CharField(max_length=100, required=False)
+    tax_id = forms.CharField(
+        label="EIN / tax ID",
+        max_length=20,
+        required=False,
+        widget=WriteOnlyInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
     tags = forms.ModelMultipleChoiceField(
         queryset=Tag.objects.none(), required=False, widget=forms.CheckboxSelectMultiple
     )
@@ -216,6 +222,7 @@ class AccountForm(CustomFieldsMixin, forms.Form):
                 assignees=list(account.assignees.all()),
             )
             held = {assignment.role_id: assignment.member_id for assignment in account.role_assignments.all()}
+        self._add_tax_id_help(account)
         for role in self.roles:
             field = forms.ModelChoiceField(queryset=members, required=False, label=role.name, empty_label="— nobody —")
             field.label_from_instance = _member_label
@@ -237,6 +244,21 @@ class AccountForm(CustomFieldsMixin, forms.Form):
         self.add_custom_fields(
             firm=firm, applies_to=CustomField.AppliesTo.ACCOUNT, values=account.custom_values if account else {}
         )
+
+    def _add_tax_id_help(self, account: Account | None) -> None:
+        # As the contact's SSN/TIN: write-only, the stored number only ever shown masked.
+        if account is not None and account.tax_id:
+            self.fields["tax_id"].help_text = (
+                f"On file: {account.tax_id_masked}. Leave blank to keep it; type a new number to replace it."
+            )
+            self.fields["clear_tax_id"] = forms.BooleanField(label="Remove the EIN / tax ID on file", required=False)
+        else:
+            self.fields["tax_id"].help_text = "A business's EIN or tax number. Stored and only ever shown masked."
+
+    def clean_tax_id(self):
+        tax_id, problems = cleaning.clean_tax_id(self.cleaned_data["tax_id"], label="EIN / tax ID")
+        _refuse(problems)
+        return tax_id
 
     @staticmethod
     def _folder_choices(firm: Firm):
@@ -295,7 +317,17 @@ class AccountForm(CustomFieldsMixin, forms.Form):
             "status": data.get("status") or (self.account.status if self.account else Account.Status.ACTIVE),
             **{name: " ".join(data[name].split()) for name in ADDRESS_FIELDS},
             "custom_values": self.custom_values(),
+            **self._tax_id_field(),
         }
+
+    def _tax_id_field(self) -> dict:
+        # Write-only: blank keeps what is stored; the checkbox is the one way to remove it.
+        data = self.cleaned_data
+        if data.get("tax_id"):
+            return {"tax_id": data["tax_id"]}
+        if data.get("clear_tax_id") or self.account is None:
+            return {"tax_id": ""}
+        return {}
 
 
 class AddContactToAccountForm(forms.Form):

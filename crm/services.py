@@ -134,6 +134,7 @@ def account_create(
     state: str = "",
     postal_code: str = "",
     country: str = "",
+    tax_id: str = "",
 ) -> Account:
     """Creates an account; new accounts get the firm's default folder template unless told
     otherwise (`folder_template=None` for none)."""
@@ -144,6 +145,7 @@ def account_create(
         custom_values=custom_values or {},
         folders=folder_template.folder_paths() if folder_template is not None else [],
         status=status, street=street, city=city, state=state, postal_code=postal_code, country=country,
+        tax_id=tax_id,
     )
     account.tags.set(list(tags))
     account.assignees.set(list(assignees))

@@ -193,17 +193,17 @@ def load_existing(firm: Firm, rows: list[CleanRow], *, contacts_only: bool = Fal
 
 
 def _account_snapshot(values: tuple) -> AccountSnapshot:
-    pk, name, key, type_, company_name, client_id, custom_values, created_by, status, *address = values
+    pk, name, key, type_, company_name, client_id, custom_values, created_by, tax_id, status, *address = values
     return AccountSnapshot(id=pk, key=key, name=name, type=type_, company_name=company_name, client_id=client_id,
                            custom_values=_json(custom_values) or {}, created_by_import_id=created_by,
-                           status=status, **dict(zip(_ADDRESS_COLUMNS, address)))
+                           tax_id=tax_id, status=status, **dict(zip(_ADDRESS_COLUMNS, address)))
 
 
 # Plain SQL, not the ORM: a batch looks up thousands of keys, and the ORM prepares every
 # value of an IN list on its own (profiled: three times the cost of running the queries).
 _ADDRESS_COLUMNS = ("street", "city", "state", "postal_code", "country")
 _ACCOUNT_COLUMNS = ("id", "name", "name_key", "type", "company_name", "client_id", "custom_values",
-                    "created_by_import_id", "status", *_ADDRESS_COLUMNS)
+                    "created_by_import_id", "tax_id", "status", *_ADDRESS_COLUMNS)
 _CONTACT_COLUMNS = ("id", *CONTACT_FIELDS, "additional_emails", "phones", "custom_values", "created_by_import_id")
 _CONTACT_WIDTH = len(_CONTACT_COLUMNS)
 _LINK_COLUMNS = ("account_id", "contact_id", "login", "notify", "email_sync")

@@ -97,6 +97,10 @@ class PersonData:
     phones: list[str] = field(default_factory=list)
     date_of_birth: datetime.date | None = None
     tax_id: str = ""
+    # The header of the column the tax ID came from when that column may hold either number
+    # ("Tax ID", "TIN", "SSN/EIN"): on a company's row an EIN there is the company's
+    # (`_place_business_tax_id`).
+    tax_id_shared_column: str = ""
     street: str = ""
     city: str = ""
     state: str = ""
@@ -149,6 +153,7 @@ class AccountData:
     state: str = ""
     postal_code: str = ""
     country: str = ""
+    tax_id: str = ""  # a business's EIN / tax number (a person's SSN stays on the person)
     key: str = ""  # the account-name key, set by `CleanRow.seal`
 
 
@@ -381,6 +386,7 @@ def _extract(source: SourceRow, ctx: ExtractionContext) -> CleanRow:
         _name_after_own_person(account, row.people[0], ctx)
     _decide_account_type(account, row.people, ctx.mapping.account_type)
     _place_business_address(row.people, account)
+    _place_business_tax_id(row.people, account)
     row.account = account
     return row
 
@@ -423,6 +429,12 @@ def _extract_account_cell(account: AccountData, col: _Column, raw: str, ctx, war
         account.status = status or account.status
     elif attribute in ADDRESS_ATTRIBUTES:
         problems = _extract_address_cell(account, attribute, raw)
+    elif attribute == "tax_id":
+        account.tax_id, problems = cleaning.clean_tax_id(raw, label="EIN / tax ID")
+        # As a person's: the number never goes into a warning, only its last four characters.
+        for problem in problems:
+            warnings.append(problem.at(col.header, "…" + raw.strip()[-4:]))
+        return
     else:  # pragma: no cover - the mapping validator rejects unknown targets
         raise ValueError(f"unknown account target {attribute}")
     for problem in problems:
@@ -464,6 +476,7 @@ def _extract_person_cell(person: PersonData, col: _Column, raw: str, ctx, warnin
         problems = _extract_date_of_birth(person, raw, ctx.date_order_of(col))
     elif attribute == "tax_id":
         person.tax_id, problems = cleaning.clean_tax_id(raw)
+        person.tax_id_shared_column = col.header if not names_only_a_persons_number(col.header) else ""
         # The SSN itself never goes into a warning: only its last four characters.
         for problem in problems:
             warnings.append(problem.at(col.header, "…" + raw.strip()[-4:]))
@@ -548,6 +561,32 @@ def _place_business_address(people: list[PersonData], account: AccountData | Non
             _copy_address(business, person)
         if account is not None and person.slot == 1 and account.type == "company" and not _has_address(account):
             _copy_address(business, account)
+
+
+# --- Tax IDs: the person's and the business's ------------------------------------------------
+# A header that names only a person's number (docs/import-rules.md, "Tax IDs: the person's and
+# the business's"); "SSN/EIN", "TIN", "Tax ID" name either.
+_PERSONS_NUMBER_WORDS = re.compile(r"\b(ssn|ss|social|soc|itin)\b")
+_EITHER_NUMBER_WORDS = re.compile(r"\b(ein|fein|tin|tax|taxpayer|federal|employer)\b")
+
+
+def names_only_a_persons_number(header: str) -> bool:
+    """ "SSN", "Spouse Soc Sec #", "ITIN": a column whose values are people's numbers, whatever
+    they look like. "Tax ID", "TIN", "SSN/EIN" may hold a business's EIN."""
+    words = " ".join(re.sub(r"[^a-z0-9]+", " ", header.casefold()).split())
+    return bool(_PERSONS_NUMBER_WORDS.search(words)) and not _EITHER_NUMBER_WORDS.search(words)
+
+
+def _place_business_tax_id(people: list[PersonData], account: AccountData) -> None:
+    """Row by row: an EIN (written NN-NNNNNNN) in the row's person's shared tax-ID column ("Tax
+    ID", "SSN/EIN") is the company's when the row's account is a company that the file gave
+    no EIN of its own; it moves from the person to the account. An SSN-shaped value, and any
+    value on an individual's row, stays the person's."""
+    if account.type != "company" or account.tax_id or not people:
+        return
+    person = people[0]
+    if person.slot == 1 and person.tax_id_shared_column and cleaning.looks_like_ein(person.tax_id):
+        account.tax_id, person.tax_id = person.tax_id, ""
 
 
 # --- Client status ---------------------------------------------------------------------------

@@ -51,7 +51,7 @@ FIELD_TYPES = {value for value, _ in FIELD_TYPE_CHOICES}
 
 # Account fields and contact fields offered in the field tables, in the order users look for them.
 ACCOUNT_TABLE_FIELDS = ("company_name", "client_id", "tags", "assignees", "status", "street", "street2", "city",
-                        "state", "postal_code", "country")
+                        "state", "postal_code", "country", "tax_id")
 CONTACT_TABLE_FIELDS = (
     "full_name", "prefix", "first_name", "middle_name", "last_name", "suffix", "email", "additional_emails",
     "phone", "date_of_birth", "tax_id", "street", "street2", "city", "state", "postal_code", "country", "notes",

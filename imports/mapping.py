@@ -15,7 +15,7 @@ MAX_PEOPLE_PER_ROW = 5  # "Contact" plus "Contact 2" ... "Contact 5"
 
 ADDRESS_FIELDS = ("street", "street2", "city", "state", "postal_code", "country")
 ACCOUNT_FIELDS = ("name", "type", "company_name", "client_id", "tags", "assignees", "role", "custom", "status",
-                  *ADDRESS_FIELDS)
+                  *ADDRESS_FIELDS, "tax_id")
 PERSON_FIELDS = (
     "full_name", "prefix", "first_name", "middle_name", "last_name", "suffix",
     "email", "additional_emails", "phone", "date_of_birth", "tax_id",

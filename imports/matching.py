@@ -34,7 +34,14 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from imports import presets
-from imports.cleaning import clean_date, clean_emails, clean_url, looks_like_organisation, looks_like_tax_id
+from imports.cleaning import (
+    clean_date,
+    clean_emails,
+    clean_url,
+    looks_like_ein,
+    looks_like_organisation,
+    looks_like_tax_id,
+)
 from imports.cleaning.addresses import looks_like_street_line, split_city_line
 from imports.mapping import (
     ADDRESS_FIELDS,
@@ -125,7 +132,7 @@ _ACCOUNT_LABELS = {
     "name": "Account name", "type": "Account type", "company_name": "Company name", "client_id": "Client ID",
     "tags": "Tags", "assignees": "Assignees", "status": "Account status", "street": "Account street",
     "street2": "Account address line 2", "city": "Account city", "state": "Account state/region",
-    "postal_code": "Account postal code", "country": "Account country",
+    "postal_code": "Account postal code", "country": "Account country", "tax_id": "Account EIN/tax ID",
 }
 _PERSON_LABELS = {
     "full_name": "Full name", "prefix": "Prefix", "first_name": "First name", "middle_name": "Middle name",
@@ -608,6 +615,8 @@ def _fit_to_kind(target: str, kind: str) -> str | None:
             return target
         if attribute == "tags":
             return "contact.tags"
+        if attribute == "tax_id":
+            return IGNORE  # a business's number has no place on a person, nor in a field shown in full
         return "contact.custom" if attribute == "custom" else None  # kept as the contact's custom field
     if record == "account":
         return target
@@ -844,9 +853,10 @@ def _organisation_names_accounts(claims: list[_Claim], ctx: _Context) -> None:
 
 def _tax_ids_by_shape(claims: list[_Claim], values: list[list[str]], ctx: _Context) -> None:
     """A column nothing else claimed whose every value is written like an SSN or EIN is a tax ID,
-    whatever its header says: a new custom field would show it in full everywhere. It takes the
-    first person without one; with none left (or in an accounts-only import, which keeps no
-    tax IDs) it is not imported."""
+    whatever its header says: a new custom field would show it in full everywhere. A column of
+    EINs only (12-3456789) is the account's EIN when no other column is; any other takes the
+    first person without one. With no place left (or SSNs in an accounts-only import, which
+    keeps no people) it is not imported."""
     taken = {c.target for c in claims}
     for claim in claims:
         if claim.target and not (claim.target in _NEW_CUSTOM and not claim.field):
@@ -855,6 +865,8 @@ def _tax_ids_by_shape(claims: list[_Claim], values: list[list[str]], ctx: _Conte
         if not filled or not all(looks_like_tax_id(v) for v in filled):
             continue
         slots = [f"{person_prefix(n)}.tax_id" for n in range(1, MAX_PEOPLE_PER_ROW + 1)]
+        if all(looks_like_ein(v) for v in filled) and ctx.kind != "contacts":
+            slots.insert(0, "account.tax_id")
         free = next((t for t in slots if t not in taken), None)
         claim.target = (_fit_to_kind(free, ctx.kind) if free else None) or IGNORE
         claim.field = ""

@@ -19,7 +19,8 @@ from imports.problems import Problem
 ACCOUNT_FIELDS = ("name", "type", "company_name", "client_id")
 # Account fields that follow the additive rule as they are (fill empty; replace with overwrite).
 # The status is never empty on a stored account: only *overwrite* changes it.
-ACCOUNT_MERGED_FIELDS = ("company_name", "client_id", "status", "street", "city", "state", "postal_code", "country")
+ACCOUNT_MERGED_FIELDS = ("company_name", "client_id", "status", "street", "city", "state", "postal_code", "country",
+                         "tax_id")
 CONTACT_FIELDS = (
     "prefix", "first_name", "middle_name", "last_name", "suffix", "email", "date_of_birth", "tax_id",
     "street", "city", "state", "postal_code", "country", "notes",
@@ -46,6 +47,7 @@ class AccountSnapshot:
     state: str = ""
     postal_code: str = ""
     country: str = ""
+    tax_id: str = ""
     tag_ids: set[int] = field(default_factory=set)
     assignee_ids: set[int] = field(default_factory=set)
     roles: dict[int, int] = field(default_factory=dict)  # role id -> membership id

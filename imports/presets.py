@@ -174,9 +174,9 @@ PRIMARY_PERSON: dict[str, list[tuple[str, int]]] = {
         # Clientport keeps one SSN/TIN per person, masked (a custom field would show it in full).
         ("soc sec number", 0), ("soc sec no", 0), ("soc sec", 0), ("ss no", 0), ("social security number ssn", 0),
         ("itin number", 0), ("ssn itin number", 0), ("tax id number tin", 0), ("taxpayer identification number tin", 0),
-        ("ein", 0), ("fein", 0), ("ein number", 0), ("fein number", 0), ("federal ein", 0), ("federal id", 0),
-        ("federal id number", 0), ("fed id", 0), ("federal tax id", 0), ("federal tax id number", 0),
-        ("employer id number", 0), ("employer identification number", 0), ("ein tin", 0), ("ssn fein", 0),
+        # Headers that may hold either number stay the person's; row by row an EIN in them on a
+        # company's row goes to the account (imports/extraction.py `_place_business_tax_id`).
+        ("ein tin", 0), ("ssn fein", 0), ("ein ssn", 0), ("fein ssn", 0), ("ssn or fein", 0), ("ein or ssn", 0),
     ],
     "notes": [
         ("notes", 0), ("note", 0), ("comments", 0), ("comment", 0), ("memo", 0), ("remarks", 0),
@@ -271,6 +271,18 @@ ACCOUNT: dict[str, list[tuple[str, int]]] = {
         ("tags", 0), ("tag", 0), ("account tags", 0), ("client tags", 0), ("categories", 0), ("category", 0),
         ("group", 1), ("groups", 1), ("client group", 0), ("client groups", 0), ("customer type", 0),
         ("ctype", 0), ("client category", 0), ("segment", 2), ("contact groups", 0),  # Xero's ContactGroups
+    ],
+    # A business's number: the employer identification number and its equivalents abroad
+    # (Australia's ABN, GST and VAT registration numbers). Sensitive, and masked, as an SSN is.
+    "account.tax_id": [
+        ("ein", 0), ("fein", 0), ("ein number", 0), ("fein number", 0), ("ein no", 0), ("federal ein", 0),
+        ("federal id", 0), ("federal id number", 0), ("fed id", 0), ("federal tax id", 0), ("federal tax id number", 0),
+        ("employer id number", 0), ("employer identification number", 0), ("employer identification number ein", 0),
+        ("employer id", 0), ("business tax id", 0), ("business tax number", 0), ("company tax id", 0),
+        ("company tax number", 0), ("business ein", 0), ("company ein", 0), ("client ein", 0), ("entity ein", 0),
+        ("abn", 0), ("abn number", 0), ("australian business number", 0), ("gst number", 0), ("gst no", 0),
+        ("gst registration number", 0), ("gst hst number", 0), ("vat number", 0), ("vat no", 0), ("vat id", 0),
+        ("vat registration number", 0), ("vat reg no", 0),
     ],
     "account.assignees": [
         ("assignees", 0), ("assignee", 0), ("assigned to", 0), ("assigned", 1), ("team members", 0),
@@ -529,7 +541,8 @@ PRESET_OVERRIDES: dict[str, dict[str, Synonym]] = {
     "xero": {
         "contact name": Synonym("account.name"),
         "account number": Synonym("account.client_id"),
-        "tax number": Synonym("contact.tax_id"),
+        # An organisation's GST/VAT/tax number: the client's, not a person's.
+        "tax number": Synonym("account.tax_id"),
         "legal name": Synonym("account.company_name"),
     },
     # Outlook's "Title" is the courtesy title; "Account" and "Priority" are Outlook's own fields.

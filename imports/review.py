@@ -231,7 +231,7 @@ def _text(value) -> str:
 
 # Shown when set (an active status is the default and goes unsaid).
 _ACCOUNT_EXTRA_LINES = (("status", "Status"), ("street", "Street"), ("city", "City"), ("state", "State/Region"),
-                        ("postal_code", "Postal code"), ("country", "Country"))
+                        ("postal_code", "Postal code"), ("country", "Country"), ("tax_id", "EIN / tax ID"))
 _STATUS_LABELS = {"active": "Active", "inactive": "Inactive"}
 
 
@@ -240,6 +240,8 @@ def _shown_value(name: str, value) -> str:
         return TYPE_LABELS.get(value, value)
     if name == "status":
         return _STATUS_LABELS.get(value, value)
+    if name == "tax_id":  # like the contact's SSN/TIN: only the last four ever shown
+        return "•••• " + value[-4:] if value else value
     return value
 
 

@@ -25,7 +25,7 @@ MAX_ISSUE_VALUE = 500
 
 ACCOUNT_ADDRESS = ("street", "city", "state", "postal_code", "country")
 ACCOUNT_COLUMNS = ("firm", "name", "name_key", "type", "company_name", "client_id", "custom_values", "folders",
-                   "created_by_import", "created_at", "updated_at", "status", *ACCOUNT_ADDRESS)
+                   "created_by_import", "created_at", "updated_at", "status", *ACCOUNT_ADDRESS, "tax_id")
 CONTACT_COLUMNS = ("firm", "prefix", "first_name", "middle_name", "last_name", "suffix", "email", "email_key",
                    "name_key", "additional_emails", "phones", "street", "city", "state", "postal_code", "country",
                    "date_of_birth", "tax_id", "notes", "custom_values", "created_by_import", "created_at",
@@ -117,7 +117,7 @@ def _write_accounts(plan: BatchPlan, ctx: WriteContext, changes: _Changes) -> di
     new_ids = bulk.insert_returning_ids(Account, ACCOUNT_COLUMNS, [
         (ctx.firm.pk, w.values["name"], w.key, w.values["type"], w.values["company_name"], w.values["client_id"],
          ctx.json(_custom_values({}, w.custom, "account", catalogue)), folders, job.pk, now, now,
-         w.values["status"] or Account.Status.ACTIVE, *(w.values[name] for name in ACCOUNT_ADDRESS))
+         w.values["status"] or Account.Status.ACTIVE, *(w.values[name] for name in ACCOUNT_ADDRESS), w.values["tax_id"])
         for w in new_works
     ])
     ids = {}
@@ -138,7 +138,7 @@ def _write_accounts(plan: BatchPlan, ctx: WriteContext, changes: _Changes) -> di
         account = Account(id=snapshot.id, name=snapshot.name, name_key=work.key, type=snapshot.type,
                           company_name=snapshot.company_name, client_id=snapshot.client_id,
                           status=snapshot.status, **{name: getattr(snapshot, name) for name in ACCOUNT_ADDRESS},
-                          updated_at=timezone.now())
+                          tax_id=snapshot.tax_id, updated_at=timezone.now())
         for name, value in work.values.items():
             setattr(account, name, value)
             if record:
@@ -151,7 +151,7 @@ def _write_accounts(plan: BatchPlan, ctx: WriteContext, changes: _Changes) -> di
         updated.append(account)
     if updated:
         Account.objects.bulk_update(updated, ["type", "company_name", "client_id", "custom_values", "updated_at",
-                                              "status", *ACCOUNT_ADDRESS])
+                                              "status", *ACCOUNT_ADDRESS, "tax_id"])
 
     tag_links, assignee_links, new_roles = [], [], []
     for work in plan.accounts.values():

@@ -1,6 +1,7 @@
 from django.db import models
 
 from crm.normalize import account_name_key, normalize_name_key
+from imports.cleaning.values import mask_tax_id
 
 
 class Account(models.Model):
@@ -29,6 +30,9 @@ class Account(models.Model):
     company_name = models.CharField(max_length=255, blank=True)
     client_id = models.CharField("client ID", max_length=64, blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
+    # A business's EIN / tax number (a person's SSN stays on their contact). Sensitive like the
+    # contact's: shown only through `tax_id_masked`, never in lists or logs.
+    tax_id = models.CharField("EIN / tax ID", max_length=20, blank=True)
     # A company's own address (a person's lives on their contact); the same shape as the
     # contact's address, so an import's business address fits either.
     street = models.CharField(max_length=255, blank=True)
@@ -71,6 +75,10 @@ class Account(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    @property
+    def tax_id_masked(self) -> str:
+        return mask_tax_id(self.tax_id)
 
     @property
     def address_lines(self) -> list[str]:

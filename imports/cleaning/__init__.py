@@ -10,7 +10,7 @@ A bad value is a warning, never an exception: the row is kept.
     names.py    PersonName, split_full_name, split_couple, looks_like_organisation
     dates.py    clean_date, clean_date_time, has_time, year_only
     values.py   clean_account_type, clean_yes_no, clean_number, clean_url, clean_tax_id,
-                looks_like_tax_id, mask_tax_id, number_format_evidence
+                looks_like_tax_id, looks_like_ein, mask_tax_id, number_format_evidence
     custom.py   clean_custom_value
     addresses.py split_address, split_us_address, split_city_line, looks_like_street_line
     codes.py    PROBLEM_CODES: every problem code with its title (the one registry)
@@ -38,6 +38,7 @@ from .values import (
     clean_tax_id,
     clean_url,
     clean_yes_no,
+    looks_like_ein,
     looks_like_tax_id,
     mask_tax_id,
     number_format_evidence,
@@ -68,6 +69,7 @@ __all__ = [
     "clean_yes_no",
     "code_title",
     "looks_like_organisation",
+    "looks_like_ein",
     "looks_like_tax_id",
     "mask_tax_id",
     "region_for_country",

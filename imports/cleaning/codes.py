@@ -83,8 +83,8 @@ _CODES = [
                 "A value is not one of the dropdown's options; it was left out."),
     ProblemCode("invalid_custom_value", "Value does not fit the field", WARNING,
                 "A value does not fit the custom field's type; it was left out."),
-    ProblemCode("invalid_tax_id", "SSN/TIN looks wrong", WARNING,
-                "An SSN/TIN does not look right (letters or wrong length); it was kept for you to check."),
+    ProblemCode("invalid_tax_id", "Tax ID looks wrong", WARNING,
+                "An SSN/TIN or EIN does not look right (letters or wrong length); it was kept for you to check."),
 ]
 
 PROBLEM_CODES: dict[str, ProblemCode] = {entry.code: entry for entry in _CODES}

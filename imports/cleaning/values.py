@@ -311,11 +311,20 @@ def _as_url(text: str) -> str | None:
 TAX_ID_MAX_LENGTH = 20  # the longest value the contact record stores
 _TAX_ID_FORMAT = re.compile(r"[0-9][0-9\- .]*", re.ASCII)
 _MASKED = re.compile(r"[xX*•#]")
+_MASK = re.compile(r"•••-••-\w{4}")
 
 
 # The written shapes of an SSN/ITIN (123-45-6789, 123 45 6789) and an EIN (12-3456789). A bare run
 # of nine digits is left out: ZIP+4 codes and account numbers look the same.
 _TAX_ID_SHAPE = re.compile(r"\d{3}([- ])\d{2}\1\d{4}|\d{2}-\d{7}", re.ASCII)
+
+
+_EIN_SHAPE = re.compile(r"\d{2}-\d{7}", re.ASCII)
+
+
+def looks_like_ein(value: str) -> bool:
+    """Whether a cell is written the way an EIN is (12-3456789), never an SSN's 123-45-6789."""
+    return bool(_EIN_SHAPE.fullmatch(value.strip().lstrip("'")))
 
 
 def looks_like_tax_id(value: str) -> bool:
@@ -324,18 +333,24 @@ def looks_like_tax_id(value: str) -> bool:
 
 
 def mask_tax_id(value: str) -> str:
-    """Only the last four characters of an SSN/TIN ever leave the record: "•••-••-6789"."""
+    """Only the last four characters of an SSN/TIN ever leave the record: "•••-••-6789".
+
+    A mask masked again stays as it is: the skipped-rows file masks the cells the import stored
+    masked already, and must still show which number it was."""
+    if _MASK.fullmatch(value or ""):
+        return value
     characters = [ch for ch in value or "" if ch.isalnum()]
     if not characters:
         return ""
     return "•••-••-" + "".join(characters[-4:]) if len(characters) > 4 else "•" * len(characters)
 
 
-def clean_tax_id(value: str) -> tuple[str, list[Problem]]:
+def clean_tax_id(value: str, *, label: str = "SSN/TIN") -> tuple[str, list[Problem]]:
     """An SSN, ITIN or EIN kept as typed (trimmed): leading zeros and dashes stay.
 
     Letters, symbols or a count of digits other than nine keep the value with a warning.
-    The warning names only the last four digits, and its value is the masked number.
+    The warning names only the last four digits, and its value is the masked number; `label`
+    names the number in it (the contact's "SSN/TIN", the account's "EIN / tax ID").
     """
     if not value:
         return "", []
@@ -362,5 +377,5 @@ def clean_tax_id(value: str) -> tuple[str, list[Problem]]:
     kept = "it was kept for you to check."
     if len(text) > TAX_ID_MAX_LENGTH:
         text, kept = "", "it is too long to be a tax ID and was left out."
-    problem = Problem("invalid_tax_id", f"The SSN/TIN {ending}{reason}; {kept}", value=mask_tax_id(value))
+    problem = Problem("invalid_tax_id", f"The {label} {ending}{reason}; {kept}", value=mask_tax_id(value))
     return text, [problem]

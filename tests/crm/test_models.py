@@ -60,6 +60,7 @@ def test_same_contact_email_is_allowed_in_another_firm(firm, other_firm):
         ("123456789", "•••-••-6789"),
         ("12-3456789", "•••-••-6789"),  # an EIN
         ("0012", "••••"),  # too short to show any of it
+        ("•••-••-6789", "•••-••-6789"),  # a mask masked again still says which number it was
         ("", ""),
     ],
 )

@@ -437,3 +437,43 @@ def test_the_account_address_is_escaped(owner_client, firm):
                                       folder_template=None)
     html = owner_client.get(reverse("crm:account_detail", args=[account.pk])).content.decode()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+
+# --- A business's EIN / tax ID: stored whole, shown only masked -----------------------------------
+EIN = "12-3456789"
+
+
+def test_an_accounts_ein_is_typed_on_the_form_and_only_its_last_four_are_ever_shown(owner_client, accounts):
+    acme = accounts["acme"]
+    edit = reverse("crm:account_edit", args=[acme.pk])
+    response = owner_client.post(edit, {"name": "Acme LLC", "type": "company", "tax_id": f" {EIN} "})
+    assert response.status_code == 302
+    acme.refresh_from_db()
+    assert acme.tax_id == EIN
+    detail = owner_client.get(reverse("crm:account_detail", args=[acme.pk])).content.decode()
+    assert "•••-••-6789" in detail and "3456789" not in detail
+    form_page = owner_client.get(edit).content.decode()
+    assert "•••-••-6789" in form_page and "3456789" not in form_page
+
+
+def test_a_blank_ein_on_the_form_keeps_the_stored_one_and_the_checkbox_removes_it(owner_client, accounts):
+    acme = accounts["acme"]
+    services.account_update(account=acme, tax_id=EIN)
+    edit = reverse("crm:account_edit", args=[acme.pk])
+    owner_client.post(edit, {"name": "Acme LLC", "type": "company", "tax_id": ""})
+    acme.refresh_from_db()
+    assert acme.tax_id == EIN
+    owner_client.post(edit, {"name": "Acme LLC", "type": "company", "clear_tax_id": "on"})
+    acme.refresh_from_db()
+    assert acme.tax_id == ""
+
+
+def test_an_ein_with_letters_is_refused_with_the_importers_words(owner_client, accounts):
+    acme = accounts["acme"]
+    response = owner_client.post(
+        reverse("crm:account_edit", args=[acme.pk]), {"name": "Acme LLC", "type": "company", "tax_id": "12-34567AB"}
+    )
+    assert response.status_code == 200
+    assert "The EIN / tax ID ending in 4567 contains letters or symbols" in response.content.decode()
+    acme.refresh_from_db()
+    assert acme.tax_id == ""

@@ -742,14 +742,28 @@ def test_generic_client_list_maps_with_no_clicks():
 # --- SSN/TIN: by header and by the shape of the values -------------------------------------------
 COMMON_TAX_ID_HEADERS = [
     "SSN", "Social Security Number", "Soc Sec #", "Social Security Number (SSN)", "SS#", "SSN #",
-    "Social Security #", "Soc. Sec. No.", "ITIN", "ITIN #", "TIN", "Tax ID", "Taxpayer ID Number", "EIN", "FEIN",
-    "Federal EIN", "Employer ID Number", "Federal Tax ID", "SSN/EIN", "Tax ID Number (TIN)",
+    "Social Security #", "Soc. Sec. No.", "ITIN", "ITIN #", "TIN", "Tax ID", "Taxpayer ID", "Taxpayer ID Number",
+    "SSN/EIN", "EIN/SSN", "Tax ID Number (TIN)", "Tax Number",
+]
+# Headers that name a business's number: the account's EIN / tax ID.
+BUSINESS_TAX_ID_HEADERS = [
+    "EIN", "FEIN", "Federal EIN", "Federal ID", "Employer Identification Number", "Employer ID Number",
+    "Federal Tax ID", "Business Tax ID", "Company Tax ID", "ABN", "GST Number", "VAT Number", "EIN #",
+    "Account EIN/tax ID",
 ]
 
 
 @pytest.mark.parametrize("header", COMMON_TAX_ID_HEADERS)
 def test_common_ssn_and_tin_headers_are_the_tax_id(header):
     assert match_header(header) == ("contact.tax_id", "")
+
+
+@pytest.mark.parametrize("header", BUSINESS_TAX_ID_HEADERS)
+def test_headers_naming_a_business_number_are_the_accounts_tax_id(header):
+    assert match_header(header) == ("account.tax_id", "")
+    assert match_header(header, kind="accounts") == ("account.tax_id", "")
+    # A contacts-only import has no account to hold it, and never puts it on a person.
+    assert match_header(header, kind="contacts") == (IGNORE, "")
 
 
 def test_a_spouse_soc_sec_column_is_the_spouses_tax_id():
@@ -761,7 +775,8 @@ def test_columns_of_ssn_and_ein_shaped_values_are_tax_ids_whatever_their_header(
     sample = rows(headers, {"Name": "Ann Lee", "Ref A": "123-45-6789", "Ref B": "12-3456789", "Zip": "02134-1234"},
                   {"Name": "Bob Roe", "Ref A": "N/A", "Ref B": "98-7654321", "Zip": "02134"})
     mapped = targets(suggest_mapping(headers, sample))
-    assert mapped["Ref A"] == "contact.tax_id" and mapped["Ref B"] == "contact2.tax_id"
+    # EINs only: the client's number; SSNs: the person's.
+    assert mapped["Ref A"] == "contact.tax_id" and mapped["Ref B"] == "account.tax_id"
     assert mapped["Zip"] == "contact.postal_code"
 
 
@@ -770,8 +785,10 @@ def test_a_shaped_column_never_becomes_a_custom_field_shown_in_full():
     values = {h: f"{n:03d}-45-6789" for n, h in enumerate(headers)} | {"Name": "Ann Lee"}
     mapped = targets(suggest_mapping(headers, rows(headers, values)))
     assert mapped["Ref"] == IGNORE  # every person already has a tax ID column
-    accounts_only = targets(suggest_mapping(["Name", "Ref"], [["Acme LLC", "12-3456789"]], kind="accounts"))
-    assert accounts_only["Ref"] == IGNORE  # an accounts-only import keeps no tax IDs
+    accounts_only = targets(suggest_mapping(["Name", "Ref", "Other"], [["Acme LLC", "12-3456789", "123-45-6789"]],
+                                            kind="accounts"))
+    assert accounts_only["Ref"] == "account.tax_id"  # the business's EIN is the account's
+    assert accounts_only["Other"] == IGNORE  # an accounts-only import keeps no people's SSNs
 
 
 def test_mixed_values_and_bare_digit_runs_are_not_taken_for_tax_ids():
