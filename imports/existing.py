@@ -47,6 +47,8 @@ def load_existing(firm: Firm, rows: list[CleanRow], *, contacts_only: bool = Fal
                 person = row.people[0]
                 if person.email_key:
                     person_emails.add(person.email_key)
+                    if person.first_name:  # the next one is theirs if another holds this one
+                        person_emails.update(normalize_email_key(email) for email in person.additional_emails)
                 if person.has_name:
                     person_names.add(person.name_key)
         for person in row.people:

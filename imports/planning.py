@@ -262,6 +262,13 @@ class Person:
         )
 
 
+def _next_email(person: PersonData) -> PersonData:
+    """The person with their primary email left out: their next email (if any) is the primary one."""
+    email = person.additional_emails[0] if person.additional_emails else ""
+    return replace(person, email=email, email_key=normalize_email_key(email), email_column="",
+                   additional_emails=person.additional_emails[1:])
+
+
 def _first_name_print(first_name: str, last_name: str = "") -> int:
     """A contact's first name as an integer that a dry run's memory can keep: 0 for no name at
     all, 1 for a last name only, else the initial, whether it is only an initial ("J.") and a
@@ -649,14 +656,14 @@ class Planner:
         """A row without an account name is its person's own client: the same email is the
         same client; without an email, the first client of that name whom nothing on the row
         contradicts. A new client who shares a name with another is warned about."""
-        person = row.people[0]
+        # An email whose contact has another first name is not this person's: `_find_contact`
+        # leaves it with that contact, and so does the choice of client.
+        person = self._without_others_emails(row.people[0], existing)
         me = Person.of(person)
         email_key, name_key = person.email_key, (person.name_key if person.has_name else "")
         work = self._individual_with_email(email_key, existing) if email_key else None
         namesakes = self._namesakes(name_key, existing) if name_key else []
-        # An email no individual's account holds, whose contact has another first name, is not
-        # this person's (`_find_contact` leaves it with that contact): found by name instead.
-        if work is None and (not email_key or self._email_of_another(person, existing)):
+        if work is None and not email_key:
             work = next((w for w in namesakes if not me.contradicts(w.person)), None)
         if work is None:
             work = self._made(data.key)
@@ -1056,6 +1063,13 @@ class Planner:
             self._plan.contacts.append(work)
         return work, person
 
+    def _without_others_emails(self, person: PersonData, existing: Existing) -> PersonData:
+        """The person without the emails that belong to contacts of another first name (each
+        next email of theirs becomes the primary one), as `_find_contact` will plan them."""
+        while person.email_key and self._email_of_another(person, existing):
+            person = _next_email(person)
+        return person
+
     def _email_of_another(self, person: PersonData, existing: Existing) -> bool:
         """Does the contact holding this person's email have another first name?"""
         key = person.email_key
@@ -1097,10 +1111,7 @@ class Planner:
             f"with that contact and {person.display_name} was imported without it.",
             column=person.email_column, value=person.email,
         ))
-        email = person.additional_emails[0] if person.additional_emails else ""
-        person = replace(person, email=email, email_key=normalize_email_key(email), email_column="",
-                         additional_emails=person.additional_emails[1:])
-        return self._find_contact(person, account, existing)
+        return self._find_contact(_next_email(person), account, existing)
 
     def _work_for(self, snapshot: ContactSnapshot) -> ContactWork:
         work = self._contacts_by_id.get(snapshot.id)

@@ -202,8 +202,9 @@ def test_two_rows_sharing_an_email_with_different_first_names_are_two_contacts(f
     assert (john.email, jane.email) == ("smiths@example.com", "")
     warned = list(job.issues.filter(code="shared_email").values_list("row_number", "column"))
     assert warned == [(3, "Email")]  # "J." is John's initial: the same person
-    # Same email, same client: Jane is the second contact of the Smiths' account.
-    assert list(jane.accounts.all()) == list(john.accounts.all())
+    # The email is John's, so it does not make Jane his client: she is her own, found by name.
+    assert [a.name for a in jane.accounts.all()] == ["Jane Smith"]
+    assert [a.name for a in john.accounts.all()] == ["John Smith"]
 
 
 def test_shared_email_check_counts_like_the_import_and_a_reimport_adds_nobody(firm, owner):
