@@ -6,6 +6,7 @@ import random
 
 import pytest
 
+from tests.actors import uploader
 from crm import services
 from crm.models import Account, Contact
 from imports import jobs
@@ -208,7 +209,7 @@ def test_dry_run_predicts_namesakes_across_batches(firm, owner):
         rows.append([client, "Mary", "Jones" if i % 5 else "Rivera", email, phone, ["", "60601", "02118"][i % 3]])
     job = upload(firm, owner, rows, mapping=make_mapping(columns))
     predicted = run_pipeline(job, dry_run=True, batch_size=4).counters
-    jobs.job_start(job, enqueue=False)
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
     done = run_pipeline(job, dry_run=False, batch_size=4).counters
     assert predicted == done
     assert done.accounts_created > 3
@@ -253,7 +254,7 @@ def test_dry_run_predicts_the_run_on_files_full_of_namesakes(firm, owner, seed):
     job = upload(firm, owner, repetitive_rows(150, seed), mapping=make_mapping({"Client": "account.name", **PEOPLE}))
     predicted = run_pipeline(job, dry_run=True, batch_size=9).counters
     in_one_batch = run_pipeline(job, dry_run=True, batch_size=1000).counters
-    jobs.job_start(job, enqueue=False)
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
     done = run_pipeline(job, dry_run=False, batch_size=9).counters
     assert predicted == in_one_batch == done
     assert done.rows_total == done.rows_imported + done.rows_skipped == 150
@@ -270,7 +271,7 @@ def test_dry_run_knows_a_contact_a_later_row_gave_an_email_is_no_longer_without_
             ["Khan Family", "Bo", "Khan", "bo@two.example", "", ""]]
     job = upload(firm, owner, rows, mapping=make_mapping({"Client": "account.name", **PEOPLE}))
     predicted = run_pipeline(job, dry_run=True, batch_size=1).counters
-    jobs.job_start(job, enqueue=False)
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
     done = run_pipeline(job, dry_run=False, batch_size=1).counters
     assert done.contacts_created == 2
     assert predicted == done

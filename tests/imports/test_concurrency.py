@@ -14,6 +14,7 @@ import sqlite3
 import subprocess
 import sys
 import urllib.parse
+from tests.actors import uploader
 from collections import Counter
 from contextlib import contextmanager
 
@@ -116,7 +117,7 @@ def test_two_imports_of_overlapping_files_into_one_firm_both_finish_as_if_run_on
 def import_one_after_the_other(firm, user, files) -> None:
     for content in files:
         job = upload(firm, user, content)
-        jobs.job_start(job, enqueue=False)
+        jobs.job_start(job, actor=uploader(job), enqueue=False)
         assert jobs.job_run(job.pk).status == "finished"
 
 

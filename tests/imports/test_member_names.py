@@ -5,6 +5,7 @@ step, saved with the mapping and used by the run."""
 import json
 
 import pytest
+from tests.actors import uploader
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
@@ -117,7 +118,7 @@ def test_a_chosen_email_of_another_firms_member_is_refused(team, owner, other_fi
     mapping = make_mapping({"Associated Company": "account.name", "Contact owner": "account.assignees"},
                            member_names={"Pat Partner": other_owner.email})
     job = upload(team, owner, HUBSPOT)
-    errors = jobs.job_set_mapping(job, mapping)
+    errors = jobs.job_set_mapping(job, actor=uploader(job), mapping=mapping)
     assert errors == [f"The choice for 'Pat Partner': {other_owner.email} is not a team member of this firm."]
     assert Mapping.from_dict(job.mapping).settings.member_names == {}
 
@@ -127,7 +128,7 @@ def test_a_deactivated_members_email_is_refused_too(team, owner, manager):
     services_membership.is_active = False
     services_membership.save()
     job = upload(team, owner, HUBSPOT)
-    errors = jobs.job_set_mapping(job, make_mapping({"Contact owner": "account.assignees"},
+    errors = jobs.job_set_mapping(job, actor=uploader(job), mapping=make_mapping({"Contact owner": "account.assignees"},
                                                     member_names={"Pat Partner": manager.email}))
     assert errors and "is not a team member of this firm" in errors[0]
 
@@ -164,7 +165,7 @@ def test_choices_made_in_the_settings_step_are_saved_shown_again_and_used_by_the
     summary = dict(owner_client.get(url("review", job)).context["summary"])
     assert summary["Team members named in the file"] == "Pat Partner → Adam Admin; Former Staffer → nobody"
 
-    jobs.job_start(job, enqueue=False)
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
     job = jobs.job_run(job.pk)
     assert job.status == "finished", job.error
     assert assignees("Wu Consulting") == assignees("Fox Plumbing") == ["admin@firm-a.example"]

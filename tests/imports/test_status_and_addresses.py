@@ -4,6 +4,8 @@ here, with the automatic mapping unless the case is about a hand-made one."""
 
 from __future__ import annotations
 
+from tests.actors import uploader
+
 import csv
 import io
 import json
@@ -34,7 +36,7 @@ def warnings(job):
 
 def run_file(firm, user, text: str, name: str):
     job = upload(firm, user, text, name=name)
-    jobs.job_start(job, enqueue=False)
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
     job = jobs.job_run(job.pk)
     assert job.status == "finished", job.error
     return job
