@@ -8,6 +8,7 @@ def uploader(job):
     return actor_for(job.firm, job.created_by)
 
 
-def owner_of(firm):
-    """The firm's (first) owner, who may do anything in it."""
+def owner_of(firm_or_record):
+    """The (first) owner of the firm, or of the record's firm: may do anything in it."""
+    firm = getattr(firm_or_record, "firm", firm_or_record)
     return firm.memberships.filter(role="owner", is_active=True).select_related("firm", "user").first()

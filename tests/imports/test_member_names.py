@@ -18,6 +18,7 @@ from imports.mapping import Mapping
 from imports.matching import match_header
 from tests.imports.conftest import csv_text, import_rows, make_mapping, upload
 from tests.imports.test_wizard import mapping_of, table_post, url, wizard_upload
+from tests.actors import owner_of
 
 HUBSPOT = [
     ["Record ID", "First Name", "Last Name", "Email", "Contact owner", "Associated Company"],
@@ -105,7 +106,7 @@ def test_a_choice_also_decides_a_role_column(team, owner):
 
 
 def test_a_first_name_two_members_share_matches_neither(team, owner):
-    services.member_add(firm=team, email="mia.moss@firm-a.example", full_name="Mia Moss")
+    services.member_add(actor=owner_of(team), email="mia.moss@firm-a.example", full_name="Mia Moss")
     rows = [["Client", "Owner"], ["Acme LLC", "Mia"], ["Beta LLC", "Mia Moss"]]
     job, _ = import_rows(team, owner, rows, {"Client": "account.name", "Owner": "account.assignees"})
     assert "manager@firm-a.example" not in assignees("Acme LLC")
@@ -194,7 +195,7 @@ def test_settings_step_refuses_another_firms_member_for_a_name(owner_client, tea
 def test_a_member_added_later_is_matched_and_leaves_the_list(owner_client, team):
     job = wizard_upload(owner_client, HUBSPOT)
     assert len(owner_client.get(settings_url(job)).context["form"].unmatched.names) == 2
-    services.member_add(firm=team, email="pat@firm-a.example", full_name="Pat Partner")
+    services.member_add(actor=owner_of(team), email="pat@firm-a.example", full_name="Pat Partner")
     listed = [entry.name for entry in owner_client.get(settings_url(job)).context["form"].unmatched.names]
     assert listed == ["Former Staffer"]
 

@@ -20,6 +20,7 @@ from imports import jobs, pipeline
 from imports.extraction import extract_row
 from imports.models import ImportIssue, ImportJob
 from tests.imports.conftest import import_rows, make_mapping, upload
+from tests.actors import owner_of
 
 pytestmark = pytest.mark.django_db
 
@@ -276,9 +277,9 @@ def test_a_client_added_by_hand_during_an_import_is_found_by_the_next_batch(firm
 
     def someone_adds_a_client_then_lookup(*args, **kwargs):
         if len(lookups) == 1:  # between the first batch and the second
-            account = services.account_create(firm=firm, name="brown family", folder_template=None)
-            contact = services.contact_create(firm=firm, email="BO@brown.example")
-            services.contact_link(account=account, contact=contact)
+            account = services.account_create(actor=owner_of(firm), name="brown family", folder_template=None)
+            contact = services.contact_create(actor=owner_of(firm), email="BO@brown.example")
+            services.contact_link(actor=owner_of(account), account=account, contact=contact)
         found = real_load_existing(*args, **kwargs)
         lookups.append(len(found.accounts))
         return found
@@ -303,7 +304,7 @@ def test_a_batch_rolled_back_by_a_unique_key_is_planned_again_and_counted_once(f
     planned again; what it counted before is not counted twice."""
     from django.db import IntegrityError
 
-    known = services.contact_create(firm=firm, first_name="Xi", last_name="Wu", email="xi@wu.example")
+    known = services.contact_create(actor=owner_of(firm), first_name="Xi", last_name="Wu", email="xi@wu.example")
     columns = {"Client": "account.name", "First": "contact.first_name", "Last": "contact.last_name",
                "Email": "contact.email", "Tags": "contact.tags", "Phone": "contact.phone"}
     rows = [list(columns), ["Wu", "Xi", "Wu", "xi@wu.example", "VIP", ""],
@@ -342,10 +343,10 @@ def test_a_resumed_import_counts_records_it_updated_before_the_crash_only_once(f
             ["Wu", "Ann", "Wu", "ann@wu.example", "", ""]]
 
     def existing_clients(f):
-        wu = services.account_create(firm=f, name="Wu", folder_template=None)
-        services.contact_link(account=wu, contact=services.contact_create(firm=f, first_name="Xi", last_name="Wu",
+        wu = services.account_create(actor=owner_of(f), name="Wu", folder_template=None)
+        services.contact_link(actor=owner_of(wu), account=wu, contact=services.contact_create(actor=owner_of(f), first_name="Xi", last_name="Wu",
                                                                              email="xi@wu.example"))
-        services.contact_create(firm=f, first_name="Zed", last_name="Z", email="zed@z.example")
+        services.contact_create(actor=owner_of(f), first_name="Zed", last_name="Z", email="zed@z.example")
 
     existing_clients(other_firm)
     _, reference = import_rows(other_firm, other_owner, rows, columns)

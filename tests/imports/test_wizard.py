@@ -15,6 +15,7 @@ from imports import jobs
 from imports.mapping import Mapping
 from imports.models import ImportChange, ImportJob
 from tests.imports.conftest import csv_text
+from tests.actors import owner_of
 
 CLIENTS = [
     ["Account Name", "First Name", "Last Name", "Email", "Spouse First Name", "Spouse Email", "Client Since", "Tags"],
@@ -507,7 +508,7 @@ def test_review_shows_examples_and_totals_and_writes_nothing(owner_client, firm)
 
 
 def test_review_says_which_accounts_exist_and_will_be_updated(owner_client, firm):
-    services.account_create(firm=firm, name="Acme LLC", type="other", folder_template=None)
+    services.account_create(actor=owner_of(firm), name="Acme LLC", type="other", folder_template=None)
     job = wizard_upload(owner_client)
     response = owner_client.get(url("review", job))
     acme = next(a for a in response.context["examples"].accounts if a.name == "Acme LLC")
