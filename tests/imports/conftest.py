@@ -11,9 +11,9 @@ from django.core.files.base import ContentFile
 
 from crm.permissions import actor_for
 from imports import jobs
-from tests.actors import uploader
 from imports.mapping import AccountTypeChoice, ColumnMapping, ImportSettings, Mapping, PortalSwitches
 from imports.pipeline import run_pipeline
+from tests.actors import uploader
 
 
 @pytest.fixture(autouse=True)

@@ -6,13 +6,12 @@ import random
 
 import pytest
 
-from tests.actors import uploader
 from crm import services
 from crm.models import Account, Contact
 from imports import jobs
 from imports.pipeline import run_pipeline
+from tests.actors import owner_of, uploader
 from tests.imports.conftest import import_rows, make_mapping, upload
-from tests.actors import owner_of
 
 pytestmark = pytest.mark.django_db
 

@@ -7,12 +7,12 @@ import json
 import re
 
 import pytest
-from tests.actors import uploader
 from django.core.management import call_command
 
 from crm.models import Account
 from imports import jobs, pipeline, tasks
 from imports.models import ImportJob
+from tests.actors import uploader
 from tests.imports.conftest import csv_text, make_mapping, upload
 from tests.imports.test_pipeline import COLUMNS, generated_rows
 from tests.imports.test_wizard import url

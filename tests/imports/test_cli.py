@@ -17,8 +17,8 @@ from django.urls import reverse
 from crm import services
 from crm.models import Account, Contact
 from imports.models import COUNTER_NAMES, ImportJob
-from tests.imports.conftest import csv_text
 from tests.actors import owner_of
+from tests.imports.conftest import csv_text
 
 pytestmark = pytest.mark.django_db
 

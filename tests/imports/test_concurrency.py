@@ -14,7 +14,6 @@ import sqlite3
 import subprocess
 import sys
 import urllib.parse
-from tests.actors import uploader
 from collections import Counter
 from contextlib import contextmanager
 
@@ -25,6 +24,7 @@ from crm import services
 from crm.models import Account, AccountContact
 from imports import jobs
 from imports.models import ImportJob
+from tests.actors import uploader
 from tests.conftest import make_user
 from tests.imports.conftest import csv_text, upload
 from tests.imports.test_pipeline import HEADER, database_state, generated_rows

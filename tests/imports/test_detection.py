@@ -3,7 +3,6 @@ the whole file; the wizard's pages and the run reuse what it found; the field ta
 each date and number column reads and lets the user change it; the run obeys."""
 
 import datetime
-from tests.actors import uploader
 from unittest import mock
 
 import pytest
@@ -14,6 +13,7 @@ from imports.mapping import Mapping
 from imports.matching import suggest_mapping
 from imports.pipeline import open_job_table
 from imports.views.review import check_status
+from tests.actors import uploader
 from tests.imports.conftest import import_rows, upload
 from tests.imports.test_wizard import column_prefix, mapping_of, table_post, url, wizard_upload
 

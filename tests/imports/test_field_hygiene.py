@@ -7,7 +7,6 @@ import io
 import zipfile
 
 import pytest
-from tests.actors import uploader
 from django.urls import reverse
 
 from crm.models import Account, Contact, CustomField
@@ -15,6 +14,7 @@ from imports import jobs
 from imports.mapping import IGNORE, Mapping
 from imports.models import ImportJob
 from imports.report import skipped_rows_zip
+from tests.actors import uploader
 from tests.imports.conftest import import_rows, run_pipeline, upload
 
 pytestmark = pytest.mark.django_db

@@ -5,8 +5,8 @@ import pytest
 from crm import services
 from crm.models import Account, AccountContact, Contact, CustomField, Tag
 from imports.models import ImportChange, ImportIssue
-from tests.imports.conftest import import_rows
 from tests.actors import owner_of
+from tests.imports.conftest import import_rows
 
 pytestmark = pytest.mark.django_db
 

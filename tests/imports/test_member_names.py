@@ -5,7 +5,6 @@ step, saved with the mapping and used by the run."""
 import json
 
 import pytest
-from tests.actors import uploader
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.urls import reverse
@@ -16,9 +15,9 @@ from imports import jobs
 from imports.forms import NOBODY, member_name_field
 from imports.mapping import Mapping
 from imports.matching import match_header
+from tests.actors import owner_of, uploader
 from tests.imports.conftest import csv_text, import_rows, make_mapping, upload
 from tests.imports.test_wizard import mapping_of, table_post, url, wizard_upload
-from tests.actors import owner_of
 
 HUBSPOT = [
     ["Record ID", "First Name", "Last Name", "Email", "Contact owner", "Associated Company"],

@@ -12,7 +12,6 @@ import signal
 import subprocess
 import sys
 import time
-from tests.actors import uploader
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import ClassVar
@@ -24,6 +23,7 @@ from imports.extraction import ExtractionContext, extract_row
 from imports.models import ImportIssue
 from imports.pipeline import run_pipeline
 from imports.reading import SourceRow
+from tests.actors import uploader
 from tests.imports.conftest import csv_text, make_mapping, upload
 from tests.imports.test_pipeline import COLUMNS, HEADER, database_state, generated_rows
 

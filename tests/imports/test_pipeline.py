@@ -5,8 +5,6 @@ import datetime
 import functools
 
 import pytest
-from tests.actors import uploader
-from crm.permissions import SYSTEM
 from django.db.models import Count
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,11 +14,12 @@ from hypothesis import strategies as st
 
 from crm import services
 from crm.models import Account, AccountContact, Contact, Tag
+from crm.permissions import SYSTEM
 from imports import jobs, pipeline
 from imports.extraction import extract_row
 from imports.models import ImportIssue, ImportJob
+from tests.actors import owner_of, uploader
 from tests.imports.conftest import import_rows, make_mapping, upload
-from tests.actors import owner_of
 
 pytestmark = pytest.mark.django_db
 

@@ -4,10 +4,10 @@ firm's retention period; what the import did stays."""
 import datetime
 import os
 
-from crm.permissions import SYSTEM
 from django.core.management import call_command
 from django.utils import timezone
 
+from crm.permissions import SYSTEM
 from imports import jobs
 from imports.models import ImportIssue, ImportJob
 from tests.imports.conftest import import_rows, upload

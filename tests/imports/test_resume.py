@@ -4,8 +4,6 @@ the same records and counts as a run that never failed. Cancelled imports resume
 
 import datetime
 import io
-from tests.actors import uploader
-from crm.permissions import actor_for
 from functools import partial
 
 import pytest
@@ -14,8 +12,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from crm.permissions import actor_for
 from imports import jobs, pipeline, tasks
 from imports.models import ImportIssue, ImportJob
+from tests.actors import uploader
 from tests.imports.conftest import import_rows, make_mapping, upload
 from tests.imports.test_pipeline import COLUMNS, database_state, generated_rows
 

@@ -4,7 +4,6 @@ here, with the automatic mapping unless the case is about a hand-made one."""
 
 from __future__ import annotations
 
-from tests.actors import uploader
 
 import csv
 import io
@@ -17,8 +16,8 @@ from crm import services
 from crm.models import Account, Contact
 from imports import jobs
 from imports.exporting import export_accounts_csv
+from tests.actors import owner_of, uploader
 from tests.imports.conftest import import_rows, upload
-from tests.actors import owner_of
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,6 @@ stores on the job, and that going back and forth keeps every choice."""
 import re
 
 import pytest
-from tests.actors import uploader
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
@@ -14,8 +13,8 @@ from crm.models import Account, AccountContact, Contact, CustomField, Tag
 from imports import jobs
 from imports.mapping import Mapping
 from imports.models import ImportChange, ImportJob
+from tests.actors import owner_of, uploader
 from tests.imports.conftest import csv_text
-from tests.actors import owner_of
 
 CLIENTS = [
     ["Account Name", "First Name", "Last Name", "Email", "Spouse First Name", "Spouse Email", "Client Since", "Tags"],

@@ -8,12 +8,12 @@ import re
 import zipfile
 
 import pytest
-from tests.actors import uploader
 from django.urls import reverse
 
 from crm.models import Account, Contact
 from imports import jobs, tasks
 from imports.models import COUNTER_NAMES, ImportIssue, ImportJob
+from tests.actors import uploader
 from tests.imports.conftest import upload
 from tests.imports.test_wizard import CLIENTS, url, wizard_upload
 

@@ -6,7 +6,6 @@ import io
 import zipfile
 
 import pytest
-from tests.actors import uploader
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.files.uploadhandler import StopUpload
 from django.test import Client, override_settings
@@ -16,6 +15,7 @@ from imports import jobs
 from imports.models import ImportIssue, ImportJob
 from imports.views.results import download_name
 from imports.views.upload import SizeLimitUploadHandler
+from tests.actors import uploader
 from tests.imports.conftest import csv_text, upload
 from tests.imports.test_wizard import CLIENTS, wizard_upload
 
