@@ -49,18 +49,19 @@ def run_import(path: Path, db: Path, dry_run: bool) -> dict:
     call_command("migrate", verbosity=0)
     from crm import services
     from crm.models import User
+    from crm.permissions import actor_for
     from imports import jobs
 
     user = User.objects.create_user(email="bench@example.com", password="bench-password")
     firm = services.firm_create(name="Bench Tax", slug="bench", owner=user)
     services.custom_field_create(firm=firm, applies_to="account", name="Fiscal Year End", field_type="date")
     with path.open("rb") as handle:
-        job = jobs.job_create(firm=firm, user=user, file=File(handle, name=path.name), original_name=path.name)
+        job = jobs.job_create(actor=actor_for(firm, user), file=File(handle, name=path.name), original_name=path.name)
     started = time.perf_counter()
     if dry_run:
         counts = jobs.job_dry_run(job).counters.as_dict()
     else:
-        jobs.job_start(job, enqueue=False)
+        jobs.job_start(job, actor=actor_for(firm, user), enqueue=False)
         job = jobs.job_run(job.pk)
         if job.status != "finished":
             raise SystemExit(f"import {job.status}: {job.error}")

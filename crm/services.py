@@ -1,12 +1,25 @@
 """Write paths of the CRM. Views, the importer, commands and tests all change data through
-these functions (keyword-only, atomic), never by saving models directly."""
+these functions (keyword-only, atomic), never by saving models directly.
+
+What a person does (accounts, contacts and their links, the team, the firm's details) is an
+action taking `actor`, the acting Membership: the action checks the right itself
+(`crm.permissions.require`), acts in the actor's firm only, logs who did it (the `crm.actions`
+logger: the CRM's records have no "created by" field, and the import history is where users
+see who did what), and sends its mails after commit. The firm's set-up helpers below (tags,
+custom fields, roles, folder templates) are building blocks the settings pages, the importer
+and the demo call; their pages are guarded by `firm_admin_required`."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 
+from django.conf import settings
 from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
 from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.http import urlsafe_base64_encode
 from django.utils.encoding import force_bytes
 
@@ -24,6 +37,9 @@ from crm.models import (
     User,
 )
 from crm.normalize import normalize_name_key
+from crm.permissions import EDIT_CLIENTS, MANAGE_FIRM, require, require_member_change
+
+logger = logging.getLogger("crm.actions")
 
 BUILTIN_TEMPLATE_NAME = "Default tax years"
 
@@ -41,32 +57,91 @@ def firm_create(*, name: str, slug: str, owner: User, default_country: str = "US
 
 @transaction.atomic
 def member_add(
-    *, firm: Firm, email: str, full_name: str = "", role: str = Membership.Role.MEMBER, can_manage_contacts: bool = False
+    *, actor: Membership, email: str, full_name: str = "", role: str = Membership.Role.MEMBER,
+    can_manage_contacts: bool = False,
 ) -> Membership:
-    """Adds a person to the firm's team, creating their user (without a password) if needed."""
+    """Adds a person to the actor's firm's team, creating their user (without a password) if
+    needed; someone on the team already (or taken off it) gets the role given. Only an owner
+    makes an owner or changes one. Sends no mail: `member_invite` does."""
+    require(actor, MANAGE_FIRM)
+    firm = actor.firm
     email = User.objects.normalize_email(email).lower()
     user = User.objects.filter(email__iexact=email).first()
     if user is None:
         user = User.objects.create_user(email=email, password=None, full_name=full_name)
-    membership, created = Membership.objects.get_or_create(
-        firm=firm, user=user, defaults={"role": role, "can_manage_contacts": can_manage_contacts}
-    )
-    if not created:
-        membership.role = role
-        membership.can_manage_contacts = can_manage_contacts
-        membership.is_active = True
-        membership.save(update_fields=["role", "can_manage_contacts", "is_active"])
+    existing = Membership.objects.filter(firm=firm, user=user).select_related("firm").first()
+    if existing is not None:
+        require_member_change(actor, existing, role=role)
+        _keep_an_owner(existing, stays_owner=role == Membership.Role.OWNER)
+        existing.role = role
+        existing.can_manage_contacts = can_manage_contacts
+        existing.is_active = True
+        existing.save(update_fields=["role", "can_manage_contacts", "is_active"])
+        logger.info("Member %s of %s set to %s by %s.", email, firm.slug, role, actor.user.email)
+        return existing
+    if role == Membership.Role.OWNER:
+        require_member_change(actor, Membership(firm=firm, role=role), role=role)
+    membership = Membership.objects.create(firm=firm, user=user, role=role, can_manage_contacts=can_manage_contacts)
+    logger.info("Member %s added to %s by %s.", email, firm.slug, actor.user.email)
     return membership
 
 
-def member_update(*, membership: Membership, role: str, can_manage_contacts: bool) -> Membership:
-    if membership.role == Membership.Role.OWNER and role != Membership.Role.OWNER:
-        others = membership.firm.memberships.filter(role=Membership.Role.OWNER, is_active=True).exclude(pk=membership.pk)
-        if not others.exists():
-            raise ValueError("A firm must keep at least one owner.")
+@transaction.atomic
+def member_invite(
+    *, actor: Membership, email: str, full_name: str = "", role: str = Membership.Role.MEMBER,
+    can_manage_contacts: bool = False,
+) -> Membership:
+    """`member_add`, then (once the new member is committed) the welcome email: where to sign
+    in and, for a new user, a link to choose a password."""
+    membership = member_add(actor=actor, email=email, full_name=full_name, role=role,
+                            can_manage_contacts=can_manage_contacts)
+    invited_by = actor.display_name
+    transaction.on_commit(lambda: _send_welcome(membership, invited_by=invited_by))
+    return membership
+
+
+def _send_welcome(membership: Membership, *, invited_by: str) -> None:
+    user = membership.user
+    site = settings.SITE_URL.rstrip("/")
+    context = {
+        "firm": membership.firm,
+        "user": user,
+        "invited_by": invited_by,
+        "login_url": site + reverse("login"),
+        "set_password_url": "" if user.has_usable_password() else password_set_link(user=user, base_url=site),
+    }
+    send_mail(
+        f"You have been added to {membership.firm.name} on Clientport",
+        render_to_string("crm/emails/member_welcome.txt", context),
+        None,
+        [user.email],
+    )
+
+
+def member_reactivate(*, actor: Membership, membership: Membership) -> Membership:
+    """Puts a deactivated person back on the team with the role they had."""
+    require_member_change(actor, membership)
+    return member_add(actor=actor, email=membership.user.email, role=membership.role,
+                      can_manage_contacts=membership.can_manage_contacts)
+
+
+def _keep_an_owner(membership: Membership, *, stays_owner: bool) -> None:
+    """Refuses (ValueError) to take away the firm's last active owner."""
+    if not membership.is_active or membership.role != Membership.Role.OWNER or stays_owner:
+        return
+    others = membership.firm.memberships.filter(role=Membership.Role.OWNER, is_active=True).exclude(pk=membership.pk)
+    if not others.exists():
+        raise ValueError("A firm must keep at least one owner.")
+
+
+def member_update(*, actor: Membership, membership: Membership, role: str, can_manage_contacts: bool) -> Membership:
+    """Changes a team member's role and rights (not the actor's own: nobody locks themselves out)."""
+    require_member_change(actor, membership, role=role)
+    _keep_an_owner(membership, stays_owner=role == Membership.Role.OWNER)
     membership.role = role
     membership.can_manage_contacts = can_manage_contacts
     membership.save(update_fields=["role", "can_manage_contacts"])
+    logger.info("Member %s of %s set to %s by %s.", membership.user.email, membership.firm.slug, role, actor.user.email)
     return membership
 
 
@@ -119,7 +194,7 @@ def account_apply_folder_template(*, account: Account, template: FolderTemplate)
 @transaction.atomic
 def account_create(
     *,
-    firm: Firm,
+    actor: Membership,
     name: str,
     type: str = Account.Type.INDIVIDUAL,
     company_name: str = "",
@@ -135,9 +210,14 @@ def account_create(
     postal_code: str = "",
     country: str = "",
     tax_id: str = "",
+    person: dict | None = None,
+    roles: Iterable[tuple[AccountRole, Membership | None]] = (),
 ) -> Account:
-    """Creates an account; new accounts get the firm's default folder template unless told
-    otherwise (`folder_template=None` for none)."""
+    """Creates an account in the actor's firm; new accounts get the firm's default folder
+    template unless told otherwise (`folder_template=None` for none). `person`: the fields of a
+    contact created and put on the account with it; `roles`: (role, member or None) pairs."""
+    require(actor, EDIT_CLIENTS)
+    firm = actor.firm
     if folder_template == "default":
         folder_template = firm.default_folder_template
     account = Account.objects.create(
@@ -149,7 +229,19 @@ def account_create(
     )
     account.tags.set(list(tags))
     account.assignees.set(list(assignees))
+    if person:
+        contact_link(actor=actor, account=account, contact=contact_create(actor=actor, **person))
+    _set_roles(account, roles)
+    logger.info("Account #%s created in %s by %s.", account.pk, firm.slug, actor.user.email)
     return account
+
+
+def _set_roles(account: Account, roles: Iterable[tuple[AccountRole, Membership | None]]) -> None:
+    for role, member in roles:
+        if member is None:
+            account_role_unassign(account=account, role=role)
+        else:
+            account_role_assign(account=account, role=role, member=member)
 
 
 def account_namesakes(*, account: Account) -> list[Account]:
@@ -160,7 +252,9 @@ def account_namesakes(*, account: Account) -> list[Account]:
 
 
 @transaction.atomic
-def account_update(*, account: Account, tags: Iterable[Tag] | None = None, assignees=None, **fields) -> Account:
+def account_update(*, actor: Membership, account: Account, tags: Iterable[Tag] | None = None, assignees=None,
+                   roles: Iterable[tuple[AccountRole, Membership | None]] = (), **fields) -> Account:
+    require(actor, EDIT_CLIENTS, firm=account.firm_id)
     for name, value in fields.items():
         setattr(account, name, value)
     account.save()
@@ -168,6 +262,8 @@ def account_update(*, account: Account, tags: Iterable[Tag] | None = None, assig
         account.tags.set(list(tags))
     if assignees is not None:
         account.assignees.set(list(assignees))
+    _set_roles(account, roles)
+    logger.info("Account #%s changed by %s.", account.pk, actor.user.email)
     return account
 
 
@@ -181,39 +277,54 @@ def account_role_assign(*, account: Account, role: AccountRole, member: Membersh
 
 
 @transaction.atomic
-def contact_create(*, firm: Firm, tags: Iterable[Tag] = (), **fields) -> Contact:
-    contact = Contact.objects.create(firm=firm, **fields)
+def contact_create(*, actor: Membership, tags: Iterable[Tag] = (), account: Account | None = None,
+                   **fields) -> Contact:
+    """Creates a contact in the actor's firm; with `account`, puts it on that account too."""
+    require(actor, EDIT_CLIENTS)
+    contact = Contact.objects.create(firm=actor.firm, **fields)
     contact.tags.set(list(tags))
+    if account is not None:
+        contact_link(actor=actor, account=account, contact=contact)
+    logger.info("Contact #%s created in %s by %s.", contact.pk, actor.firm.slug, actor.user.email)
     return contact
 
 
 @transaction.atomic
-def contact_update(*, contact: Contact, tags: Iterable[Tag] | None = None, **fields) -> Contact:
+def contact_update(*, actor: Membership, contact: Contact, tags: Iterable[Tag] | None = None, **fields) -> Contact:
+    require(actor, EDIT_CLIENTS, firm=contact.firm_id)
     for name, value in fields.items():
         setattr(contact, name, value)
     contact.save()
     if tags is not None:
         contact.tags.set(list(tags))
+    logger.info("Contact #%s changed by %s.", contact.pk, actor.user.email)
     return contact
 
 
 def contact_link(
-    *, account: Account, contact: Contact, login: bool = False, notify: bool = False, email_sync: bool = False
+    *, actor: Membership, account: Account, contact: Contact, login: bool = False, notify: bool = False,
+    email_sync: bool = False,
 ) -> AccountContact:
+    """Puts the contact on the account, or sets the portal switches of the link it has."""
+    require(actor, EDIT_CLIENTS, firm=account.firm_id)
     if account.firm_id != contact.firm_id:
         raise ValueError("Account and contact must belong to the same firm.")
     link, _ = AccountContact.objects.update_or_create(
         account=account, contact=contact, defaults={"login": login, "notify": notify, "email_sync": email_sync}
     )
+    logger.info("Contact #%s on account #%s (login=%s, notify=%s, email sync=%s) by %s.", contact.pk, account.pk,
+                login, notify, email_sync, actor.user.email)
     return link
 
 
 # --- Firm settings (used by the settings pages) ----------------------------------------------
 
 
-def firm_update(*, firm: Firm, name: str, default_country: str, date_order: str,
+def firm_update(*, actor: Membership, name: str, default_country: str, date_order: str,
                 individual_account_names: str = "", import_file_retention_days: int | None = None) -> Firm:
-    """Empty or None leaves a setting as it is."""
+    """The actor's firm's details. Empty or None leaves a setting as it is."""
+    require(actor, MANAGE_FIRM)
+    firm = actor.firm
     firm.name = name.strip()
     firm.default_country = default_country.upper()
     firm.date_order = date_order
@@ -223,17 +334,17 @@ def firm_update(*, firm: Firm, name: str, default_country: str, date_order: str,
         firm.import_file_retention_days = import_file_retention_days
     firm.save(update_fields=["name", "default_country", "date_order", "individual_account_names",
                              "import_file_retention_days"])
+    logger.info("Firm %s details changed by %s.", firm.slug, actor.user.email)
     return firm
 
 
-def member_deactivate(*, membership: Membership) -> Membership:
+def member_deactivate(*, actor: Membership, membership: Membership) -> Membership:
     """Takes a person off the team without deleting what they did (assignments stay)."""
-    if membership.role == Membership.Role.OWNER:
-        others = membership.firm.memberships.filter(role=Membership.Role.OWNER, is_active=True).exclude(pk=membership.pk)
-        if not others.exists():
-            raise ValueError("A firm must keep at least one owner.")
+    require_member_change(actor, membership)
+    _keep_an_owner(membership, stays_owner=False)
     membership.is_active = False
     membership.save(update_fields=["is_active"])
+    logger.info("Member %s of %s deactivated by %s.", membership.user.email, membership.firm.slug, actor.user.email)
     return membership
 
 

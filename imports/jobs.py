@@ -1,6 +1,10 @@
 """The import job's lifecycle: create (upload), map, dry run, start, run, cancel, resume.
 
-Every door (wizard, CLI, API, worker) calls these functions; none of them holds import logic.
+Every door (wizard, CLI, worker) calls these functions; none of them holds import logic. Each
+state change a person asks for takes its `actor` (the acting Membership, see
+`crm.permissions.actor_for`), checks the rights itself (`crm.permissions.require`) and records
+who did it; the worker's own steps (`job_run`, `job_check_run`, `job_detect_run`) act for the
+job and take none, and the maintenance ones take `permissions.SYSTEM`.
 """
 
 from __future__ import annotations
@@ -10,15 +14,14 @@ import logging
 from pathlib import PurePath
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied
 from django.core.files import File
 from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from crm.models import AccountRole, CustomField, Firm, Membership, User
+from crm.models import AccountRole, CustomField, Firm, Membership
 from crm.normalize import normalize_name_key
-from crm.permissions import can_import
+from crm.permissions import IMPORT, MAINTENANCE, require
 from imports.cleaning import mask_tax_id
 from imports.mapping import IGNORE, ColumnMapping, Mapping
 from imports.matching import FieldSpec, suggest_mapping
@@ -44,11 +47,9 @@ class ImportRefused(Exception):
     """The file cannot be imported at all; str() is one sentence for the user."""
 
 
-def require_importer(firm: Firm, user: User) -> Membership:
-    membership = Membership.objects.filter(firm=firm, user=user, is_active=True).first()
-    if not can_import(membership):
-        raise PermissionDenied(f"{user.email} may not import clients into {firm.name}.")
-    return membership
+def _require_on_job(actor: Membership, job: ImportJob) -> Membership:
+    """The actor may import, in the job's firm."""
+    return require(actor, IMPORT, firm=job.firm_id)
 
 
 def _limit_text(limit: int) -> str:
@@ -58,7 +59,7 @@ def _limit_text(limit: int) -> str:
     return f"{max(1, round(limit / 1024))} KB"
 
 
-def job_create(*, firm: Firm, user: User, file, original_name: str, kind: str = "accounts-and-contacts",
+def job_create(*, actor: Membership, file, original_name: str, kind: str = "accounts-and-contacts",
                mapping: Mapping | None = None, detect_in_background: bool = False) -> ImportJob:
     """Stores the upload through Django's storage, detects how to read it and suggests a
     mapping. Refuses (ImportRefused) files over the size limit and files that are no table,
@@ -66,8 +67,10 @@ def job_create(*, firm: Firm, user: User, file, original_name: str, kind: str = 
 
     `detect_in_background` (the web upload): only a bounded prefix is checked here, and a
     workbook too large to parse quickly is detected by the worker (`job_detect_run`; the job is
-    "validating" meanwhile). Text files are always detected here: their detection streams."""
-    require_importer(firm, user)
+    "validating" meanwhile). Text files are always detected here: their detection streams.
+    The job is the actor's firm's, created by the actor's user."""
+    require(actor, IMPORT)
+    firm, user = actor.firm, actor.user
     limit = settings.IMPORT_MAX_UPLOAD_BYTES
     size = getattr(file, "size", None)
     if size is not None and size > limit:
@@ -92,14 +95,19 @@ def job_create(*, firm: Firm, user: User, file, original_name: str, kind: str = 
     except BaseException:
         # A refused or failed upload leaves nothing behind: no draft whose pages cannot show
         # a file, no stored copy of it.
-        job_discard(job)
+        _discard(job)
         raise
     return job
 
 
-def job_discard(job: ImportJob) -> None:
+def job_discard(job: ImportJob, *, actor: Membership) -> None:
     """Deletes a job that never ran, and its stored file: a refused upload, or the CLI's dry
     run, which a firm's import history must not list."""
+    _require_on_job(actor, job)
+    _discard(job)
+
+
+def _discard(job: ImportJob) -> None:
     if job.status not in (ImportJob.Status.DRAFT, ImportJob.Status.READY):
         raise ValueError(f"Import #{job.pk} has started; it is history, not a draft to discard.")
     job.file.delete(save=False)
@@ -254,14 +262,30 @@ def job_detect(job: ImportJob, *, mapping: Mapping | None = None) -> ImportJob:
     return job
 
 
+def job_reread(job: ImportJob, mapping: Mapping, *, actor: Membership) -> bool:
+    """Reads the file again with the reading choices of `mapping` (step 1's form), keeping its
+    columns' mapping; if the file's columns came out different, they are mapped afresh.
+    Returns whether they were. ImportRefused (the choices do not read) keeps the job as it was."""
+    _require_on_job(actor, job)
+    if job.status not in UNSTARTED_STATUSES:
+        raise ImportRefused("This import has already started; its file can no longer be read again.")
+    old_headers = list(job.read_info.get("headers", []))
+    job_detect(job, mapping=mapping)
+    if job.read_info.get("headers") == old_headers:
+        return False
+    job_detect(job)
+    return True
+
+
 def _mask_tax_id_samples(profile: FileProfile, headers: list[str], mapping: Mapping) -> None:
     """SSN/TIN samples are stored masked, like every copy of them the import keeps."""
     for index in tax_id_columns(mapping.to_dict(), headers):
         profile.columns[index].samples = [mask_tax_id(value) for value in profile.columns[index].samples]
 
 
-def job_set_mapping(job: ImportJob, mapping: Mapping) -> list[str]:
+def job_set_mapping(job: ImportJob, mapping: Mapping, *, actor: Membership) -> list[str]:
     """Validates and stores a mapping; returns the problems (none: stored)."""
+    _require_on_job(actor, job)
     if job.status not in (ImportJob.Status.DRAFT, ImportJob.Status.READY):
         return ["This import has already started; its mapping can no longer change."]
     mapping.kind = job.kind
@@ -316,16 +340,18 @@ def job_dry_run(job: ImportJob, *, progress=None, cleaning_processes: int | None
     return result
 
 
-def job_start(job: ImportJob, *, enqueue: bool = True) -> bool:
-    """Queues the job once. A second click, another tab or a retry finds it already queued and
-    gets False: the conditional UPDATE is the lock."""
+def job_start(job: ImportJob, *, actor: Membership, enqueue: bool = True) -> bool:
+    """Queues the job once, recording the actor as the one who started it. A second click,
+    another tab or a retry finds it already queued and gets False: the conditional UPDATE is
+    the lock."""
+    _require_on_job(actor, job)
     with transaction.atomic():
         started = ImportJob.objects.filter(
             pk=job.pk, status__in=[ImportJob.Status.DRAFT, ImportJob.Status.READY]
-        ).update(status=ImportJob.Status.QUEUED)
+        ).update(status=ImportJob.Status.QUEUED, started_by=actor.user)
     if not started:
         return False
-    job.status = ImportJob.Status.QUEUED
+    job.status, job.started_by = ImportJob.Status.QUEUED, actor.user
     if enqueue:
         from imports.tasks import run_import_job
 
@@ -333,12 +359,20 @@ def job_start(job: ImportJob, *, enqueue: bool = True) -> bool:
     return True
 
 
-def job_cancel(job: ImportJob) -> None:
-    """Asks a queued or running import to stop after its current batch."""
-    ImportJob.objects.filter(pk=job.pk).update(cancel_requested=True)
-    ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.QUEUED).update(
-        status=ImportJob.Status.CANCELLED, finished_at=timezone.now()
-    )
+def job_cancel(job: ImportJob, *, actor: Membership) -> bool:
+    """Asks a queued or running import to stop after its current batch, recording who asked
+    and when. False if it was not queued or running (ended already, or never started)."""
+    _require_on_job(actor, job)
+    now = timezone.now()
+    with transaction.atomic():
+        asked = ImportJob.objects.filter(
+            pk=job.pk, status__in=[ImportJob.Status.QUEUED, ImportJob.Status.RUNNING], cancel_requested=False,
+        ).update(cancel_requested=True, cancelled_by=actor.user, cancelled_at=now)
+        ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.QUEUED).update(
+            status=ImportJob.Status.CANCELLED, finished_at=now
+        )
+    job.refresh_from_db()
+    return bool(asked)
 
 
 def job_run(job_id: int, *, progress=None) -> ImportJob:
@@ -412,12 +446,11 @@ class _CheckSuperseded(Exception):
     """A newer check was asked for (the mapping changed): this one stops at its next batch."""
 
 
-def job_check_request(job: ImportJob) -> int:
+def job_check_request(job: ImportJob, *, actor: Membership) -> int:
     """Asks for a fresh dry run of the job's current mapping (the review step's totals) and
     returns its token. The caller then runs `job_check_run(job.pk)` inline or as a task; a
     check still running for an older mapping stops at its next batch."""
-    from django.db.models import F
-
+    _require_on_job(actor, job)
     ImportJob.objects.filter(pk=job.pk).update(
         dry_run_state=ImportJob.DryRunState.QUEUED, dry_run_token=F("dry_run_token") + 1,
         dry_run_mapping=job.mapping, dry_run_rows_done=0, dry_run_error="", dry_run_updated_at=timezone.now(),
@@ -425,6 +458,33 @@ def job_check_request(job: ImportJob) -> int:
     job.refresh_from_db(fields=["dry_run_state", "dry_run_token", "dry_run_mapping", "dry_run_rows_done",
                                 "dry_run_error", "dry_run_updated_at"])
     return job.dry_run_token
+
+
+# Files up to this size are checked while the page loads (a second or two); larger ones in the
+# background with a progress bar. Spreadsheets are compressed: their limit is lower.
+INLINE_CHECK_BYTES = 1024 * 1024
+INLINE_CHECK_BYTES_SPREADSHEET = 256 * 1024
+
+
+def _checks_inline(job: ImportJob) -> bool:
+    limit = getattr(settings, "IMPORT_INLINE_CHECK_BYTES", INLINE_CHECK_BYTES)
+    if job.read_info.get("format") not in ("csv", "iif"):
+        limit = min(limit, INLINE_CHECK_BYTES_SPREADSHEET)
+    return job.file_size <= limit
+
+
+def job_check(job: ImportJob, *, actor: Membership) -> ImportJob:
+    """The review step's check: asks for it (`job_check_request`), then runs it here for a
+    small file or queues it for the worker (the page polls its progress)."""
+    job_check_request(job, actor=actor)
+    if _checks_inline(job):
+        job_check_run(job.pk, in_request=True)
+    else:
+        from imports.tasks import check_import_job
+
+        check_import_job.enqueue(job.pk)
+    job.refresh_from_db()
+    return job
 
 
 def job_check_run(job_id: int, *, in_request: bool = False) -> ImportJob:
@@ -462,7 +522,7 @@ def job_check_run(job_id: int, *, in_request: bool = False) -> ImportJob:
     return job
 
 
-def job_requeue_interrupted(*, silent_for: datetime.timedelta | None = None) -> list[ImportJob]:
+def job_requeue_interrupted(*, actor, silent_for: datetime.timedelta | None = None) -> list[ImportJob]:
     """Running jobs whose worker stopped go back to the queue; their next run resumes after
     the last committed batch (see run_pipeline).
 
@@ -470,7 +530,9 @@ def job_requeue_interrupted(*, silent_for: datetime.timedelta | None = None) -> 
     worker commits every second or so, so this is safe while other workers run. Without it,
     every running job is taken (right when no worker is alive, as `clientport serve` at
     start-up). Either way a worker still alive loses its claim and stops at its next batch.
+    Maintenance: only `permissions.SYSTEM` acts here.
     """
+    require(actor, MAINTENANCE)
     from imports.tasks import run_import_job
 
     running = ImportJob.objects.filter(status=ImportJob.Status.RUNNING)
@@ -511,19 +573,20 @@ def _queue_again(queryset, **changes) -> int:
     """The conditional UPDATE that resumes: a second click or another tab finds the job queued
     already. Its next run resumes after `checkpoint` (see run_pipeline) and mails its end."""
     return queryset.update(status=ImportJob.Status.QUEUED, cancel_requested=False, error="", finished_at=None,
-                       notified_at=None, **changes)
+                           notified_at=None, cancelled_by=None, cancelled_at=None, **changes)
 
 
-def job_resume(job: ImportJob, *, user: User, enqueue: bool = True) -> bool:
+def job_resume(job: ImportJob, *, actor: Membership, enqueue: bool = True) -> bool:
     """Queues again an import that failed or was cancelled part-way (the *Resume* button): it
     goes on after its last committed batch, so no row is imported twice and the counts end as
-    an uninterrupted run's. False if it cannot be resumed (any more)."""
-    require_importer(job.firm, user)
+    an uninterrupted run's. The actor becomes the one who started it (this run is theirs) and
+    a previous cancel is forgotten. False if it cannot be resumed (any more)."""
+    _require_on_job(actor, job)
     with transaction.atomic():
-        resumed = _queue_again(ImportJob.objects.filter(_resumable(), pk=job.pk))
+        resumed = _queue_again(ImportJob.objects.filter(_resumable(), pk=job.pk), started_by=actor.user)
     if not resumed:
         return False
-    logger.info("Import #%s resumed by %s after row %s.", job.pk, user.email, job.checkpoint.get("rows_done", 0))
+    logger.info("Import #%s resumed by %s after row %s.", job.pk, actor.user.email, job.checkpoint.get("rows_done", 0))
     job.refresh_from_db()
     if enqueue:
         from imports.tasks import run_import_job
@@ -532,10 +595,11 @@ def job_resume(job: ImportJob, *, user: User, enqueue: bool = True) -> bool:
     return True
 
 
-def job_requeue_failed(*, failed_for: datetime.timedelta) -> list[ImportJob]:
+def job_requeue_failed(*, actor, failed_for: datetime.timedelta) -> list[ImportJob]:
     """Imports that failed at least `failed_for` ago go back to the queue, each at most
     AUTOMATIC_RESUMES times; their next run resumes after the last committed batch. Cancelled
-    imports are left alone: a person stopped them."""
+    imports are left alone: a person stopped them. Maintenance: only `permissions.SYSTEM`."""
+    require(actor, MAINTENANCE)
     from imports.tasks import run_import_job
 
     failed = ImportJob.objects.filter(
@@ -558,13 +622,15 @@ FINISHED_STATUSES = (ImportJob.Status.FINISHED, ImportJob.Status.FAILED, ImportJ
 UNSTARTED_STATUSES = (ImportJob.Status.DRAFT, ImportJob.Status.VALIDATING, ImportJob.Status.READY)
 
 
-def jobs_purge_files(*, now: datetime.datetime | None = None) -> tuple[int, int]:
+def jobs_purge_files(*, actor, now: datetime.datetime | None = None) -> tuple[int, int]:
     """Deletes what each firm keeps past its `import_file_retention_days`: the uploaded file and
     the skipped rows' cells of imports that finished (failed, were cancelled) that long ago, and
     whole imports never started (drafts, dry runs) uploaded that long ago, whose only use was
     that file. Returns (files of finished imports deleted, unstarted imports deleted).
 
-    Queued and running imports are never touched. Running it twice deletes nothing more."""
+    Queued and running imports are never touched. Running it twice deletes nothing more.
+    Maintenance: only `permissions.SYSTEM` acts here."""
+    require(actor, MAINTENANCE)
     now = now or timezone.now()
     finished = unstarted = 0
     for firm in Firm.objects.only("pk", "import_file_retention_days"):

@@ -84,6 +84,13 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Who pressed Start (or ran the CLI), and who asked for a cancel and when: the history shows
+    # them. A person taken off the team later keeps their name here.
+    started_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+")
+    cancelled_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    cancelled_at = models.DateTimeField(null=True, blank=True)
     # The review step's check (a dry run over every row) runs in the background for large
     # files: its state and progress live here. `dry_run_mapping` is the mapping it checked,
     # so the totals are shown only while they still describe the current mapping;

@@ -4,6 +4,7 @@ import pytest
 
 from crm import services
 from crm.models import Membership, User
+from tests.actors import owner_of
 
 
 def make_user(email: str, password: str = "correct horse battery staple", full_name: str = "") -> User:
@@ -27,14 +28,14 @@ def owner_membership(firm, owner):
 
 @pytest.fixture
 def admin_user(firm):
-    return services.member_add(firm=firm, email="admin@firm-a.example", full_name="Adam Admin", role="admin").user
+    return services.member_add(actor=owner_of(firm), email="admin@firm-a.example", full_name="Adam Admin", role="admin").user
 
 
 @pytest.fixture
 def manager(firm):
     """A plain member who holds the *Manage contacts* right."""
     membership = services.member_add(
-        firm=firm, email="manager@firm-a.example", full_name="Mia Manager", can_manage_contacts=True
+        actor=owner_of(firm), email="manager@firm-a.example", full_name="Mia Manager", can_manage_contacts=True
     )
     membership.user.set_password("correct horse battery staple")
     membership.user.save()
@@ -44,7 +45,7 @@ def manager(firm):
 @pytest.fixture
 def plain_member(firm):
     """A member without *Manage contacts*: may look, may not import or edit."""
-    membership = services.member_add(firm=firm, email="member@firm-a.example", full_name="Max Member")
+    membership = services.member_add(actor=owner_of(firm), email="member@firm-a.example", full_name="Max Member")
     membership.user.set_password("correct horse battery staple")
     membership.user.save()
     return membership.user

@@ -3,10 +3,11 @@
 from django.urls import reverse
 
 from crm import services
+from tests.actors import owner_of
 
 
 def test_signed_in_pages_are_sent_with_no_store(owner_client, firm):
-    account = services.account_create(firm=firm, name="Acme LLC", folder_template=None)
+    account = services.account_create(actor=owner_of(firm), name="Acme LLC", folder_template=None)
     for url in (reverse("crm:account_list"), reverse("crm:account_detail", args=[account.pk]),
                 reverse("crm:settings"), reverse("imports:history")):
         response = owner_client.get(url, follow=True)

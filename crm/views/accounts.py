@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -69,17 +68,15 @@ def account_create(request):
     firm = request.membership.firm
     form = AccountForm(request.POST or None, firm=firm)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            account = services.account_create(
-                firm=firm,
-                tags=form.cleaned_data["tags"],
-                assignees=form.cleaned_data["assignees"],
-                folder_template=form.chosen_folder_template(),
-                **form.account_fields(),
-            )
-            if form.person():
-                services.contact_link(account=account, contact=services.contact_create(firm=firm, **form.person()))
-            _save_roles(account, form)
+        account = services.account_create(
+            actor=request.membership,
+            tags=form.cleaned_data["tags"],
+            assignees=form.cleaned_data["assignees"],
+            folder_template=form.chosen_folder_template(),
+            person=form.person(),
+            roles=form.chosen_roles(),
+            **form.account_fields(),
+        )
         messages.success(request, f'Account "{account.name}" created.')
         _warn_of_namesakes(request, account)
         return redirect("crm:account_detail", pk=account.pk)
@@ -92,14 +89,14 @@ def account_edit(request, pk):
     account = selectors.account_detail(firm=firm, pk=pk)
     form = AccountForm(request.POST or None, firm=firm, account=account)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            services.account_update(
-                account=account,
-                tags=form.cleaned_data["tags"],
-                assignees=form.cleaned_data["assignees"],
-                **form.account_fields(),
-            )
-            _save_roles(account, form)
+        services.account_update(
+            actor=request.membership,
+            account=account,
+            tags=form.cleaned_data["tags"],
+            assignees=form.cleaned_data["assignees"],
+            roles=form.chosen_roles(),
+            **form.account_fields(),
+        )
         messages.success(request, "Changes saved.")
         _warn_of_namesakes(request, account)
         return redirect("crm:account_detail", pk=account.pk)
@@ -124,14 +121,6 @@ def _warn_of_namesakes(request, account) -> None:
     ))
 
 
-def _save_roles(account, form: AccountForm) -> None:
-    for role, member in form.chosen_roles():
-        if member is None:
-            services.account_role_unassign(account=account, role=role)
-        else:
-            services.account_role_assign(account=account, role=role, member=member)
-
-
 @client_editor_required
 @require_POST
 def account_contact_add(request, pk):
@@ -144,7 +133,7 @@ def account_contact_add(request, pk):
     if account.contact_links.filter(contact=contact).exists():
         messages.info(request, f"{contact} is already on this account.")
     else:
-        services.contact_link(account=account, contact=contact)
+        services.contact_link(actor=request.membership, account=account, contact=contact)
         messages.success(request, f"{contact} added to the account.")
     return redirect("crm:account_detail", pk=account.pk)
 
@@ -165,7 +154,7 @@ def account_contact_switch(request, pk, link_pk):
         error = f"{link.contact} has no email address: add one before turning on {field.capitalize()}."
     else:
         switches[field] = on
-        link = services.contact_link(account=link.account, contact=link.contact, **switches)
+        link = services.contact_link(actor=request.membership, account=link.account, contact=link.contact, **switches)
     if request.htmx:
         return render(
             request, "crm/includes/account_contact_row.html", {"link": link, "can_edit": True, "row_error": error}

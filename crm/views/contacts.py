@@ -67,13 +67,13 @@ def contact_create(request):
     form = ContactForm(request.POST or None, firm=firm)
     if request.method == "POST" and form.is_valid():
         try:
-            contact = services.contact_create(firm=firm, tags=form.cleaned_data["tags"], **form.contact_fields())
+            contact = services.contact_create(actor=request.membership, tags=form.cleaned_data["tags"],
+                                              account=account, **form.contact_fields())
         except IntegrityError:
             # The same email was saved by someone else since the form was checked.
             form.add_error("email", "Another contact already has this email address.")
         else:
             if account is not None:
-                services.contact_link(account=account, contact=contact)
                 messages.success(request, f"{contact} created and added to {account}.")
                 return redirect("crm:account_detail", pk=account.pk)
             messages.success(request, f"{contact} created.")
@@ -88,7 +88,7 @@ def contact_edit(request, pk):
     form = ContactForm(request.POST or None, firm=firm, contact=contact)
     if request.method == "POST" and form.is_valid():
         try:
-            services.contact_update(contact=contact, tags=form.cleaned_data["tags"], **form.contact_fields())
+            services.contact_update(actor=request.membership, contact=contact, tags=form.cleaned_data["tags"], **form.contact_fields())
         except IntegrityError:
             form.add_error("email", "Another contact already has this email address.")
             contact.refresh_from_db()

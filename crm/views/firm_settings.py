@@ -6,12 +6,9 @@ forms that come back to the page with a message.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
-from django.core.mail import send_mail
+from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from crm import selectors, services
@@ -26,7 +23,7 @@ from crm.forms import (
     TagForm,
 )
 from crm.models import CustomField, Membership
-from crm.permissions import firm_admin_required
+from crm.permissions import firm_admin_required, may_change_member
 
 
 def _render(request, template: str, section: str, context: dict):
@@ -44,7 +41,7 @@ def firm_settings(request):
                "import_file_retention_days": firm.import_file_retention_days}
     form = FirmForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        services.firm_update(firm=firm, **form.cleaned_data)
+        services.firm_update(actor=request.membership, **form.cleaned_data)
         messages.success(request, "Firm details saved.")
         return redirect("crm:settings")
     return _render(request, "crm/settings/firm.html", "firm", {"form": form})
@@ -58,13 +55,16 @@ def team(request):
     firm, me = request.membership.firm, request.membership
     form = MemberAddForm(request.POST or None, firm=firm, by=me)
     if request.method == "POST" and form.is_valid():
-        membership = services.member_add(firm=firm, **form.cleaned_data)
-        _send_welcome(request, membership)
+        try:
+            membership = services.member_invite(actor=me, **form.cleaned_data)
+        except (PermissionDenied, ValueError) as error:
+            messages.error(request, str(error))
+            return redirect("crm:settings_team")
         messages.success(request, f"{membership.display_name} added. We emailed them a link to sign in.")
         return redirect("crm:settings_team")
     members = list(selectors.team_members(firm=firm))
     for member in members:
-        member.editable = _may_change(me, member)
+        member.editable = may_change_member(me, member)
     return _render(
         request,
         "crm/settings/team.html",
@@ -79,50 +79,20 @@ def _role_choices(me: Membership):
     return [choice for choice in Membership.Role.choices if choice[0] != Membership.Role.OWNER]
 
 
-def _may_change(me: Membership, member: Membership) -> bool:
-    """Admins manage admins and members; only an owner touches an owner. Nobody locks
-    themselves out from this page."""
-    if member.pk == me.pk:
-        return False
-    return me.role == Membership.Role.OWNER or member.role != Membership.Role.OWNER
-
-
-def _send_welcome(request, membership: Membership) -> None:
-    """Tells the new member where to sign in; a new user also gets a link to set a password."""
-    user = membership.user
-    site = settings.SITE_URL.rstrip("/")
-    context = {
-        "firm": membership.firm,
-        "user": user,
-        "invited_by": request.membership.display_name,
-        "login_url": site + reverse("login"),
-        "set_password_url": "" if user.has_usable_password() else services.password_set_link(user=user, base_url=site),
-    }
-    subject = f"You have been added to {membership.firm.name} on Clientport"
-    send_mail(
-        subject,
-        render_to_string("crm/emails/member_welcome.txt", context),
-        None,
-        [user.email],
-    )
-
-
 @firm_admin_required
 @require_POST
 def member_update(request, pk):
     firm, me = request.membership.firm, request.membership
     member = selectors.access_membership(firm, pk)
     form = MemberUpdateForm(request.POST)
-    if not _may_change(me, member):
+    if not may_change_member(me, member):
         messages.error(request, "You cannot change this team member.")
     elif not form.is_valid():
         messages.error(request, "Choose a valid role.")
-    elif form.cleaned_data["role"] == Membership.Role.OWNER and me.role != Membership.Role.OWNER:
-        messages.error(request, "Only an owner can make someone an owner.")
     else:
         try:
-            services.member_update(membership=member, **form.cleaned_data)
-        except ValueError as error:
+            services.member_update(actor=me, membership=member, **form.cleaned_data)
+        except (PermissionDenied, ValueError) as error:
             messages.error(request, str(error))
         else:
             messages.success(request, f"{member.display_name} updated.")
@@ -134,15 +104,14 @@ def member_update(request, pk):
 def member_deactivate(request, pk):
     firm, me = request.membership.firm, request.membership
     member = selectors.access_membership(firm, pk)
-    if not _may_change(me, member):
+    try:
+        services.member_deactivate(actor=me, membership=member)
+    except PermissionDenied:
         messages.error(request, "You cannot deactivate this team member.")
+    except ValueError as error:
+        messages.error(request, str(error))
     else:
-        try:
-            services.member_deactivate(membership=member)
-        except ValueError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, f"{member.display_name} can no longer sign in to {firm.name}.")
+        messages.success(request, f"{member.display_name} can no longer sign in to {firm.name}.")
     return redirect("crm:settings_team")
 
 
@@ -151,12 +120,11 @@ def member_deactivate(request, pk):
 def member_reactivate(request, pk):
     firm, me = request.membership.firm, request.membership
     member = selectors.access_membership(firm, pk)
-    if not _may_change(me, member):
+    try:
+        services.member_reactivate(actor=me, membership=member)
+    except PermissionDenied:
         messages.error(request, "You cannot reactivate this team member.")
     else:
-        services.member_add(
-            firm=firm, email=member.user.email, role=member.role, can_manage_contacts=member.can_manage_contacts
-        )
         messages.success(request, f"{member.display_name} is back on the team.")
     return redirect("crm:settings_team")
 

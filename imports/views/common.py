@@ -5,17 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.contrib import messages
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.urls import reverse
 
+from imports import selectors
 from imports.mapping import Mapping
 from imports.models import ImportJob
 
 
 def access_job(request, pk) -> ImportJob:
     """The job `pk` of the current firm; any other firm's job is a 404."""
-    jobs = ImportJob.objects.filter(firm=request.membership.firm).select_related("firm", "created_by")
-    return get_object_or_404(jobs, pk=pk)
+    return selectors.access_job(request.membership.firm, pk)
 
 
 def is_editable(job: ImportJob) -> bool:

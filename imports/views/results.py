@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django_htmx.http import HttpResponseClientRefresh
 
 from crm.permissions import import_permission_required
-from imports import jobs
+from imports import jobs, selectors
 from imports.models import ImportIssue, ImportJob
 from imports.report import skipped_rows_zip
 from imports.report import counter_rows
@@ -67,7 +67,7 @@ def cancel(request, pk):
         return HttpResponseNotAllowed(["POST"])
     if job.is_active:
         was_queued = job.status == ImportJob.Status.QUEUED
-        jobs.job_cancel(job)
+        jobs.job_cancel(job, actor=request.membership)
         if was_queued and job.rows_done:  # re-queued to resume after its worker stopped
             messages.info(request, "The import was cancelled while waiting to resume. Everything imported up to "
                                    "then is kept.")
@@ -86,7 +86,7 @@ def resume(request, pk):
     if request.method != "POST":
         return HttpResponseNotAllowed(["POST"])
     rows_done = job.checkpoint.get("rows_done", 0)
-    if jobs.job_resume(job, user=request.user):
+    if jobs.job_resume(job, actor=request.membership):
         messages.info(request, f"The import goes on after row {rows_done:,}: the rows imported before are not "
                                "imported again.")
     else:
@@ -118,6 +118,6 @@ def skipped_rows(request, pk):
 @import_permission_required
 def history(request):
     """Every import of the firm: who, when, file, kind, status and counts."""
-    imports = ImportJob.objects.filter(firm=request.membership.firm).select_related("created_by")
+    imports = selectors.job_history(firm=request.membership.firm)
     page = Paginator(imports, HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "imports/history.html", {"page": page, "imports": page.object_list})

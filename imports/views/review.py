@@ -7,7 +7,6 @@ back and changing anything asks for a new check. Start is the only button that w
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -21,13 +20,8 @@ from imports.models import ImportJob
 from imports.pipeline import UnknownFolderTemplate
 from imports.reading import UnreadableFile
 from imports.review import review_examples
-from imports.tasks import check_import_job
 from imports.views.common import REVIEW, access_job, is_editable, job_mapping, started_redirect, step_context
 
-# Files up to this size are checked while the page loads (a second or two); larger ones in the
-# background with a progress bar. Spreadsheets are compressed: their limit is lower.
-INLINE_CHECK_BYTES = 1024 * 1024
-INLINE_CHECK_BYTES_SPREADSHEET = 256 * 1024
 # A check that has not moved for this long is probably lost (worker restarted): offer a restart.
 CHECK_STALE_SECONDS = 90
 
@@ -37,22 +31,6 @@ def check_status(job: ImportJob) -> str:
     if not job.dry_run_state or job.dry_run_mapping != job.mapping:
         return "stale"
     return job.dry_run_state
-
-
-def _checks_inline(job: ImportJob) -> bool:
-    limit = getattr(settings, "IMPORT_INLINE_CHECK_BYTES", INLINE_CHECK_BYTES)
-    if job.read_info.get("format") not in ("csv", "iif"):
-        limit = min(limit, INLINE_CHECK_BYTES_SPREADSHEET)
-    return job.file_size <= limit
-
-
-def _dispatch_check(job: ImportJob) -> None:
-    jobs.job_check_request(job)
-    if _checks_inline(job):
-        jobs.job_check_run(job.pk, in_request=True)
-    else:
-        check_import_job.enqueue(job.pk)
-    job.refresh_from_db()
 
 
 def _check_context(job: ImportJob) -> dict:
@@ -124,7 +102,7 @@ def review(request, pk):
         return started_redirect(request, job)
     if request.method == "POST" or check_status(job) == "stale":
         # Asking for a check writes only its bookkeeping on the job row.
-        _dispatch_check(job)
+        jobs.job_check(job, actor=request.membership)
         if request.method == "POST":
             return redirect("imports:review", pk=job.pk)
     error = ""
@@ -165,5 +143,5 @@ def start_import(request, pk):
             messages.error(request, "The check of every row has not finished for these choices yet. Wait for the "
                                     "totals to appear, then start the import.")
             return redirect("imports:review", pk=job.pk)
-        jobs.job_start(job)
+        jobs.job_start(job, actor=request.membership)
     return redirect("imports:job", pk=job.pk)

@@ -74,9 +74,9 @@ def _table(job: ImportJob, mapping: Mapping, preview: FilePreview, step: str, ca
     return columns
 
 
-def _save(form, job: ImportJob, mapping: Mapping) -> bool:
+def _save(request, form, job: ImportJob, mapping: Mapping) -> bool:
     """Stores the form's part of the mapping; the services' objections become form errors."""
-    errors = jobs.job_set_mapping(job, form.apply(mapping))
+    errors = jobs.job_set_mapping(job, form.apply(mapping), actor=request.membership)
     for error in errors:
         form.add_error(None, error)
     return not errors
@@ -100,7 +100,7 @@ def accounts(request, pk):
         data = request.POST.copy()
         data["account_name"] = switch
     form = AccountsForm(data, columns=table, catalogue=catalogue, headers=headers, mapping=mapping, kind=job.kind)
-    if request.method == "POST" and form.is_valid() and _save(form, job, mapping):
+    if request.method == "POST" and form.is_valid() and _save(request, form, job, mapping):
         if switch is not None:
             return redirect(step_url(job, ACCOUNTS))
         return go_on(request, job, ACCOUNTS.key)
@@ -122,7 +122,7 @@ def contacts(request, pk):
     table = _table(job, mapping, preview, CONTACTS.key, catalogue)
     form = ContactsForm(request.POST or None, columns=table, catalogue=catalogue,
                         headers=list(job.read_info.get("headers", [])))
-    if request.method == "POST" and form.is_valid() and _save(form, job, mapping):
+    if request.method == "POST" and form.is_valid() and _save(request, form, job, mapping):
         return go_on(request, job, CONTACTS.key)
     context = {
         **step_context(job, CONTACTS.key),
@@ -154,7 +154,7 @@ def settings_step(request, pk):
     emails = email_columns(job, mapping, _preview(job)) if job.kind == ImportJob.Kind.ACCOUNTS_AND_CONTACTS else []
     unmatched = jobs.job_unmatched_member_names(job, mapping) if job.kind != ImportJob.Kind.CONTACTS else None
     form = SettingsForm(request.POST or None, job=job, mapping=mapping, email_columns=emails, unmatched=unmatched)
-    if request.method == "POST" and form.is_valid() and _save(form, job, mapping):
+    if request.method == "POST" and form.is_valid() and _save(request, form, job, mapping):
         return go_on(request, job, SETTINGS.key)
     membership = request.membership
     context = {

@@ -11,7 +11,7 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django_htmx.http import HttpResponseClientRefresh
 
 from crm.permissions import import_permission_required
-from imports import jobs
+from imports import jobs, selectors
 from imports.forms import KIND_HELP, ReadChoicesForm, UploadForm, max_upload_text
 from imports.models import ImportJob
 from imports.reading import UnreadableFile
@@ -35,7 +35,7 @@ MULTIPART_OVERHEAD = 64 * 1024
 def start(request):
     """Which kind of import: each with a line saying when to use it."""
     kinds = [{"value": value, "label": label, "help": KIND_HELP[value]} for value, label in ImportJob.Kind.choices]
-    recent = ImportJob.objects.filter(firm=request.membership.firm).select_related("created_by")[:3]
+    recent = selectors.job_history(firm=request.membership.firm)[:3]
     return render(request, "imports/start.html", {"kinds": kinds, "recent": recent, "max_upload": max_upload_text()})
 
 
@@ -99,7 +99,7 @@ def _upload_checked(request, kind, handler):
     upload_file = form.cleaned_data["file"]
     try:
         job = jobs.job_create(
-            firm=request.membership.firm, user=request.user, file=upload_file, original_name=upload_file.name,
+            actor=request.membership, file=upload_file, original_name=upload_file.name,
             kind=kind, detect_in_background=True,
         )
     except jobs.ImportRefused as exc:
@@ -142,13 +142,9 @@ def file(request, pk):
     if request.method == "POST" and request.POST.get("action") == "reread":
         form = ReadChoicesForm(request.POST, job=job)
         if form.is_valid():
-            old_headers = list(job.read_info.get("headers", []))
             mapping = form.apply(job_mapping(job))
             try:
-                jobs.job_detect(job, mapping=mapping)
-                if job.read_info.get("headers") != old_headers:
-                    # Other columns: the old mapping no longer fits, so map them afresh.
-                    jobs.job_detect(job)
+                if jobs.job_reread(job, mapping, actor=request.membership):
                     messages.info(request, "The file was read again with your choices. Its columns changed, so "
                                            "they were mapped afresh.")
                 else:

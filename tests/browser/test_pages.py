@@ -9,6 +9,7 @@ from playwright.sync_api import expect
 from crm import services
 from crm.models import Tag
 from imports.models import ImportJob
+from tests.actors import owner_of
 
 pytestmark = pytest.mark.browser
 
@@ -67,7 +68,7 @@ def test_deleting_a_tag_asks_first(signed_in, violations, live_server, firm):
 
 def test_the_firm_switcher_switches_on_choosing(signed_in, violations, live_server, firm, owner, other_firm):
     page = signed_in
-    services.member_add(firm=other_firm, email=owner.email, role="admin")
+    services.member_add(actor=owner_of(other_firm), email=owner.email, role="admin")
     page.goto(f"{live_server.url}/clients/accounts/")
     page.locator("#firm-switcher").select_option(label="Beta Bookkeeping")
     expect(page).to_have_title("Accounts · Beta Bookkeeping")

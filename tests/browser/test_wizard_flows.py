@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from crm.models import Account, Contact
 from imports.models import ImportJob
+from tests.actors import owner_of
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -134,7 +135,7 @@ def test_accounts_only_import_updates_existing_accounts_and_tags_them(signed_in,
     from crm import services
 
     page = signed_in
-    services.account_create(firm=firm, name="Acme LLC", type="other", folder_template=None)
+    services.account_create(actor=owner_of(firm), name="Acme LLC", type="other", folder_template=None)
     services.tag_get_or_create(firm=firm, name="Migrated 2026")
     rows = [
         ["Client Name", "Entity Type", "Client ID", "Tags"],

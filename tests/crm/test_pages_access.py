@@ -5,14 +5,15 @@ from django.urls import reverse
 
 from crm import services
 from crm.models import Membership
+from tests.actors import owner_of
 
 
 def make_world(firm, owner_user):
     """One object of every kind the pages address by id, in `firm`."""
-    account = services.account_create(firm=firm, name=f"Account of {firm.slug}", folder_template=None)
-    contact = services.contact_create(firm=firm, first_name="Pat", email=f"pat@{firm.slug}.example")
-    link = services.contact_link(account=account, contact=contact)
-    member = services.member_add(firm=firm, email=f"someone@{firm.slug}.example")
+    account = services.account_create(actor=owner_of(firm), name=f"Account of {firm.slug}", folder_template=None)
+    contact = services.contact_create(actor=owner_of(firm), first_name="Pat", email=f"pat@{firm.slug}.example")
+    link = services.contact_link(actor=owner_of(account), account=account, contact=contact)
+    member = services.member_add(actor=owner_of(firm), email=f"someone@{firm.slug}.example")
     return {
         "account": account,
         "contact": contact,
@@ -168,7 +169,7 @@ def test_adding_another_firms_contact_to_my_account_is_404(owner_client, mine, t
 
 
 def test_a_link_of_another_account_is_404(owner_client, firm, mine):
-    other_account = services.account_create(firm=firm, name="Other", folder_template=None)
+    other_account = services.account_create(actor=owner_of(firm), name="Other", folder_template=None)
     url = reverse("crm:account_contact_switch", args=[other_account.pk, mine["link"].pk])
     assert owner_client.post(url, {"field": "login", "value": "on"}).status_code == 404
 

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from crm import services
 from crm.models import Account, AccountContact, CustomField, Membership
+from tests.actors import owner_of
 
 LIST = reverse("crm:account_list")
 
@@ -20,10 +21,10 @@ def vip(firm):
 
 @pytest.fixture
 def accounts(firm, vip):
-    smith = services.account_create(firm=firm, name="Smith Household", tags=[vip], folder_template=None)
-    acme = services.account_create(firm=firm, name="Acme LLC", type=Account.Type.COMPANY, folder_template=None)
-    contact = services.contact_create(firm=firm, first_name="Jane", last_name="Doe", email="jane@acme.example")
-    services.contact_link(account=acme, contact=contact)
+    smith = services.account_create(actor=owner_of(firm), name="Smith Household", tags=[vip], folder_template=None)
+    acme = services.account_create(actor=owner_of(firm), name="Acme LLC", type=Account.Type.COMPANY, folder_template=None)
+    contact = services.contact_create(actor=owner_of(firm), first_name="Jane", last_name="Doe", email="jane@acme.example")
+    services.contact_link(actor=owner_of(acme), account=acme, contact=contact)
     return {"smith": smith, "acme": acme, "jane": contact}
 
 
@@ -31,7 +32,7 @@ def accounts(firm, vip):
 
 
 def test_list_shows_the_firms_accounts_with_counts_tags_and_assignees(owner_client, firm, accounts, owner_membership):
-    services.account_update(account=accounts["smith"], assignees=[owner_membership])
+    services.account_update(actor=owner_of(accounts["smith"]), account=accounts["smith"], assignees=[owner_membership])
     response = owner_client.get(LIST)
     assert response.status_code == 200
     assert names_in(response) == ["Acme LLC", "Smith Household"]
@@ -42,7 +43,7 @@ def test_list_shows_the_firms_accounts_with_counts_tags_and_assignees(owner_clie
 
 
 def test_list_never_shows_another_firms_accounts(owner_client, accounts, other_firm):
-    services.account_create(firm=other_firm, name="Beta Secret Client", folder_template=None)
+    services.account_create(actor=owner_of(other_firm), name="Beta Secret Client", folder_template=None)
     response = owner_client.get(LIST)
     assert "Beta Secret Client" not in response.content.decode()
 
@@ -76,8 +77,8 @@ def test_another_firms_tag_is_not_a_valid_filter(owner_client, accounts, other_f
 
 def test_pagination_is_50_per_page_and_keeps_filters(owner_client, firm, vip):
     for number in range(60):
-        services.account_create(firm=firm, name=f"Client {number:02d}", tags=[vip], folder_template=None)
-    services.account_create(firm=firm, name="Client untagged", folder_template=None)
+        services.account_create(actor=owner_of(firm), name=f"Client {number:02d}", tags=[vip], folder_template=None)
+    services.account_create(actor=owner_of(firm), name="Client untagged", folder_template=None)
     first = owner_client.get(LIST, {"tag": vip.pk, "q": "client"})
     assert len(first.context["accounts"]) == 50
     html = first.content.decode()
@@ -100,7 +101,7 @@ def test_import_and_new_buttons_follow_the_rights(client, firm, accounts, plain_
 
 
 def test_account_name_with_script_is_escaped(owner_client, firm):
-    account = services.account_create(firm=firm, name="<script>alert(1)</script>", folder_template=None)
+    account = services.account_create(actor=owner_of(firm), name="<script>alert(1)</script>", folder_template=None)
     for url in (LIST, reverse("crm:account_detail", args=[account.pk]), reverse("crm:account_edit", args=[account.pk])):
         html = owner_client.get(url).content.decode()
         assert "<script>alert(1)</script>" not in html
@@ -117,7 +118,7 @@ def test_detail_shows_everything_about_the_account(owner_client, firm, accounts,
     field = services.custom_field_create(firm=firm, applies_to="account", name="Fiscal year end", field_type="date")
     flag = services.custom_field_create(firm=firm, applies_to="account", name="Has payroll", field_type="yes_no")
     services.account_update(
-        account=acme, client_id="C-0042", custom_values={field.value_key: "2024-06-30", flag.value_key: True}
+        actor=owner_of(acme), account=acme, client_id="C-0042", custom_values={field.value_key: "2024-06-30", flag.value_key: True}
     )
     services.account_apply_folder_template(account=acme, template=firm.default_folder_template)
     AccountContact.objects.filter(account=acme).update(login=True, invitation="invited")
@@ -153,8 +154,8 @@ def test_switch_with_htmx_returns_the_row(owner_client, accounts):
 
 
 def test_login_needs_an_email(owner_client, firm, accounts):
-    nameless = services.contact_create(firm=firm, first_name="No", last_name="Email")
-    link = services.contact_link(account=accounts["acme"], contact=nameless)
+    nameless = services.contact_create(actor=owner_of(firm), first_name="No", last_name="Email")
+    link = services.contact_link(actor=owner_of(accounts["acme"]), account=accounts["acme"], contact=nameless)
     url = reverse("crm:account_contact_switch", args=[accounts["acme"].pk, link.pk])
     response = owner_client.post(url, {"field": "login", "value": "on"}, follow=True)
     assert "has no email address" in response.content.decode()
@@ -279,7 +280,7 @@ def test_foreign_tags_and_members_are_refused(owner_client, firm, other_firm, ot
 
 def test_deactivated_members_cannot_be_assigned(owner_client, firm, plain_member):
     membership = Membership.objects.get(firm=firm, user=plain_member)
-    services.member_deactivate(membership=membership)
+    services.member_deactivate(actor=owner_of(firm), membership=membership)
     response = owner_client.post(
         reverse("crm:account_create"), {"name": "Z", "type": "other", "assignees": [membership.pk]}
     )
@@ -299,7 +300,7 @@ def test_a_second_account_of_a_name_is_created_and_the_first_is_linked(owner_cli
 
 
 def test_the_warning_about_a_namesake_escapes_its_name(owner_client, firm):
-    services.account_create(firm=firm, name="<b>Lee</b>", client_id="<i>7</i>", folder_template=None)
+    services.account_create(actor=owner_of(firm), name="<b>Lee</b>", client_id="<i>7</i>", folder_template=None)
     response = owner_client.post(reverse("crm:account_create"), {"name": "<b>Lee</b>", "type": "other"}, follow=True)
     html = response.content.decode()
     assert "&lt;b&gt;Lee&lt;/b&gt; (client ID &lt;i&gt;7&lt;/i&gt;)" in html and "<b>Lee</b>" not in html
@@ -327,7 +328,7 @@ def test_an_account_needs_a_name_or_its_person(owner_client, firm):
 
 
 def test_same_name_in_another_firm_is_fine(owner_client, firm, other_firm):
-    services.account_create(firm=other_firm, name="Shared Name", folder_template=None)
+    services.account_create(actor=owner_of(other_firm), name="Shared Name", folder_template=None)
     response = owner_client.post(reverse("crm:account_create"), {"name": "Shared Name", "type": "individual"})
     assert response.status_code == 302
 
@@ -336,7 +337,7 @@ def test_edit_account_keeps_its_own_name_and_updates_fields(owner_client, firm, 
     acme = accounts["acme"]
     fields = setup["fields"]
     orphan_key = "999999"
-    services.account_update(account=acme, custom_values={orphan_key: "from a deleted field", fields["text"].value_key: "x"})
+    services.account_update(actor=owner_of(acme), account=acme, custom_values={orphan_key: "from a deleted field", fields["text"].value_key: "x"})
     url = reverse("crm:account_edit", args=[acme.pk])
     form = owner_client.get(url).context["form"]
     assert form.initial["name"] == "Acme LLC"
@@ -358,7 +359,7 @@ def test_edit_account_keeps_its_own_name_and_updates_fields(owner_client, firm, 
 def test_edit_form_shows_stored_custom_values(owner_client, firm, accounts, setup):
     fields = setup["fields"]
     services.account_update(
-        account=accounts["acme"],
+        actor=owner_of(accounts["acme"]), account=accounts["acme"],
         custom_values={fields["date"].value_key: "2023-12-31", fields["yes_no"].value_key: True, fields["number"].value_key: 3},
     )
     html = owner_client.get(reverse("crm:account_edit", args=[accounts["acme"].pk])).content.decode()
@@ -369,7 +370,7 @@ def test_edit_form_shows_stored_custom_values(owner_client, firm, accounts, setu
 
 def test_dropdown_keeps_an_imported_value_outside_its_options(owner_client, firm, accounts, setup):
     field = setup["fields"]["dropdown"]
-    services.account_update(account=accounts["acme"], custom_values={field.value_key: "Q7"})
+    services.account_update(actor=owner_of(accounts["acme"]), account=accounts["acme"], custom_values={field.value_key: "Q7"})
     html = owner_client.get(reverse("crm:account_edit", args=[accounts["acme"].pk])).content.decode()
     assert '<option value="Q7" selected>Q7</option>' in html
 
@@ -386,7 +387,7 @@ def test_new_account_page_renders_with_roles_and_fields(owner_client, setup):
 
 
 def test_list_marks_inactive_accounts_and_filters_by_status(owner_client, firm, accounts):
-    services.account_update(account=accounts["smith"], status=Account.Status.INACTIVE)
+    services.account_update(actor=owner_of(accounts["smith"]), account=accounts["smith"], status=Account.Status.INACTIVE)
     response = owner_client.get(LIST)
     html = response.content.decode()
     assert names_in(response) == ["Acme LLC", "Smith Household"]
@@ -433,7 +434,7 @@ def test_a_new_account_is_active_unless_told(owner_client, firm):
 
 
 def test_the_account_address_is_escaped(owner_client, firm):
-    account = services.account_create(firm=firm, name="Evil Co", street="<script>alert(1)</script>",
+    account = services.account_create(actor=owner_of(firm), name="Evil Co", street="<script>alert(1)</script>",
                                       folder_template=None)
     html = owner_client.get(reverse("crm:account_detail", args=[account.pk])).content.decode()
     assert "<script>alert(1)</script>" not in html and "&lt;script&gt;alert(1)&lt;/script&gt;" in html

@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from crm import services
 from crm.models import Contact
+from tests.actors import owner_of
 
 LIST = reverse("crm:contact_list")
 SSN = "123-45-6789"
@@ -23,13 +24,13 @@ def client_tag(firm):
 
 @pytest.fixture
 def people(firm, client_tag):
-    account = services.account_create(firm=firm, name="Doe Household", folder_template=None)
+    account = services.account_create(actor=owner_of(firm), name="Doe Household", folder_template=None)
     jane = services.contact_create(
-        firm=firm, first_name="Jane", last_name="Doe", email="jane@doe.example", phones=["+12125550100"],
+        actor=owner_of(firm), first_name="Jane", last_name="Doe", email="jane@doe.example", phones=["+12125550100"],
         tax_id=SSN, tags=[client_tag],
     )
-    john = services.contact_create(firm=firm, first_name="John", last_name="Roe", email="john@roe.example")
-    services.contact_link(account=account, contact=jane)
+    john = services.contact_create(actor=owner_of(firm), first_name="John", last_name="Roe", email="john@roe.example")
+    services.contact_link(actor=owner_of(account), account=account, contact=jane)
     return {"account": account, "jane": jane, "john": john}
 
 
@@ -58,8 +59,8 @@ def test_filter_by_tag(owner_client, people, client_tag):
 
 def test_pagination_keeps_the_search(owner_client, firm):
     for number in range(55):
-        services.contact_create(firm=firm, first_name="Pat", last_name=f"Person{number:02d}")
-    services.contact_create(firm=firm, first_name="Other", last_name="Human")
+        services.contact_create(actor=owner_of(firm), first_name="Pat", last_name=f"Person{number:02d}")
+    services.contact_create(actor=owner_of(firm), first_name="Other", last_name="Human")
     first = owner_client.get(LIST, {"q": "pat"})
     assert len(first.context["contacts"]) == 50
     assert "?q=pat&amp;page=2" in first.content.decode()
@@ -72,7 +73,7 @@ def test_detail_shows_all_fields_and_masks_the_ssn(owner_client, firm, people):
     jane = people["jane"]
     field = services.custom_field_create(firm=firm, applies_to="contact", name="Spouse name")
     services.contact_update(
-        contact=jane, additional_emails=["jd@work.example"], street="1 Main St", city="Springfield", state="IL",
+        actor=owner_of(firm), contact=jane, additional_emails=["jd@work.example"], street="1 Main St", city="Springfield", state="IL",
         postal_code="62701", country="US", date_of_birth=datetime.date(1980, 5, 17), notes="Prefers calls",
         custom_values={field.value_key: "Jim"},
     )
@@ -130,7 +131,7 @@ def test_duplicate_email_in_the_firm_is_a_form_error(owner_client, firm, people)
 
 
 def test_same_email_in_another_firm_is_fine(owner_client, firm, other_firm):
-    services.contact_create(firm=other_firm, first_name="Z", email="shared@example.com")
+    services.contact_create(actor=owner_of(other_firm), first_name="Z", email="shared@example.com")
     response = owner_client.post(reverse("crm:contact_create"), {"first_name": "Z", "email": "shared@example.com"})
     assert response.status_code == 302
 
@@ -144,7 +145,7 @@ def test_a_phone_an_import_would_warn_about_is_a_form_error_in_the_same_words(ow
 
 
 def test_editing_a_contact_keeps_its_extensions(owner_client, firm):
-    ann = services.contact_create(firm=firm, first_name="Ann", phones=["+13125550100;ext=12", "+12125550199"])
+    ann = services.contact_create(actor=owner_of(firm), first_name="Ann", phones=["+13125550100;ext=12", "+12125550199"])
     form = owner_client.get(reverse("crm:contact_edit", args=[ann.pk])).context["form"]
     owner_client.post(reverse("crm:contact_edit", args=[ann.pk]),
                       {"first_name": "Ann", "phones": form.initial["phones"]})
@@ -200,7 +201,7 @@ def test_edit_keeps_own_email_and_updates_tags(owner_client, people, client_tag)
 
 
 def test_contact_name_is_escaped(owner_client, firm):
-    contact = services.contact_create(firm=firm, first_name="<script>alert(1)</script>")
+    contact = services.contact_create(actor=owner_of(firm), first_name="<script>alert(1)</script>")
     for url in (LIST, reverse("crm:contact_detail", args=[contact.pk])):
         html = owner_client.get(url).content.decode()
         assert "<script>alert(1)</script>" not in html

@@ -9,6 +9,7 @@ from django.urls import reverse
 from crm import services
 from crm.middleware import SESSION_FIRM_KEY
 from crm.models import Membership
+from tests.actors import owner_of
 
 PASSWORD = "correct horse battery staple"
 
@@ -71,7 +72,7 @@ def test_password_reset_sends_a_working_link(client, owner):
 
 
 def test_password_reset_also_reaches_members_who_never_set_a_password(client, firm):
-    membership = services.member_add(firm=firm, email="invited@firm-a.example")
+    membership = services.member_add(actor=owner_of(firm), email="invited@firm-a.example")
     assert not membership.user.has_usable_password()
     client.post(reverse("password_reset"), {"email": "invited@firm-a.example"})
     assert len(mail.outbox) == 1
@@ -93,15 +94,15 @@ def test_messages_are_shown(owner_client):
 
 def test_switcher_appears_only_with_several_firms(owner_client, owner, other_firm):
     assert b'name="firm"' not in owner_client.get(reverse("crm:account_list")).content
-    services.member_add(firm=other_firm, email=owner.email, role="member")
+    services.member_add(actor=owner_of(other_firm), email=owner.email, role="member")
     html = owner_client.get(reverse("crm:account_list")).content.decode()
     assert 'name="firm"' in html and "Beta Bookkeeping" in html
 
 
 def test_switching_firm_changes_what_is_shown(owner_client, firm, owner, other_firm):
-    services.member_add(firm=other_firm, email=owner.email, role="member")
-    services.account_create(firm=firm, name="Alpha client", folder_template=None)
-    beta = services.account_create(firm=other_firm, name="Beta client", folder_template=None)
+    services.member_add(actor=owner_of(other_firm), email=owner.email, role="member")
+    services.account_create(actor=owner_of(firm), name="Alpha client", folder_template=None)
+    beta = services.account_create(actor=owner_of(other_firm), name="Beta client", folder_template=None)
     assert owner_client.get(reverse("crm:account_detail", args=[beta.pk])).status_code == 404
 
     response = owner_client.post(reverse("crm:firm_switch"), {"firm": other_firm.pk})
@@ -122,7 +123,7 @@ def test_switching_to_a_firm_the_user_is_not_in_is_refused(owner_client, firm, o
 
 
 def test_switching_to_a_firm_where_the_user_was_deactivated_is_refused(owner_client, owner, other_firm):
-    membership = services.member_add(firm=other_firm, email=owner.email)
+    membership = services.member_add(actor=owner_of(other_firm), email=owner.email)
     Membership.objects.filter(pk=membership.pk).update(is_active=False)
     assert owner_client.post(reverse("crm:firm_switch"), {"firm": other_firm.pk}).status_code == 404
 

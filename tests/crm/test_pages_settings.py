@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from crm import services
 from crm.models import Account, CustomField, FolderTemplate, Membership, Tag, User
+from tests.actors import owner_of
 
 
 def messages_of(response) -> list[str]:
@@ -48,12 +49,15 @@ def test_unknown_country_is_refused(owner_client, firm):
 # --- Team ---------------------------------------------------------------------------------------
 
 
-def test_add_member_emails_a_working_set_password_link(owner_client, client, firm, settings):
+def test_add_member_emails_a_working_set_password_link(owner_client, client, firm, settings,
+                                                       django_capture_on_commit_callbacks):
     settings.SITE_URL = "https://app.example"
-    response = owner_client.post(
-        reverse("crm:settings_team"),
-        {"email": "New.Person@Firm-A.example", "full_name": "New Person", "role": "member", "can_manage_contacts": "on"},
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = owner_client.post(
+            reverse("crm:settings_team"),
+            {"email": "New.Person@Firm-A.example", "full_name": "New Person", "role": "member",
+             "can_manage_contacts": "on"},
+        )
     assert response.status_code == 302
     membership = Membership.objects.get(firm=firm, user__email="new.person@firm-a.example")
     assert membership.role == "member" and membership.can_manage_contacts
@@ -68,8 +72,10 @@ def test_add_member_emails_a_working_set_password_link(owner_client, client, fir
     assert client.login(request=HttpRequest(), username="new.person@firm-a.example", password="a fresh Passw0rd!")
 
 
-def test_adding_an_existing_user_tells_them_to_sign_in(owner_client, firm, other_owner):
-    owner_client.post(reverse("crm:settings_team"), {"email": other_owner.email, "role": "admin"})
+def test_adding_an_existing_user_tells_them_to_sign_in(owner_client, firm, other_owner,
+                                                        django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_client.post(reverse("crm:settings_team"), {"email": other_owner.email, "role": "admin"})
     assert Membership.objects.get(firm=firm, user=other_owner).role == "admin"
     assert "password-reset" not in mail.outbox[0].body
     assert "/login/" in mail.outbox[0].body
@@ -117,7 +123,7 @@ def test_nobody_deactivates_themselves(owner_client, owner_membership):
 
 
 def test_an_owner_may_deactivate_another_owner_but_not_demote_themselves(client, firm, owner_membership):
-    second = services.member_add(firm=firm, email="second@firm-a.example", role="owner")
+    second = services.member_add(actor=owner_of(firm), email="second@firm-a.example", role="owner")
     client.force_login(second.user)
     client.post(reverse("crm:member_deactivate", args=[owner_membership.pk]))
     owner_membership.refresh_from_db()
@@ -134,7 +140,7 @@ def test_an_owner_may_deactivate_another_owner_but_not_demote_themselves(client,
 
 def test_tags_list_with_usage_and_create_rename_delete(owner_client, firm):
     vip = services.tag_get_or_create(firm=firm, name="VIP")
-    services.account_create(firm=firm, name="A", tags=[vip], folder_template=None)
+    services.account_create(actor=owner_of(firm), name="A", tags=[vip], folder_template=None)
     response = owner_client.get(reverse("crm:settings_tags"))
     assert response.context["tags"][0].account_count == 1
 
@@ -166,7 +172,7 @@ def test_create_dropdown_field_and_delete_it_with_its_values(owner_client, firm)
     field = CustomField.objects.get(firm=firm, name="Filing status")
     assert field.options == ["Single", "Married"] and field.applies_to == "contact"
 
-    contact = services.contact_create(firm=firm, first_name="A", custom_values={field.value_key: "Single", "other": 1})
+    contact = services.contact_create(actor=owner_of(firm), first_name="A", custom_values={field.value_key: "Single", "other": 1})
     owner_client.post(reverse("crm:custom_field_delete", args=[field.pk]))
     assert not CustomField.objects.filter(pk=field.pk).exists()
     contact.refresh_from_db()

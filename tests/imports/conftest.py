@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+
 import csv
 import io
 
 import pytest
 from django.core.files.base import ContentFile
 
+from crm.permissions import actor_for
 from imports import jobs
 from imports.mapping import AccountTypeChoice, ColumnMapping, ImportSettings, Mapping, PortalSwitches
 from imports.pipeline import run_pipeline
+from tests.actors import uploader
 
 
 @pytest.fixture(autouse=True)
@@ -45,7 +48,8 @@ def upload(firm, user, rows_or_text, *, name="clients.csv", kind="accounts-and-c
     content = rows_or_text if isinstance(rows_or_text, (str, bytes)) else csv_text(rows_or_text)
     if isinstance(content, str):
         content = content.encode("utf-8")
-    return jobs.job_create(firm=firm, user=user, file=ContentFile(content, name=name), original_name=name,
+    # The uploader acts as their membership of the firm (None if they have none: refused).
+    return jobs.job_create(actor=actor_for(firm, user), file=ContentFile(content, name=name), original_name=name,
                            kind=kind, mapping=mapping)
 
 
@@ -56,7 +60,7 @@ def import_rows(firm, user, rows, columns=None, *, kind="accounts-and-contacts",
     job = upload(firm, user, rows, kind=kind, mapping=mapping)
     if dry_run:
         return job, jobs.job_dry_run(job).counters.as_dict()
-    jobs.job_start(job, enqueue=False)
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
     job = jobs.job_run(job.pk)
     assert job.status == "finished", job.error
     return job, dict(job.counts)

@@ -10,6 +10,7 @@ from crm import services
 from crm.models import Account, Contact
 from imports import jobs
 from imports.pipeline import run_pipeline
+from tests.actors import owner_of, uploader
 from tests.imports.conftest import import_rows, make_mapping, upload
 
 pytestmark = pytest.mark.django_db
@@ -74,9 +75,9 @@ def test_a_value_filled_by_an_earlier_row_tells_the_next_namesake_apart(firm, ow
 
 
 def test_an_existing_client_is_found_by_email_and_a_namesake_is_not_merged_into_it(firm, owner):
-    mary = services.account_create(firm=firm, name="Mary Jones", folder_template=None)
-    services.contact_link(account=mary, contact=services.contact_create(
-        firm=firm, first_name="Mary", last_name="Jones", email="mary@a.example"))
+    mary = services.account_create(actor=owner_of(firm), name="Mary Jones", folder_template=None)
+    services.contact_link(actor=owner_of(mary), account=mary, contact=services.contact_create(
+        actor=owner_of(firm), first_name="Mary", last_name="Jones", email="mary@a.example"))
     rows = [HEADER, ["Mary", "Jones", "mary@a.example", "(312) 555-0100", ""],
             ["Mary", "Jones", "other.mary@b.example", "", ""]]
     job, counts = import_rows(firm, owner, rows, PEOPLE)
@@ -87,9 +88,9 @@ def test_an_existing_client_is_found_by_email_and_a_namesake_is_not_merged_into_
 
 
 def test_an_existing_client_without_email_is_found_by_name_unless_something_contradicts(firm, owner):
-    bob = services.account_create(firm=firm, name="Bob Brown", folder_template=None)
-    services.contact_link(account=bob, contact=services.contact_create(
-        firm=firm, first_name="Bob", last_name="Brown", phones=["+13125550100"]))
+    bob = services.account_create(actor=owner_of(firm), name="Bob Brown", folder_template=None)
+    services.contact_link(actor=owner_of(bob), account=bob, contact=services.contact_create(
+        actor=owner_of(firm), first_name="Bob", last_name="Brown", phones=["+13125550100"]))
     rows = [HEADER, ["Bob", "Brown", "", "312-555-0100", "60601"], ["Bob", "Brown", "", "617-555-0199", ""]]
     job, counts = import_rows(firm, owner, rows, PEOPLE)
     assert (counts["accounts_created"], counts["accounts_updated"]) == (1, 0)
@@ -108,11 +109,11 @@ def test_reimporting_strangers_who_share_a_name_creates_nothing(firm, owner):
 
 
 def test_a_named_account_shared_by_several_clients_is_the_one_holding_the_rows_person(firm, owner):
-    first = services.account_create(firm=firm, name="Mary Smith", client_id="1001", folder_template=None)
-    second = services.account_create(firm=firm, name="Mary Smith", client_id="1002", folder_template=None)
-    services.contact_link(account=second, contact=services.contact_create(
-        firm=firm, first_name="Mary", last_name="Smith", email="mary2@b.example"))
-    services.contact_link(account=first, contact=services.contact_create(firm=firm, first_name="Mary", last_name="Smith"))
+    first = services.account_create(actor=owner_of(firm), name="Mary Smith", client_id="1001", folder_template=None)
+    second = services.account_create(actor=owner_of(firm), name="Mary Smith", client_id="1002", folder_template=None)
+    services.contact_link(actor=owner_of(second), account=second, contact=services.contact_create(
+        actor=owner_of(firm), first_name="Mary", last_name="Smith", email="mary2@b.example"))
+    services.contact_link(actor=owner_of(first), account=first, contact=services.contact_create(actor=owner_of(firm), first_name="Mary", last_name="Smith"))
     rows = [["Client", *HEADER], ["Mary Smith", "Mary", "Smith", "mary2@b.example", "312 555 0100", ""]]
     job, counts = import_rows(firm, owner, rows, NAMED)
     assert (counts["accounts_created"], counts["rows_skipped"]) == (0, 0)
@@ -120,8 +121,8 @@ def test_a_named_account_shared_by_several_clients_is_the_one_holding_the_rows_p
 
 
 def test_a_named_account_shared_by_several_clients_none_holding_the_person_is_skipped(firm, owner):
-    services.account_create(firm=firm, name="Mary Smith", client_id="1001", folder_template=None)
-    services.account_create(firm=firm, name="mary smith", client_id="1002", folder_template=None)
+    services.account_create(actor=owner_of(firm), name="Mary Smith", client_id="1001", folder_template=None)
+    services.account_create(actor=owner_of(firm), name="mary smith", client_id="1002", folder_template=None)
     rows = [["Client", *HEADER], ["Mary Smith", "Mary", "Smith", "new@c.example", "", ""]]
     job, counts = import_rows(firm, owner, rows, NAMED)
     assert (counts["rows_skipped"], counts["accounts_created"], counts["contacts_created"]) == (1, 0, 0)
@@ -155,9 +156,9 @@ def test_a_first_last_file_after_a_last_first_one_creates_nothing(firm, owner):
 
 
 def test_an_existing_last_first_account_holding_the_person_is_that_client(firm, owner):
-    ana = services.account_create(firm=firm, name="Rivera, Ana", folder_template=None)
-    services.contact_link(account=ana, contact=services.contact_create(
-        firm=firm, first_name="Ana", last_name="Rivera", email="ana@r.example"))
+    ana = services.account_create(actor=owner_of(firm), name="Rivera, Ana", folder_template=None)
+    services.contact_link(actor=owner_of(ana), account=ana, contact=services.contact_create(
+        actor=owner_of(firm), first_name="Ana", last_name="Rivera", email="ana@r.example"))
     for rows, columns in (([HEADER, ["Ana", "Rivera", "ana@r.example", "", ""]], PEOPLE),
                           ([["Client", *HEADER], ["Ana Rivera", "Ana", "Rivera", "", "", ""]], NAMED)):
         job, counts = import_rows(firm, owner, rows, columns)
@@ -196,9 +197,9 @@ def test_dry_run_predicts_namesakes_across_batches(firm, owner):
     """Namesakes, repeated emails and named accounts spread over many small batches: the
     dry run (which writes nothing, and remembers) counts what the real run (which finds its
     earlier batches in the database) does."""
-    mary = services.account_create(firm=firm, name="Mary Jones", folder_template=None)
-    services.contact_link(account=mary, contact=services.contact_create(
-        firm=firm, first_name="Mary", last_name="Jones", phones=["+13125550100"]))
+    mary = services.account_create(actor=owner_of(firm), name="Mary Jones", folder_template=None)
+    services.contact_link(actor=owner_of(mary), account=mary, contact=services.contact_create(
+        actor=owner_of(firm), first_name="Mary", last_name="Jones", phones=["+13125550100"]))
     columns = {"Client": "account.name", **PEOPLE}
     rows = [["Client", *HEADER]]
     for i in range(60):
@@ -208,7 +209,7 @@ def test_dry_run_predicts_namesakes_across_batches(firm, owner):
         rows.append([client, "Mary", "Jones" if i % 5 else "Rivera", email, phone, ["", "60601", "02118"][i % 3]])
     job = upload(firm, owner, rows, mapping=make_mapping(columns))
     predicted = run_pipeline(job, dry_run=True, batch_size=4).counters
-    jobs.job_start(job, enqueue=False)
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
     done = run_pipeline(job, dry_run=False, batch_size=4).counters
     assert predicted == done
     assert done.accounts_created > 3
@@ -245,15 +246,15 @@ def test_dry_run_predicts_the_run_on_files_full_of_namesakes(firm, owner, seed):
     the review's full dry run relies on. (It caught a contact that a later row gave an email
     being taken for one without, in a later batch of the dry run only.)"""
     if seed % 2:  # half the runs start from clients the firm already has
-        ann = services.account_create(firm=firm, name="Ann Lee", folder_template=None)
-        services.contact_link(account=ann, contact=services.contact_create(
-            firm=firm, first_name="Ann", last_name="Lee", email="ann.lee.1@x.example"))
-        services.account_create(firm=firm, name="Lee, Bo", client_id="B1", folder_template=None)
-        services.account_create(firm=firm, name="Bo Lee", client_id="B2", folder_template=None)
+        ann = services.account_create(actor=owner_of(firm), name="Ann Lee", folder_template=None)
+        services.contact_link(actor=owner_of(ann), account=ann, contact=services.contact_create(
+            actor=owner_of(firm), first_name="Ann", last_name="Lee", email="ann.lee.1@x.example"))
+        services.account_create(actor=owner_of(firm), name="Lee, Bo", client_id="B1", folder_template=None)
+        services.account_create(actor=owner_of(firm), name="Bo Lee", client_id="B2", folder_template=None)
     job = upload(firm, owner, repetitive_rows(150, seed), mapping=make_mapping({"Client": "account.name", **PEOPLE}))
     predicted = run_pipeline(job, dry_run=True, batch_size=9).counters
     in_one_batch = run_pipeline(job, dry_run=True, batch_size=1000).counters
-    jobs.job_start(job, enqueue=False)
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
     done = run_pipeline(job, dry_run=False, batch_size=9).counters
     assert predicted == in_one_batch == done
     assert done.rows_total == done.rows_imported + done.rows_skipped == 150
@@ -270,7 +271,7 @@ def test_dry_run_knows_a_contact_a_later_row_gave_an_email_is_no_longer_without_
             ["Khan Family", "Bo", "Khan", "bo@two.example", "", ""]]
     job = upload(firm, owner, rows, mapping=make_mapping({"Client": "account.name", **PEOPLE}))
     predicted = run_pipeline(job, dry_run=True, batch_size=1).counters
-    jobs.job_start(job, enqueue=False)
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
     done = run_pipeline(job, dry_run=False, batch_size=1).counters
     assert done.contacts_created == 2
     assert predicted == done

@@ -12,6 +12,7 @@ from django.core.management import call_command
 from crm.models import Account
 from imports import jobs, pipeline, tasks
 from imports.models import ImportJob
+from tests.actors import uploader
 from tests.imports.conftest import csv_text, make_mapping, upload
 from tests.imports.test_pipeline import COLUMNS, generated_rows
 from tests.imports.test_wizard import url
@@ -50,7 +51,7 @@ def test_a_run_to_the_end_has_as_many_rows_in_the_file_as_it_counted(firm, owner
 
 def test_a_resumed_run_cancelled_again_counts_the_rows_before_its_checkpoint(firm, owner):
     job = upload(firm, owner, report(50), mapping=make_mapping(COLUMNS))
-    jobs.job_start(job, enqueue=False)
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
     ImportJob.objects.filter(pk=job.pk).update(status="running")
 
     class WorkerKilled(Exception):
@@ -72,7 +73,7 @@ def cancelled(firm, owner, owner_client, monkeypatch):
     """2,500 rows, run by the worker task; the importer presses Cancel once the first batch
     (1,000 rows) is written."""
     job = upload(firm, owner, report(2500), mapping=make_mapping(COLUMNS))
-    jobs.job_start(job, enqueue=False)
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
     real_run = tasks.job_run
 
     def run_and_press_cancel(job_id):
@@ -106,7 +107,7 @@ def test_the_email_of_a_cancelled_import_says_how_far_it_went(cancelled, mailout
 
 def test_a_finished_import_shows_one_row_count(owner_client, firm, owner):
     job = upload(firm, owner, report(30), mapping=make_mapping(COLUMNS))
-    jobs.job_start(job, enqueue=False)
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
     job = jobs.job_run(job.pk)
     assert "rows_in_file" not in job.counts and job.rows_in_file == job.counts["rows_total"] == 30
     html = owner_client.get(url("job", job)).content.decode()

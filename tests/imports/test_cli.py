@@ -17,6 +17,7 @@ from django.urls import reverse
 from crm import services
 from crm.models import Account, Contact
 from imports.models import COUNTER_NAMES, ImportJob
+from tests.actors import owner_of
 from tests.imports.conftest import csv_text
 
 pytestmark = pytest.mark.django_db
@@ -172,14 +173,14 @@ def test_a_mapping_naming_an_unknown_folder_template_is_refused_naming_it(firm, 
 def _seed(firm):
     vip = services.tag_get_or_create(firm=firm, name="VIP")
     fye = services.custom_field_create(firm=firm, applies_to="account", name="Fiscal year end", field_type="date")
-    account = services.account_create(firm=firm, name="Acme LLC", type="company", company_name="Acme LLC",
+    account = services.account_create(actor=owner_of(firm), name="Acme LLC", type="company", company_name="Acme LLC",
                                       client_id="007", tags=[vip], custom_values={str(fye.pk): "2025-12-31"})
-    ann = services.contact_create(firm=firm, first_name="Ann", last_name="Lee", email="ann@acme.example",
+    ann = services.contact_create(actor=owner_of(firm), first_name="Ann", last_name="Lee", email="ann@acme.example",
                                   additional_emails=["ann.lee@gmail.example"], phones=["+13125550100"],
                                   city="Chicago", postal_code="02134", tax_id="123-45-6789",
                                   notes="Prefers email.\nCall after 5.")
-    services.contact_link(account=account, contact=ann, login=True, notify=True)
-    services.account_create(firm=firm, name="Lonely Account", type="other")
+    services.contact_link(actor=owner_of(account), account=account, contact=ann, login=True, notify=True)
+    services.account_create(actor=owner_of(firm), name="Lonely Account", type="other")
     return account
 
 
@@ -224,7 +225,7 @@ def test_exported_headers_named_by_users_cannot_run_as_formulas(firm):
 
 def test_full_width_formula_characters_are_guarded_like_ascii_ones_and_reimport_unchanged(firm, owner, tmp_path):
     for name in ("＝HYPERLINK(\"http://evil\",\"x\")", "＋cmd|' /C calc'!A0", "－1+1", "＠SUM(1+1)"):
-        services.account_create(firm=firm, name=name, type="company", company_name=name)
+        services.account_create(actor=owner_of(firm), name=name, type="company", company_name=name)
     services.custom_field_create(firm=firm, applies_to="account", name="＝Field")
     path = tmp_path / "export.csv"
     call_command("export", "--firm", "alpha", "--output", str(path))
@@ -256,9 +257,9 @@ def test_namesakes_round_trip_through_the_export_unchanged(firm, owner, tmp_path
     """Two clients called Mary Jones (no emails, different phones): the export names both
     "Mary Jones", and re-importing it finds each by the person it holds."""
     for phone in ("+13125550100", "+16175550199"):
-        mary = services.account_create(firm=firm, name="Mary Jones", folder_template=None)
-        services.contact_link(account=mary, contact=services.contact_create(
-            firm=firm, first_name="Mary", last_name="Jones", phones=[phone]))
+        mary = services.account_create(actor=owner_of(firm), name="Mary Jones", folder_template=None)
+        services.contact_link(actor=owner_of(mary), account=mary, contact=services.contact_create(
+            actor=owner_of(firm), first_name="Mary", last_name="Jones", phones=[phone]))
     path = tmp_path / "export.csv"
     call_command("export", "--firm", "alpha", "--output", str(path))
     before = json.loads(run("export", "--firm", "alpha", "--format", "json"))

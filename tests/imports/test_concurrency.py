@@ -24,6 +24,7 @@ from crm import services
 from crm.models import Account, AccountContact
 from imports import jobs
 from imports.models import ImportJob
+from tests.actors import uploader
 from tests.conftest import make_user
 from tests.imports.conftest import csv_text, upload
 from tests.imports.test_pipeline import HEADER, database_state, generated_rows
@@ -116,7 +117,7 @@ def test_two_imports_of_overlapping_files_into_one_firm_both_finish_as_if_run_on
 def import_one_after_the_other(firm, user, files) -> None:
     for content in files:
         job = upload(firm, user, content)
-        jobs.job_start(job, enqueue=False)
+        jobs.job_start(job, actor=uploader(job), enqueue=False)
         assert jobs.job_run(job.pk).status == "finished"
 
 

@@ -13,6 +13,7 @@ from imports.mapping import Mapping
 from imports.matching import suggest_mapping
 from imports.pipeline import open_job_table
 from imports.views.review import check_status
+from tests.actors import uploader
 from tests.imports.conftest import import_rows, upload
 from tests.imports.test_wizard import column_prefix, mapping_of, table_post, url, wizard_upload
 
@@ -143,7 +144,7 @@ def test_the_pages_and_the_run_reuse_the_stored_detection(owner_client, firm):
         assert "Acme" in owner_client.get(url("file", job)).content.decode()
         job.refresh_from_db()
         assert check_status(job) == "done"
-        jobs.job_start(job, enqueue=False)
+        jobs.job_start(job, actor=uploader(job), enqueue=False)
         assert jobs.job_run(job.pk).status == "finished"
     assert Contact.objects.get(email="bo@bolt.example").date_of_birth == datetime.date(1970, 12, 17)
 
@@ -183,7 +184,7 @@ def test_a_changed_reading_choice_is_stored_checked_again_and_honoured_by_the_ru
             ["Acme", "Ann", "ann@acme.example", "04/07/1970", "1.234"],
             ["Bolt", "Bo", "bo@bolt.example", "05/08/1971", "2.500"]]
     job = wizard_upload(owner_client, rows)
-    jobs.job_set_mapping(job, _fee_as_number(job))
+    jobs.job_set_mapping(job, actor=uploader(job), mapping=_fee_as_number(job))
     owner_client.get(url("review", job))
     job.refresh_from_db()
     assert check_status(job) == "done"
@@ -202,7 +203,7 @@ def test_a_changed_reading_choice_is_stored_checked_again_and_honoured_by_the_ru
     assert "dates read day/month (your choice)" in html and "decimal comma (your choice)" in html
     owner_client.get(url("review", job))
     job.refresh_from_db()
-    jobs.job_start(job, enqueue=False)
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
     assert jobs.job_run(job.pk).status == "finished"
     ann = Contact.objects.get(email="ann@acme.example")
     assert ann.date_of_birth == datetime.date(1970, 7, 4)
@@ -226,4 +227,4 @@ def test_an_unknown_reading_choice_is_refused(firm, owner):
     job = upload(firm, owner, people(2, Fee=lambda i: "1"))
     mapping = Mapping.from_dict(job.mapping)
     mapping.column("Fee").number_format = "roman"
-    assert any("unknown number format" in error for error in jobs.job_set_mapping(job, mapping))
+    assert any("unknown number format" in error for error in jobs.job_set_mapping(job, actor=uploader(job), mapping=mapping))

@@ -14,6 +14,7 @@ from imports import jobs
 from imports.mapping import IGNORE, Mapping
 from imports.models import ImportJob
 from imports.report import skipped_rows_zip
+from tests.actors import uploader
 from tests.imports.conftest import import_rows, run_pipeline, upload
 
 pytestmark = pytest.mark.django_db
@@ -128,7 +129,7 @@ def test_iif_bookkeeping_is_offered_not_created(firm, owner):
     iif = ("!CUST\tNAME\tREFNUM\tTIMESTAMP\tEMAIL\tTAXABLE\tSALESTAXCODE\tPRICELEVEL\r\n"
            "CUST\tRivera, Ana\t12\t1501191278\tana@example.com\tY\tTax\tRetail\r\n")
     job = upload(firm, owner, iif, name="customers.iif")
-    jobs.job_start(job, enqueue=False)
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
     job = jobs.job_run(job.pk)
     assert job.status == "finished", job.error
     assert fields(firm) == []
@@ -149,7 +150,7 @@ def test_reimporting_the_skipped_rows_file_ignores_row_and_reason(firm, owner):
     again = upload(firm, owner, fixed, name="clients-skipped-rows.csv")
     mapping = Mapping.from_dict(again.mapping)
     assert [(c.column, c.target, c.offer) for c in mapping.columns[-2:]] == [("Row", IGNORE, ""), ("Reason", IGNORE, "")]
-    jobs.job_start(again, enqueue=False)
+    jobs.job_start(again, actor=uploader(again), enqueue=False)
     again = jobs.job_run(again.pk)
     assert again.status == "finished", again.error
     assert fields(firm) == []

@@ -5,6 +5,7 @@ import pytest
 from crm import services
 from crm.models import Account, AccountContact, Contact, CustomField, Tag
 from imports.models import ImportChange, ImportIssue
+from tests.actors import owner_of
 from tests.imports.conftest import import_rows
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,7 @@ def test_rows_with_the_same_account_name_are_one_account(firm, owner):
 
 
 def test_existing_account_is_matched_case_insensitively(firm, owner):
-    existing = services.account_create(firm=firm, name="Acme LLC", type="company", folder_template=None)
+    existing = services.account_create(actor=owner_of(firm), name="Acme LLC", type="company", folder_template=None)
     rows = [["Account", "First", "Last", "Email"], ["acme llc", "Ann", "Lee", "ann@acme.example"]]
     job, counts = import_rows(firm, owner, rows, PEOPLE)
     # A new contact on an existing account counts as an update of that account.
@@ -103,11 +104,11 @@ def test_account_with_an_email_but_no_person_name_gets_a_nameless_contact(firm, 
 
 
 def test_update_is_additive_by_default(firm, owner):
-    account = services.account_create(firm=firm, name="Acme LLC", type="company", client_id="A-1",
+    account = services.account_create(actor=owner_of(firm), name="Acme LLC", type="company", client_id="A-1",
                                       folder_template=None)
-    contact = services.contact_create(firm=firm, first_name="Ann", last_name="Lee", email="ann@acme.example",
+    contact = services.contact_create(actor=owner_of(firm), first_name="Ann", last_name="Lee", email="ann@acme.example",
                                       city="Boston")
-    services.contact_link(account=account, contact=contact)
+    services.contact_link(actor=owner_of(account), account=account, contact=contact)
     rows = [["Account", "Client ID", "Company", "First", "Last", "Email", "City", "State"],
             ["Acme LLC", "B-2", "Acme Holdings", "Ann", "Lee", "ann@acme.example", "Chicago", "IL"]]
     columns = {**PEOPLE, "Client ID": "account.client_id", "Company": "account.company_name",
@@ -124,7 +125,7 @@ def test_update_is_additive_by_default(firm, owner):
 
 
 def test_overwrite_option_lets_file_values_win(firm, owner):
-    contact = services.contact_create(firm=firm, first_name="Ann", last_name="Lee", email="ann@acme.example",
+    contact = services.contact_create(actor=owner_of(firm), first_name="Ann", last_name="Lee", email="ann@acme.example",
                                       city="Boston")
     rows = [["Account", "First", "Last", "Email", "City"], ["Lee", "Ann", "Lee", "ann@acme.example", "Chicago"]]
     job, counts = import_rows(firm, owner, rows, {**PEOPLE, "City": "contact.city"}, overwrite=True)
@@ -162,7 +163,7 @@ def test_accounts_only_import_never_touches_contacts(firm, owner):
 
 
 def test_accounts_only_update_only_skips_unknown_accounts(firm, owner):
-    services.account_create(firm=firm, name="Known Co", folder_template=None)
+    services.account_create(actor=owner_of(firm), name="Known Co", folder_template=None)
     rows = [["Account", "Tags"], ["Known Co", "VIP"], ["Unknown Co", "VIP"]]
     job, counts = import_rows(firm, owner, rows, {"Account": "account.name", "Tags": "account.tags"},
                               kind="accounts", update_only=True)
@@ -281,9 +282,9 @@ def test_overlong_values_are_cut_with_a_warning_and_never_break_the_batch(firm, 
 
 
 def test_an_existing_contact_found_by_name_and_by_email_in_one_batch_keeps_both_rows_values(firm, owner):
-    account = services.account_create(firm=firm, name="Smith", folder_template=None)
-    john = services.contact_create(firm=firm, first_name="John", last_name="Smith", email="john@x.example")
-    services.contact_link(account=account, contact=john)
+    account = services.account_create(actor=owner_of(firm), name="Smith", folder_template=None)
+    john = services.contact_create(actor=owner_of(firm), first_name="John", last_name="Smith", email="john@x.example")
+    services.contact_link(actor=owner_of(account), account=account, contact=john)
     columns = {**PEOPLE, "Phone": "contact.phone"}
     rows = [["Account", "First", "Last", "Email", "Phone"],
             ["Smith", "John", "Smith", "", "(312) 555-0101"],

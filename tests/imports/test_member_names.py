@@ -15,6 +15,7 @@ from imports import jobs
 from imports.forms import NOBODY, member_name_field
 from imports.mapping import Mapping
 from imports.matching import match_header
+from tests.actors import owner_of, uploader
 from tests.imports.conftest import csv_text, import_rows, make_mapping, upload
 from tests.imports.test_wizard import mapping_of, table_post, url, wizard_upload
 
@@ -104,7 +105,7 @@ def test_a_choice_also_decides_a_role_column(team, owner):
 
 
 def test_a_first_name_two_members_share_matches_neither(team, owner):
-    services.member_add(firm=team, email="mia.moss@firm-a.example", full_name="Mia Moss")
+    services.member_add(actor=owner_of(team), email="mia.moss@firm-a.example", full_name="Mia Moss")
     rows = [["Client", "Owner"], ["Acme LLC", "Mia"], ["Beta LLC", "Mia Moss"]]
     job, _ = import_rows(team, owner, rows, {"Client": "account.name", "Owner": "account.assignees"})
     assert "manager@firm-a.example" not in assignees("Acme LLC")
@@ -117,7 +118,7 @@ def test_a_chosen_email_of_another_firms_member_is_refused(team, owner, other_fi
     mapping = make_mapping({"Associated Company": "account.name", "Contact owner": "account.assignees"},
                            member_names={"Pat Partner": other_owner.email})
     job = upload(team, owner, HUBSPOT)
-    errors = jobs.job_set_mapping(job, mapping)
+    errors = jobs.job_set_mapping(job, actor=uploader(job), mapping=mapping)
     assert errors == [f"The choice for 'Pat Partner': {other_owner.email} is not a team member of this firm."]
     assert Mapping.from_dict(job.mapping).settings.member_names == {}
 
@@ -127,7 +128,7 @@ def test_a_deactivated_members_email_is_refused_too(team, owner, manager):
     services_membership.is_active = False
     services_membership.save()
     job = upload(team, owner, HUBSPOT)
-    errors = jobs.job_set_mapping(job, make_mapping({"Contact owner": "account.assignees"},
+    errors = jobs.job_set_mapping(job, actor=uploader(job), mapping=make_mapping({"Contact owner": "account.assignees"},
                                                     member_names={"Pat Partner": manager.email}))
     assert errors and "is not a team member of this firm" in errors[0]
 
@@ -164,7 +165,7 @@ def test_choices_made_in_the_settings_step_are_saved_shown_again_and_used_by_the
     summary = dict(owner_client.get(url("review", job)).context["summary"])
     assert summary["Team members named in the file"] == "Pat Partner → Adam Admin; Former Staffer → nobody"
 
-    jobs.job_start(job, enqueue=False)
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
     job = jobs.job_run(job.pk)
     assert job.status == "finished", job.error
     assert assignees("Wu Consulting") == assignees("Fox Plumbing") == ["admin@firm-a.example"]
@@ -193,7 +194,7 @@ def test_settings_step_refuses_another_firms_member_for_a_name(owner_client, tea
 def test_a_member_added_later_is_matched_and_leaves_the_list(owner_client, team):
     job = wizard_upload(owner_client, HUBSPOT)
     assert len(owner_client.get(settings_url(job)).context["form"].unmatched.names) == 2
-    services.member_add(firm=team, email="pat@firm-a.example", full_name="Pat Partner")
+    services.member_add(actor=owner_of(team), email="pat@firm-a.example", full_name="Pat Partner")
     listed = [entry.name for entry in owner_client.get(settings_url(job)).context["form"].unmatched.names]
     assert listed == ["Former Staffer"]
 

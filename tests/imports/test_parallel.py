@@ -23,6 +23,7 @@ from imports.extraction import ExtractionContext, extract_row
 from imports.models import ImportIssue
 from imports.pipeline import run_pipeline
 from imports.reading import SourceRow
+from tests.actors import uploader
 from tests.imports.conftest import csv_text, make_mapping, upload
 from tests.imports.test_pipeline import COLUMNS, HEADER, database_state, generated_rows
 
@@ -78,13 +79,13 @@ def test_an_import_with_a_cleaning_worker_commits_what_one_without_commits(
         rows[number] = ["", "", "", "bad@", f"555-01{number:02}", "VIP", "", ""]
 
     reference = upload(other_firm, other_owner, rows, mapping=make_mapping(COLUMNS))
-    jobs.job_start(reference, enqueue=False)
+    jobs.job_start(reference, actor=uploader(reference), enqueue=False)
     in_one_process = run_pipeline(reference, dry_run=False, batch_size=20, cleaning_processes=0)
     assert spy_pool.futures == []
 
     job = upload(firm, owner, rows, mapping=make_mapping(COLUMNS))
     predicted = run_pipeline(job, dry_run=True, batch_size=20, cleaning_processes=1)
-    jobs.job_start(job, enqueue=False)
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
     with_worker = run_pipeline(job, dry_run=False, batch_size=20, cleaning_processes=1)
     # Two runs, each cleaning its first batch here and the five others in the worker.
     assert spy_pool.cleaned_by_workers() == 10

@@ -14,9 +14,11 @@ from hypothesis import strategies as st
 
 from crm import services
 from crm.models import Account, AccountContact, Contact, Tag
+from crm.permissions import SYSTEM
 from imports import jobs, pipeline
 from imports.extraction import extract_row
 from imports.models import ImportIssue, ImportJob
+from tests.actors import owner_of, uploader
 from tests.imports.conftest import import_rows, make_mapping, upload
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +70,7 @@ def test_dry_run_predicts_the_real_run_and_writes_nothing(firm, owner):
     job = upload(firm, owner, rows, mapping=make_mapping(COLUMNS))
     predicted = jobs.job_dry_run(job).counters.as_dict()
     assert Account.objects.count() == 0 and Contact.objects.count() == 0 and Tag.objects.count() == 0
-    jobs.job_start(job, enqueue=False)
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
     job = jobs.job_run(job.pk)
     assert job.counts == predicted
     assert predicted["accounts_created"] == Account.objects.count()
@@ -89,7 +91,7 @@ def test_killed_import_resumes_to_the_same_database_as_an_uninterrupted_run(firm
     reference_job, reference_counts = import_rows(other_firm, other_owner, rows, COLUMNS)
 
     job = upload(firm, owner, rows, mapping=make_mapping(COLUMNS))
-    jobs.job_start(job, enqueue=False)
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
     batches = 0
 
     class Killed(Exception):
@@ -159,7 +161,7 @@ def test_messy_rows_are_all_accounted_for_predicted_and_idempotent(owner, rows):
     rows = [HEADER] + [list(row) for row in rows]
     job = upload(firm, owner, rows, mapping=make_mapping(COLUMNS))
     predicted = jobs.job_dry_run(job).counters.as_dict()
-    jobs.job_start(job, enqueue=False)
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
     job = jobs.job_run(job.pk)
     counts = job.counts
     assert job.status == "finished", job.error
@@ -175,7 +177,7 @@ def test_messy_rows_are_all_accounted_for_predicted_and_idempotent(owner, rows):
         return
     before = database_state(firm)
     again = upload(firm, owner, rows, mapping=make_mapping(COLUMNS))
-    jobs.job_start(again, enqueue=False)
+    jobs.job_start(again, actor=uploader(again), enqueue=False)
     again = jobs.job_run(again.pk)
     assert again.counts["accounts_created"] == 0 and again.counts["contacts_created"] == 0
     assert again.counts["tags_created"] == 0
@@ -186,7 +188,7 @@ def test_an_import_left_running_by_a_stopped_worker_is_resumed(firm, owner, othe
     rows = generated_rows(60)
     _, reference = import_rows(other_firm, other_owner, rows, COLUMNS)
     job = upload(firm, owner, rows, mapping=make_mapping(COLUMNS))
-    jobs.job_start(job, enqueue=False)
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
 
     class WorkerKilled(Exception):
         pass
@@ -217,7 +219,7 @@ def test_a_worker_whose_job_was_taken_over_stops_before_writing_again(firm, owne
     rows = generated_rows(60)
     _, reference = import_rows(other_firm, other_owner, rows, COLUMNS)
     job = upload(firm, owner, rows, mapping=make_mapping(COLUMNS))
-    jobs.job_start(job, enqueue=False)
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
     monkeypatch.setattr(jobs, "run_pipeline", functools.partial(pipeline.run_pipeline, batch_size=20))
     progress_of_the_first_worker = []
 
@@ -226,7 +228,7 @@ def test_a_worker_whose_job_was_taken_over_stops_before_writing_again(firm, owne
         if rows_done == 40:
             # Re-queued; a second worker (tasks run inline in the tests) takes the job over
             # and finishes it from the checkpoint, while the first one still holds batch 3.
-            assert [j.pk for j in jobs.job_requeue_interrupted()] == [job.pk]
+            assert [j.pk for j in jobs.job_requeue_interrupted(actor=SYSTEM)] == [job.pk]
 
     first = jobs.job_run(job.pk, progress=first_worker_seems_dead_after_two_batches)
 
@@ -238,7 +240,7 @@ def test_a_worker_whose_job_was_taken_over_stops_before_writing_again(firm, owne
 
 def test_a_second_delivery_of_the_same_job_runs_nothing(firm, owner):
     job = upload(firm, owner, generated_rows(30), mapping=make_mapping(COLUMNS))
-    jobs.job_start(job, enqueue=False)
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
     first = jobs.job_run(job.pk)
     created = Contact.objects.count()
     again = jobs.job_run(job.pk)  # e.g. a re-queue while a worker already ran it
@@ -249,8 +251,8 @@ def test_a_second_delivery_of_the_same_job_runs_nothing(firm, owner):
 
 def test_cancelling_a_queued_import_before_a_worker_takes_it_writes_nothing(firm, owner):
     job = upload(firm, owner, generated_rows(30), mapping=make_mapping(COLUMNS))
-    jobs.job_start(job, enqueue=False)
-    jobs.job_cancel(job)
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
+    jobs.job_cancel(job, actor=uploader(job))
     assert jobs.job_run(job.pk).status == "cancelled"
     assert Account.objects.filter(firm=firm).count() == 0
 
@@ -258,8 +260,8 @@ def test_cancelling_a_queued_import_before_a_worker_takes_it_writes_nothing(firm
 def test_a_stale_tab_cannot_change_the_mapping_of_a_started_import(firm, owner):
     job = upload(firm, owner, generated_rows(10), mapping=make_mapping(COLUMNS))
     stale = ImportJob.objects.get(pk=job.pk)  # loaded by another tab before Start
-    jobs.job_start(job, enqueue=False)
-    errors = jobs.job_set_mapping(stale, make_mapping({"Client": "account.name"}))
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
+    errors = jobs.job_set_mapping(stale, actor=uploader(stale), mapping=make_mapping({"Client": "account.name"}))
     assert errors == ["This import has already started; its mapping can no longer change."]
     assert ImportJob.objects.get(pk=job.pk).mapping == make_mapping(COLUMNS).to_dict()
 
@@ -274,9 +276,9 @@ def test_a_client_added_by_hand_during_an_import_is_found_by_the_next_batch(firm
 
     def someone_adds_a_client_then_lookup(*args, **kwargs):
         if len(lookups) == 1:  # between the first batch and the second
-            account = services.account_create(firm=firm, name="brown family", folder_template=None)
-            contact = services.contact_create(firm=firm, email="BO@brown.example")
-            services.contact_link(account=account, contact=contact)
+            account = services.account_create(actor=owner_of(firm), name="brown family", folder_template=None)
+            contact = services.contact_create(actor=owner_of(firm), email="BO@brown.example")
+            services.contact_link(actor=owner_of(account), account=account, contact=contact)
         found = real_load_existing(*args, **kwargs)
         lookups.append(len(found.accounts))
         return found
@@ -301,7 +303,7 @@ def test_a_batch_rolled_back_by_a_unique_key_is_planned_again_and_counted_once(f
     planned again; what it counted before is not counted twice."""
     from django.db import IntegrityError
 
-    known = services.contact_create(firm=firm, first_name="Xi", last_name="Wu", email="xi@wu.example")
+    known = services.contact_create(actor=owner_of(firm), first_name="Xi", last_name="Wu", email="xi@wu.example")
     columns = {"Client": "account.name", "First": "contact.first_name", "Last": "contact.last_name",
                "Email": "contact.email", "Tags": "contact.tags", "Phone": "contact.phone"}
     rows = [list(columns), ["Wu", "Xi", "Wu", "xi@wu.example", "VIP", ""],
@@ -340,10 +342,10 @@ def test_a_resumed_import_counts_records_it_updated_before_the_crash_only_once(f
             ["Wu", "Ann", "Wu", "ann@wu.example", "", ""]]
 
     def existing_clients(f):
-        wu = services.account_create(firm=f, name="Wu", folder_template=None)
-        services.contact_link(account=wu, contact=services.contact_create(firm=f, first_name="Xi", last_name="Wu",
+        wu = services.account_create(actor=owner_of(f), name="Wu", folder_template=None)
+        services.contact_link(actor=owner_of(wu), account=wu, contact=services.contact_create(actor=owner_of(f), first_name="Xi", last_name="Wu",
                                                                              email="xi@wu.example"))
-        services.contact_create(firm=f, first_name="Zed", last_name="Z", email="zed@z.example")
+        services.contact_create(actor=owner_of(f), first_name="Zed", last_name="Z", email="zed@z.example")
 
     existing_clients(other_firm)
     _, reference = import_rows(other_firm, other_owner, rows, columns)

@@ -12,8 +12,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from crm.permissions import actor_for
 from imports import jobs, pipeline, tasks
 from imports.models import ImportIssue, ImportJob
+from tests.actors import uploader
 from tests.imports.conftest import import_rows, make_mapping, upload
 from tests.imports.test_pipeline import COLUMNS, database_state, generated_rows
 
@@ -58,7 +60,7 @@ def reference(other_firm, other_owner, small_batches):
 @pytest.fixture
 def failed(firm, owner, reference, failing_write, mailoutbox):
     job = upload(firm, owner, generated_rows(ROWS), mapping=make_mapping(COLUMNS))
-    jobs.job_start(job, enqueue=False)
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
     tasks.run_import_job.enqueue(job.pk)  # as the worker runs it: the importer is told it stopped
     job.refresh_from_db()
     assert job.status == ImportJob.Status.FAILED
@@ -162,13 +164,13 @@ def test_a_cancelled_import_resumes_with_the_remaining_rows(
     owner_client, firm, owner, reference, small_batches, other_firm, django_capture_on_commit_callbacks
 ):
     job = upload(firm, owner, generated_rows(ROWS), mapping=make_mapping(COLUMNS))
-    jobs.job_start(job, enqueue=False)
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
     batches = []
 
     def cancel_after_two_batches(rows_done):
         batches.append(rows_done)
         if len(batches) == 2:
-            jobs.job_cancel(job)
+            jobs.job_cancel(job, actor=uploader(job))
 
     job = jobs.job_run(job.pk, progress=cancel_after_two_batches)
     assert job.status == ImportJob.Status.CANCELLED and job.checkpoint == {"rows_done": 2 * BATCH}
@@ -196,7 +198,7 @@ def test_only_a_failed_or_cancelled_import_can_be_resumed(owner_client, failed, 
 def test_an_import_whose_file_was_deleted_cannot_be_resumed(owner_client, failed):
     ImportJob.objects.filter(pk=failed.pk).update(file="", file_deleted_at=timezone.now())
     assert "Resume import" not in owner_client.get(reverse("imports:job", args=[failed.pk])).content.decode()
-    assert not jobs.job_resume(ImportJob.objects.get(pk=failed.pk), user=failed.created_by)
+    assert not jobs.job_resume(ImportJob.objects.get(pk=failed.pk), actor=uploader(failed))
 
 
 def test_resume_is_post_only(owner_client, failed):
@@ -231,6 +233,6 @@ def test_the_resume_service_checks_the_rights_of_who_resumes(plain_member, faile
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):
-        jobs.job_resume(failed, user=plain_member)
+        jobs.job_resume(failed, actor=actor_for(failed.firm, plain_member))
     failed.refresh_from_db()
     assert failed.status == ImportJob.Status.FAILED

@@ -4,6 +4,7 @@ here, with the automatic mapping unless the case is about a hand-made one."""
 
 from __future__ import annotations
 
+
 import csv
 import io
 import json
@@ -15,6 +16,7 @@ from crm import services
 from crm.models import Account, Contact
 from imports import jobs
 from imports.exporting import export_accounts_csv
+from tests.actors import owner_of, uploader
 from tests.imports.conftest import import_rows, upload
 
 pytestmark = pytest.mark.django_db
@@ -34,7 +36,7 @@ def warnings(job):
 
 def run_file(firm, user, text: str, name: str):
     job = upload(firm, user, text, name=name)
-    jobs.job_start(job, enqueue=False)
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
     job = jobs.job_run(job.pk)
     assert job.status == "finished", job.error
     return job
@@ -111,7 +113,7 @@ STATUS = {"Client": "account.name", "Status": "account.status"}
 
 
 def test_an_unknown_status_warns_with_row_column_and_value_and_changes_nothing(firm, owner):
-    services.account_create(firm=firm, name="Kept Inactive Co", type="company", status="inactive",
+    services.account_create(actor=owner_of(firm), name="Kept Inactive Co", type="company", status="inactive",
                             folder_template=None)
     rows = [["Client", "Status"], ["New Co", "Pending review"], ["Kept Inactive Co", "Maybe"]]
     job, counts = import_rows(firm, owner, rows, STATUS, overwrite=True)
@@ -123,7 +125,7 @@ def test_an_unknown_status_warns_with_row_column_and_value_and_changes_nothing(f
 
 
 def test_an_existing_accounts_status_changes_only_with_overwrite(firm, owner):
-    services.account_create(firm=firm, name="Acme LLC", type="company", folder_template=None)
+    services.account_create(actor=owner_of(firm), name="Acme LLC", type="company", folder_template=None)
     rows = [["Client", "Status"], ["Acme LLC", "Inactive"]]
     _, counts = import_rows(firm, owner, rows, STATUS)
     assert statuses(firm) == {"Acme LLC": "active"} and counts["accounts_updated"] == 0
@@ -132,7 +134,7 @@ def test_an_existing_accounts_status_changes_only_with_overwrite(firm, owner):
 
 
 def test_dry_run_predicts_the_status_update(firm, owner):
-    services.account_create(firm=firm, name="Acme LLC", type="company", folder_template=None)
+    services.account_create(actor=owner_of(firm), name="Acme LLC", type="company", folder_template=None)
     rows = [["Client", "Status"], ["Acme LLC", "Archived"]]
     _, dry = import_rows(firm, owner, rows, STATUS, dry_run=True, overwrite=True)
     _, real = import_rows(firm, owner, rows, STATUS, overwrite=True)
@@ -200,7 +202,7 @@ def test_home_and_business_with_a_company_the_business_address_is_the_companys(f
 
 
 def test_mapped_account_address_columns_fill_the_account_and_follow_the_update_rules(firm, owner):
-    services.account_create(firm=firm, name="Acme LLC", type="company", city="Boston", folder_template=None)
+    services.account_create(actor=owner_of(firm), name="Acme LLC", type="company", city="Boston", folder_template=None)
     rows = [["Client", "Office Street", "Office City", "Office ZIP"], ["Acme LLC", "1 Market St", "Cambridge", "02139"],
             ["New Co", "'=1+2", "Austin", "78701"]]
     columns = {"Client": "account.name", "Office Street": "account.street", "Office City": "account.city",
@@ -216,9 +218,9 @@ def test_mapped_account_address_columns_fill_the_account_and_follow_the_update_r
 
 # --- Export --------------------------------------------------------------------------------------
 def test_export_has_status_and_address_formula_safe_and_reimports_unchanged(firm, owner, tmp_path):
-    services.account_create(firm=firm, name="Gone LLC", type="company", status="inactive", street="=HYPERLINK(1)",
+    services.account_create(actor=owner_of(firm), name="Gone LLC", type="company", status="inactive", street="=HYPERLINK(1)",
                             city="Austin", state="TX", postal_code="07001", country="US", folder_template=None)
-    services.account_create(firm=firm, name="Here LLC", type="company", folder_template=None)
+    services.account_create(actor=owner_of(firm), name="Here LLC", type="company", folder_template=None)
     out = io.StringIO()
     export_accounts_csv(firm, out)
     rows = list(csv.DictReader(io.StringIO(out.getvalue())))
@@ -237,7 +239,7 @@ def test_export_has_status_and_address_formula_safe_and_reimports_unchanged(firm
 
 
 def test_json_export_has_the_accounts_status_and_address(firm, capsys):
-    services.account_create(firm=firm, name="Gone LLC", type="company", status="inactive", city="Austin",
+    services.account_create(actor=owner_of(firm), name="Gone LLC", type="company", status="inactive", city="Austin",
                             folder_template=None)
     call_command("export", "--firm", firm.slug, "--format", "json")
     [item] = json.loads(capsys.readouterr().out)
@@ -275,7 +277,7 @@ def test_the_review_shows_the_status_and_address_as_they_will_be_written(firm, o
     from imports.review import review_examples
     from tests.imports.conftest import make_mapping
 
-    services.account_create(firm=firm, name="Acme LLC", type="company", folder_template=None)
+    services.account_create(actor=owner_of(firm), name="Acme LLC", type="company", folder_template=None)
     rows = [["Client", "Status", "Office City"], ["Acme LLC", "Inactive", "Austin"], ["Gone Co", "Archived", "Waco"],
             ["Here Co", "Active", ""]]
     mapping = make_mapping({"Client": "account.name", "Status": "account.status", "Office City": "account.city"},

@@ -13,6 +13,7 @@ from crm.models import Account, AccountContact, Contact, CustomField, Tag
 from imports import jobs
 from imports.mapping import Mapping
 from imports.models import ImportChange, ImportJob
+from tests.actors import owner_of, uploader
 from tests.imports.conftest import csv_text
 
 CLIENTS = [
@@ -274,7 +275,7 @@ def test_an_organisation_column_groups_people_into_company_accounts_unless_told_
         response = owner_client.get(accounts_url(job))
         owner_client.post(accounts_url(job), table_post(response, switch_account_source=""))
     job.refresh_from_db()
-    jobs.job_start(job, enqueue=False)
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
     assert jobs.job_run(job.pk).status == "finished"
     assert sorted(Account.objects.filter(firm=firm).values_list("name", "type", "company_name")) == accounts
     if not per_person:
@@ -506,7 +507,7 @@ def test_review_shows_examples_and_totals_and_writes_nothing(owner_client, firm)
 
 
 def test_review_says_which_accounts_exist_and_will_be_updated(owner_client, firm):
-    services.account_create(firm=firm, name="Acme LLC", type="other", folder_template=None)
+    services.account_create(actor=owner_of(firm), name="Acme LLC", type="other", folder_template=None)
     job = wizard_upload(owner_client)
     response = owner_client.get(url("review", job))
     acme = next(a for a in response.context["examples"].accounts if a.name == "Acme LLC")
@@ -553,11 +554,11 @@ def test_large_file_is_checked_in_the_background_with_a_progress_fragment(owner_
 
 def test_a_check_superseded_by_a_newer_request_stops_without_storing_totals(owner_client, monkeypatch):
     job = wizard_upload(owner_client)
-    jobs.job_check_request(job)
+    jobs.job_check_request(job, actor=uploader(job))
     real_dry_run = jobs.job_dry_run
 
     def user_changes_a_choice_meanwhile(job, **kwargs):
-        jobs.job_check_request(ImportJob.objects.get(pk=job.pk))
+        jobs.job_check_request(ImportJob.objects.get(pk=job.pk), actor=uploader(job))
         return real_dry_run(job, **kwargs)
 
     monkeypatch.setattr(jobs, "job_dry_run", user_changes_a_choice_meanwhile)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from crm.models import Account, Contact
 from imports import jobs, tasks
 from imports.models import COUNTER_NAMES, ImportIssue, ImportJob
+from tests.actors import uploader
 from tests.imports.conftest import upload
 from tests.imports.test_wizard import CLIENTS, url, wizard_upload
 
@@ -65,7 +66,7 @@ def test_a_second_tab_starting_a_queued_import_does_not_queue_it_again(owner_cli
 
 
 def test_wizard_steps_of_a_started_import_lead_to_its_page(owner_client, reviewed):
-    jobs.job_start(reviewed, enqueue=False)
+    jobs.job_start(reviewed, actor=uploader(reviewed), enqueue=False)
     for name in ("file", "step_accounts", "step_settings", "step_contacts", "review"):
         response = owner_client.get(url(name, reviewed))
         assert response.url == url("job", reviewed), name
@@ -106,7 +107,7 @@ def test_cancel_asks_a_running_import_to_stop_after_its_batch_and_keeps_what_was
 
 
 def test_cancelling_a_queued_import_ends_it_and_the_email_says_so(owner_client, reviewed, mailoutbox):
-    jobs.job_start(reviewed, enqueue=False)
+    jobs.job_start(reviewed, actor=uploader(reviewed), enqueue=False)
     owner_client.post(url("cancel", reviewed))
     reviewed.refresh_from_db()
     assert reviewed.status == ImportJob.Status.CANCELLED
@@ -121,7 +122,7 @@ def test_cancelling_a_queued_import_ends_it_and_the_email_says_so(owner_client, 
 
 def test_cancel_of_a_finished_import_changes_nothing(owner_client, firm, owner):
     job = upload(firm, owner, CLIENTS)
-    jobs.job_start(job, enqueue=False)
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
     jobs.job_run(job.pk)
     owner_client.post(url("cancel", job))
     job.refresh_from_db()
@@ -136,7 +137,7 @@ def finished(firm, owner):
     rows = CLIENTS + [["Lee Family", "Al", "Lee", "not-an-email", "", "", "", ""],
                       ["Ng Family", "Bo", "Ng", "also bad", "", "", "", ""]]
     job = upload(firm, owner, rows)
-    jobs.job_start(job, enqueue=False)
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
     return jobs.job_run(job.pk)
 
 
@@ -182,7 +183,7 @@ def test_skipped_rows_download_holds_the_original_columns_row_and_reason(owner_c
 
 def test_no_download_is_offered_when_no_row_was_skipped(owner_client, firm, owner):
     job = upload(firm, owner, CLIENTS[:3])
-    jobs.job_start(job, enqueue=False)
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
     job = jobs.job_run(job.pk)
     assert "Download skipped rows" not in owner_client.get(url("job", job)).content.decode()
     response = owner_client.get(url("skipped_rows", job), follow=True)
@@ -191,7 +192,7 @@ def test_no_download_is_offered_when_no_row_was_skipped(owner_client, firm, owne
 
 def test_results_link_to_the_lists_filtered_by_this_import(owner_client, finished, firm, owner):
     other = upload(firm, owner, [["Account Name", "Email"], ["Other Co", "x@other.example"]])
-    jobs.job_start(other, enqueue=False)
+    jobs.job_start(other, actor=uploader(other), enqueue=False)
     jobs.job_run(other.pk)
     html = owner_client.get(url("job", finished)).content.decode()
     accounts_link = reverse("crm:account_list") + f"?import={finished.pk}"
@@ -242,7 +243,7 @@ def test_finish_email_has_the_counts_and_an_absolute_link_to_the_results(
 
 
 def test_finish_email_goes_out_once_however_often_the_task_runs(reviewed, mailoutbox):
-    jobs.job_start(reviewed, enqueue=False)
+    jobs.job_start(reviewed, actor=uploader(reviewed), enqueue=False)
     tasks.run_import_job.enqueue(reviewed.pk)
     tasks.run_import_job.enqueue(reviewed.pk)
     assert len(mailoutbox) == 1

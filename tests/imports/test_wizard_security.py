@@ -15,6 +15,7 @@ from imports import jobs
 from imports.models import ImportIssue, ImportJob
 from imports.views.results import download_name
 from imports.views.upload import SizeLimitUploadHandler
+from tests.actors import uploader
 from tests.imports.conftest import csv_text, upload
 from tests.imports.test_wizard import CLIENTS, wizard_upload
 
@@ -206,7 +207,7 @@ def test_the_skipped_rows_file_name_is_made_of_safe_characters(firm, owner):
 
 def test_the_skipped_rows_download_is_a_zip_with_a_safe_attachment_name(owner_client, firm, owner):
     job = upload(firm, owner, CLIENTS, name="ÜBER clients (final).csv")
-    jobs.job_start(job, enqueue=False)
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
     job = jobs.job_run(job.pk)
     response = owner_client.get(reverse("imports:skipped_rows", args=[job.pk]))
     assert response["Content-Type"] == "application/zip"

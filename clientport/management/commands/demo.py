@@ -210,11 +210,13 @@ def build_demo_firm() -> bool:
     if created:
         firm = services.firm_create(name=FIRM_NAME, slug=FIRM_SLUG, owner=owner)
 
-    members = {OWNER_EMAIL: Membership.objects.get(firm=firm, user=owner)}
+    # The demo firm's owner is the actor of everything the demo adds.
+    actor = Membership.objects.select_related("firm", "user").get(firm=firm, user=owner)
+    members = {OWNER_EMAIL: actor}
     for email, full_name, role, manage_contacts in TEAM:
         _user_with_demo_password(email, full_name)
         members[email] = services.member_add(
-            firm=firm, email=email, full_name=full_name, role=role, can_manage_contacts=manage_contacts
+            actor=actor, email=email, full_name=full_name, role=role, can_manage_contacts=manage_contacts
         )
 
     tags = {tag.name: tag for tag in services.tags_get_or_create(firm=firm, names=TAGS)}
@@ -230,7 +232,7 @@ def build_demo_firm() -> bool:
             continue
         template = spec.get("folder_template", "default")
         account = services.account_create(
-            firm=firm,
+            actor=actor,
             name=spec["name"],
             type=spec["type"],
             company_name=spec.get("company_name", ""),
@@ -243,8 +245,8 @@ def build_demo_firm() -> bool:
         for role_name, email in spec.get("roles", {}).items():
             services.account_role_assign(account=account, role=roles[role_name], member=members[email])
         for person in spec["contacts"]:
-            contact = _contact(firm, fields, person)
-            services.contact_link(account=account, contact=contact, **person["link"])
+            contact = _contact(actor, fields, person)
+            services.contact_link(actor=actor, account=account, contact=contact, **person["link"])
     return created
 
 
@@ -269,15 +271,15 @@ def _custom_values(fields: dict[str, CustomField], values: dict) -> dict:
     return {fields[name].value_key: value for name, value in values.items()}
 
 
-def _contact(firm: Firm, fields: dict[str, CustomField], person: dict) -> Contact:
+def _contact(actor: Membership, fields: dict[str, CustomField], person: dict) -> Contact:
     """The person's contact: an existing one with the same email is reused, as the import does."""
     email = person.get("email", "")
     if email:
-        existing = Contact.objects.filter(firm=firm, email_key=normalize_email_key(email)).first()
+        existing = Contact.objects.filter(firm=actor.firm, email_key=normalize_email_key(email)).first()
         if existing is not None:
             return existing
     details = {key: value for key, value in person.items() if key not in ("custom", "link")}
-    return services.contact_create(firm=firm, custom_values=_custom_values(fields, person.get("custom", {})), **details)
+    return services.contact_create(actor=actor, custom_values=_custom_values(fields, person.get("custom", {})), **details)
 
 
 def copy_sample_file() -> Path:

@@ -1,4 +1,7 @@
-"""`clientport import FILE --firm SLUG --user EMAIL`: the same pipeline as the web wizard."""
+"""`clientport import FILE --firm SLUG --user EMAIL`: the same pipeline as the web wizard.
+
+The `--user` is the actor of every step (upload, mapping, start): the same services as the
+wizard check their right to import into the firm, and the import's history names them."""
 
 from __future__ import annotations
 
@@ -12,6 +15,7 @@ from django.core.files import File
 from django.core.management.base import BaseCommand, CommandError
 
 from crm.models import Firm, User
+from crm.permissions import actor_for
 from imports import jobs
 from imports.mapping import Mapping
 from imports.models import COUNTER_NAMES, ROWS_IN_FILE, ImportJob
@@ -67,6 +71,9 @@ class Command(BaseCommand):
         user = User.objects.filter(email__iexact=options["user"]).first()
         if user is None:
             raise CommandError(f"No user has the email {options['user']!r}.")
+        actor = actor_for(firm, user)
+        if actor is None:
+            raise CommandError(f"{user.email} may not import clients into {firm.name}: not an active team member.")
         mapping = None
         if options["mapping"]:
             try:
@@ -76,16 +83,16 @@ class Command(BaseCommand):
             mapping.kind = options["kind"]
         try:
             with path.open("rb") as handle:
-                job = jobs.job_create(firm=firm, user=user, file=File(handle, name=path.name),
+                job = jobs.job_create(actor=actor, file=File(handle, name=path.name),
                                       original_name=path.name, kind=options["kind"], mapping=mapping)
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from exc
         except jobs.ImportRefused as exc:
             raise CommandError(f"{path.name}: {exc}") from exc
         if mapping is not None:
-            errors = jobs.job_set_mapping(job, mapping)
+            errors = jobs.job_set_mapping(job, mapping, actor=actor)
             if errors:
-                jobs.job_discard(job)
+                jobs.job_discard(job, actor=actor)
                 raise CommandError("The mapping does not fit this file: " + " ".join(errors))
 
         stderr = sys.stderr
@@ -94,14 +101,14 @@ class Command(BaseCommand):
             try:
                 result = jobs.job_dry_run(job)
             finally:
-                jobs.job_discard(job)
+                jobs.job_discard(job, actor=actor)
             counts = {**result.counters.as_dict(), ROWS_IN_FILE: result.rows_in_file}
             status = "dry-run"
         else:
             total = self._count_rows(job) if stderr.isatty() else 0
             bar = ProgressBar(stderr, total, "Importing")
             bar.enabled = bar.enabled and total > 0
-            jobs.job_start(job, enqueue=False)
+            jobs.job_start(job, actor=actor, enqueue=False)
             job = jobs.job_run(job.pk, progress=bar)
             bar.close()
             if job.status == ImportJob.Status.FAILED:

@@ -11,12 +11,16 @@ and stops at its next batch, so a job is never written by two workers.
 An import that failed (an error its batch retries did not get past) resumes the same way, once
 it has been failed for as long, and at most twice (`jobs.AUTOMATIC_RESUMES`): a failure that
 comes back is left to a person, who has the *Resume* button of the import's page.
+
+No person asks for this: it acts as `crm.permissions.SYSTEM`, the actor that holds only the
+maintenance right.
 """
 
 import datetime
 
 from django.core.management.base import BaseCommand
 
+from crm.permissions import SYSTEM
 from imports.jobs import job_requeue_failed, job_requeue_interrupted
 
 
@@ -32,7 +36,8 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         silent_for = datetime.timedelta(seconds=options["silent_for"])
-        jobs = job_requeue_interrupted(silent_for=silent_for) + job_requeue_failed(failed_for=silent_for)
+        jobs = (job_requeue_interrupted(actor=SYSTEM, silent_for=silent_for)
+                + job_requeue_failed(actor=SYSTEM, failed_for=silent_for))
         for job in jobs:
             self.stdout.write(f"Import #{job.pk} ({job.original_name}) queued to resume after row {job.rows_done:,}.")
         if not jobs and options["verbosity"] > 1:
