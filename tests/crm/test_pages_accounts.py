@@ -459,7 +459,7 @@ def test_an_accounts_ein_is_typed_on_the_form_and_only_its_last_four_are_ever_sh
 
 def test_a_blank_ein_on_the_form_keeps_the_stored_one_and_the_checkbox_removes_it(owner_client, accounts):
     acme = accounts["acme"]
-    services.account_update(account=acme, tax_id=EIN)
+    services.account_update(actor=owner_of(acme), account=acme, tax_id=EIN)
     edit = reverse("crm:account_edit", args=[acme.pk])
     owner_client.post(edit, {"name": "Acme LLC", "type": "company", "tax_id": ""})
     acme.refresh_from_db()

@@ -10,6 +10,7 @@ import pytest
 from crm.models import Account, Contact, CustomField
 from imports import jobs
 from imports.mapping import Mapping
+from tests.actors import uploader
 from tests.imports.conftest import upload
 
 pytestmark = pytest.mark.django_db
@@ -22,7 +23,7 @@ IN_ORDER = ["google-contacts.csv", "outlook.csv", "hubspot-contacts.csv", "linke
 def import_export(firm, user, name):
     job = upload(firm, user, (EXPORTS / name).read_bytes(), name=name)
     assert job.status == "draft", job.error
-    jobs.job_start(job, enqueue=False)
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
     job = jobs.job_run(job.pk)
     assert job.status == "finished", job.error
     return job

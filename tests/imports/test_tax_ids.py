@@ -17,6 +17,7 @@ from crm.models import Account, Contact
 from imports import jobs
 from imports.exporting import export_accounts_csv
 from imports.report import skipped_rows_zip
+from tests.actors import owner_of, uploader
 from tests.imports.conftest import import_rows, upload
 
 pytestmark = pytest.mark.django_db
@@ -94,8 +95,8 @@ def test_a_wrong_ein_is_kept_with_a_warning_naming_row_column_and_only_its_last_
 
 # --- Updates follow the account rules ---------------------------------------------------------------
 def test_an_ein_fills_an_empty_one_and_replaces_one_only_with_overwrite(firm, owner):
-    services.account_create(firm=firm, name="Acme LLC", type="company", folder_template=None)
-    services.account_create(firm=firm, name="Beta LLC", type="company", tax_id="11-1111111", folder_template=None)
+    services.account_create(actor=owner_of(firm), name="Acme LLC", type="company", folder_template=None)
+    services.account_create(actor=owner_of(firm), name="Beta LLC", type="company", tax_id="11-1111111", folder_template=None)
     rows = [["Client", "EIN"], ["Acme LLC", "12-3456789"], ["Beta LLC", "98-7654321"]]
     _, counts = import_rows(firm, owner, rows, kind="accounts")
     assert counts["accounts_updated"] == 1
@@ -114,7 +115,7 @@ def test_the_account_form_and_the_import_store_the_same_value(firm, owner, typed
     import_rows(firm, owner, [["Client", "EIN"], ["Imported LLC", typed]], kind="accounts")
     form = AccountForm({"name": "Typed LLC", "type": "company", "tax_id": typed}, firm=firm)
     assert form.is_valid(), form.errors
-    services.account_create(firm=firm, **form.account_fields())
+    services.account_create(actor=owner_of(firm), **form.account_fields())
     stored = tax_ids(Account, firm)
     assert stored["Typed LLC"] == stored["Imported LLC"] != ""
 
@@ -138,7 +139,7 @@ def test_no_full_ein_in_the_field_table_the_review_or_the_skipped_rows_file(firm
     for page in (table, html, str(job.read_info)):
         for full in ("123456789", "876543219", "7654321"):
             assert full not in page
-    jobs.job_start(job, enqueue=False)
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
     job = jobs.job_run(job.pk)
     assert job.counts["rows_skipped"] == 1
     assert tax_ids(Account, firm) == {"Acme LLC": "123456789"}  # the shared column's EIN lost to the EIN column
@@ -151,14 +152,14 @@ def test_no_full_ein_in_the_field_table_the_review_or_the_skipped_rows_file(firm
 
 
 def test_the_export_leaves_the_ein_out_and_reimports_without_touching_it(firm, owner):
-    services.account_create(firm=firm, name="Acme LLC", type="company", tax_id="12-3456789", folder_template=None)
+    services.account_create(actor=owner_of(firm), name="Acme LLC", type="company", tax_id="12-3456789", folder_template=None)
     out = io.StringIO()
     export_accounts_csv(firm, out)
     assert "3456789" not in out.getvalue()
     header = next(csv.reader(io.StringIO(out.getvalue())))
     assert not any("tax" in h.casefold() or "ein" in h.casefold().split() for h in header)
     job = upload(firm, owner, out.getvalue(), name="export.csv")
-    jobs.job_start(job, enqueue=False)
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
     job = jobs.job_run(job.pk)
     assert job.counts["accounts_updated"] == 0 and job.counts["accounts_created"] == 0, job.counts
     assert tax_ids(Account, firm) == {"Acme LLC": "12-3456789"}
