@@ -62,13 +62,26 @@ class ContactSnapshot:
     tag_ids: set[int] = field(default_factory=set)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Catalogue:
-    """Firm-wide lookups loaded once per import: tags, custom fields, roles by key."""
+    """Firm-wide lookups loaded once per import: tags, custom fields, roles by key.
+
+    Nobody changes a catalogue in place: what the writer creates comes back as ids in its
+    result, and the pipeline hands the planner and the writer `extended` copies."""
 
     tags: dict[str, int] = field(default_factory=dict)  # tag key -> id
     custom_fields: dict[tuple[str, str], int] = field(default_factory=dict)  # (applies_to, key) -> id
     roles: dict[str, int] = field(default_factory=dict)  # role key -> id
+
+    def extended(self, *, tags: dict[str, int] | None = None,
+                 custom_fields: dict[tuple[str, str], int] | None = None,
+                 roles: dict[str, int] | None = None) -> Catalogue:
+        """This catalogue with the given definitions added (itself when there are none)."""
+        if not (tags or custom_fields or roles):
+            return self
+        return Catalogue(tags={**self.tags, **(tags or {})},
+                         custom_fields={**self.custom_fields, **(custom_fields or {})},
+                         roles={**self.roles, **(roles or {})})
 
 
 @dataclass
@@ -159,10 +172,13 @@ class FileState:
             return None
         return TYPE_NAMES[packed & 3], packed >> 2
 
-    def remember_type(self, key: str, type_: str, row: int) -> None:
-        """The first row that gave the account its type is the one a conflict names."""
-        if type_:
-            self.account_types.setdefault(hash(key), row * 4 + TYPE_CODES[type_])
+    def remember_type(self, key: str, type_: str, row: int) -> bool:
+        """The first row that gave the account its type is the one a conflict names. True
+        when this is that row."""
+        if not type_ or self.account_types.get(hash(key)) is not None:
+            return False
+        self.account_types[hash(key)] = row * 4 + TYPE_CODES[type_]
+        return True
 
 
 def _pack_ref(ref: str) -> int:
@@ -337,7 +353,6 @@ class AccountWork:
     decided_type: str = ""  # the type the file set (for conflicts)
     decided_row: int = 0
     changed: bool = False
-    created_id: int | None = None  # set by the writer
     # An individual's account made from a row that names no account: the person it is named
     # after (its contact's name key and what tells that person apart from namesakes).
     person_name_key: str = ""
@@ -394,7 +409,6 @@ class ContactWork:
     changed: bool = False
     planned: bool = False
     name_key: str = "|"  # of the merged first and last name, kept by the planner for the writer
-    created_id: int | None = None  # set by the writer
 
     @property
     def is_new(self) -> bool:
@@ -439,6 +453,11 @@ class BatchPlan:
     # Pre-existing records this batch counted as updated first (FileState remembers them).
     first_updated_accounts: list[int] = field(default_factory=list)
     first_updated_contacts: list[int] = field(default_factory=list)
+    # What later batches must know of this one, recorded with its checkpoint for a resumed
+    # run (`imports.checkpoints`): the types a type column gave named accounts first
+    # (account-name key -> (type, row)), and the account each name chose among several.
+    decided_types: dict[str, tuple[str, int]] = field(default_factory=dict)
+    chosen_accounts: dict[str, str] = field(default_factory=dict)  # account-name key -> reference
 
 
 @dataclass
@@ -535,16 +554,18 @@ class Planner:
                         ids.add(int(ref[1:]))
         return ids
 
-    def written(self, plan: BatchPlan) -> None:
-        """After the batch's write, the accounts it made are known by their ids."""
+    def written(self, plan: BatchPlan, created: dict[str, int], catalogue: Catalogue) -> None:
+        """After the batch's write: the accounts it made are known by their ids (`created`:
+        plan reference -> id, as the writer returned them), and the catalogue given is the
+        one later batches plan against (with the tags the write made)."""
         state = self.state
-        for work in plan.accounts.values():
-            if work.created_id is None:
-                continue
+        self.ctx.catalogue = catalogue
+        for ref, created_id in created.items():
+            work = plan.accounts[ref]
             if work.made_for_person:
-                state.person_accounts.add(_pack_ref(f"a{work.created_id}"))
+                state.person_accounts.add(_pack_ref(f"a{created_id}"))
             if state.named_accounts.get(hash(work.key)) == _pack_ref(work.ref):
-                state.named_accounts[hash(work.key)] = _pack_ref(f"a{work.created_id}")
+                state.named_accounts[hash(work.key)] = _pack_ref(f"a{created_id}")
 
     def forget(self, plan: BatchPlan) -> None:
         """Undoes what planning `plan` taught the FileState, for a batch whose write was rolled
@@ -600,8 +621,8 @@ class Planner:
         self._apply_account(work, data, row)
         if data.type_from_file and not work.decided_type:
             work.decided_type, work.decided_row = data.type, row.number
-        if data.type_from_file:
-            state.remember_type(type_key, work.decided_type, row.number)
+        if data.type_from_file and state.remember_type(type_key, work.decided_type, row.number) and data.name_given:
+            plan.decided_types[type_key] = (work.decided_type, row.number)
         return work, None
 
     # -- which account --------------------------------------------------------------------
@@ -634,7 +655,9 @@ class Planner:
                     work = next((c for c in candidates if _pack_ref(c.ref) == chosen), None)
                 if work is None:
                     return None, _ambiguous(data.name, named or candidates)
-                self.state.named_accounts.setdefault(hash(key), _pack_ref(work.ref))
+                if chosen is None:
+                    self.state.named_accounts[hash(key)] = _pack_ref(work.ref)
+                    self._plan.chosen_accounts[key] = work.ref
             return work, None  # another row of this name may hold another candidate's person
         self._named[key] = work  # until a namesake is made (see _made)
         return work, None
