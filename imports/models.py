@@ -176,3 +176,18 @@ class ImportChange(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["job", "model", "action"])]
+
+
+class ImportCheckpoint(models.Model):
+    """What one committed batch of a real run leaves a resumed run (`imports.checkpoints`),
+    written in the batch's transaction: the counters after it and what later batches must
+    know of it. The change log (ImportChange) serves undo only."""
+
+    job = models.ForeignKey(ImportJob, on_delete=models.CASCADE, related_name="checkpoints")
+    rows_done = models.BigIntegerField()
+    counts = models.JSONField(default=dict)
+    state = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["job", "rows_done"]
+        constraints = [models.UniqueConstraint(fields=["job", "rows_done"], name="import_checkpoint_once_per_row")]

@@ -16,7 +16,7 @@ from django.db import IntegrityError, OperationalError, transaction
 from django.utils import timezone
 
 from crm.locks import firm_import_lock
-from crm.models import Account, AccountContact, AccountRole, CustomField, FolderTemplate, Membership, Tag
+from crm.models import AccountRole, CustomField, FolderTemplate, Membership
 from crm.normalize import normalize_email_key, normalize_name_key
 from imports import bulk
 from imports.existing import load_catalogue, load_existing
@@ -26,10 +26,11 @@ from imports.mapping import Mapping
 from imports.members import member_directory
 from imports.models import ImportChange, ImportJob
 from imports.parallel import clean_batches
+from imports.checkpoints import resume_state
 from imports.planning import BatchPlan, Counters, FileState, PlanContext, Planner
 from imports.profiling import stored_profiles
 from imports.reading import ReadOptions, Table, TableInfo, open_table
-from imports.writing import WriteContext, write_batch
+from imports.writing import WriteContext, write_batch, write_firm_definitions, write_heartbeat
 
 logger = logging.getLogger(__name__)
 
@@ -271,67 +272,6 @@ def _folder_paths(firm, choice: str) -> list[str]:
     return template.folder_paths()
 
 
-def _create_firm_definitions(job: ImportJob, prepared: Prepared) -> int:
-    """The custom fields and roles the mapping asks for, created before the first batch."""
-    firm = job.firm
-    with transaction.atomic():
-        created = 0
-        for spec in prepared.new_custom_fields:
-            field_obj, was_created = CustomField.objects.get_or_create(
-                firm=firm, applies_to=spec.applies_to, key=spec.key,
-                defaults={"name": spec.name, "field_type": spec.field_type},
-            )
-            if was_created:
-                created += 1
-                ImportChange.objects.create(job=job, model="custom_field", object_id=field_obj.pk, action="create")
-        for name in prepared.new_roles:
-            role, was_created = AccountRole.objects.get_or_create(
-                firm=firm, key=normalize_name_key(name, 100), defaults={"name": name}
-            )
-            if was_created:
-                ImportChange.objects.create(job=job, model="account_role", object_id=role.pk, action="create")
-    prepared.planning.catalogue = load_catalogue(firm)
-    return created
-
-
-def rebuild_state(job: ImportJob, *, remember_types: bool = False) -> FileState:
-    """What the earlier, committed batches of an interrupted run did, read back from the
-    database, so the resumed run counts and merges exactly as an uninterrupted one. (The
-    records they created are in the database: a real run finds them there.)
-
-    Known gap: a type column's decision about an account that existed before the import and
-    kept its type leaves no trace, so a resumed run cannot name a conflict with it.
-    """
-    state = FileState()
-    if remember_types:
-        for key, type_ in Account.objects.filter(created_by_import=job).values_list("name_key", "type"):
-            state.remember_type(key, type_, 0)
-    # Pre-existing records this import changed are in its change log, under the record's id.
-    for model, action, object_id, field_name in ImportChange.objects.filter(
-        job=job, action__in=["update", "add"]
-    ).values_list("model", "action", "object_id", "field"):
-        if model in ("account", "account_tag", "account_assignee", "account_role"):
-            state.updated_accounts.add(object_id)
-        elif model in ("contact", "contact_tag", "account_contact"):
-            state.updated_contacts.add(object_id)
-            if model == "account_contact" and action == "add":
-                state.updated_accounts.add(int(field_name))  # the link changed the account too
-    # A link between a record this import created and one that existed before changed the
-    # latter; the change log keeps only what undo needs, so these are read from the links.
-    created_here = {"contact__created_by_import": job}
-    state.updated_accounts.update(
-        AccountContact.objects.filter(**created_here).exclude(account__created_by_import=job)
-        .values_list("account_id", flat=True)
-    )
-    state.updated_contacts.update(
-        AccountContact.objects.filter(account__created_by_import=job).exclude(**created_here)
-        .values_list("contact_id", flat=True)
-    )
-    tag_ids = ImportChange.objects.filter(job=job, model="tag", action="create").values_list("object_id", flat=True)
-    state.new_tags.update(Tag.objects.filter(pk__in=list(tag_ids)).values_list("key", flat=True))
-    return state
-
-
 def _plan_and_write(job: ImportJob, prepared: Prepared, planner: Planner, write_ctx: WriteContext,
                     rows: list, *, dry_run: bool, rows_done: int, totals: Counters,
                     before_write: Callable[[], None] = lambda: None) -> BatchPlan:
@@ -365,8 +305,10 @@ def _plan_and_write(job: ImportJob, prepared: Prepared, planner: Planner, write_
                 plan = plan_batch()
                 after = Counters.from_dict(totals.as_dict())
                 after.add(plan.counters)
-                write_batch(plan, write_ctx, rows_done=rows_done, totals=after)
-            planner.written(plan)
+                written = write_batch(plan, write_ctx, rows_done=rows_done, totals=after)
+            # Later batches plan and write with the tags this one made, handed on explicitly.
+            write_ctx.catalogue = write_ctx.catalogue.extended(tags=written.tags)
+            planner.written(plan, written.accounts, write_ctx.catalogue)
             return plan
         except (IntegrityError, OperationalError) as error:
             if attempt == WRITE_ATTEMPTS or not _retryable(error):
@@ -376,8 +318,8 @@ def _plan_and_write(job: ImportJob, prepared: Prepared, planner: Planner, write_
                         job.pk, rows_done, type(error).__name__)
             if plan is not None:
                 planner.forget(plan)
-            # Tags the rolled-back batch created are gone again.
-            prepared.planning.catalogue = write_ctx.catalogue = load_catalogue(job.firm)
+            # What others created meanwhile (the rolled-back batch's own tags are gone again).
+            write_ctx.catalogue = planner.ctx.catalogue = load_catalogue(job.firm)
 
 
 def _retryable(error: Exception) -> bool:
@@ -418,12 +360,11 @@ def run_pipeline(
     prepared = prepare(job, mapping=mapping, dry_run=dry_run)
     if run_token is not None:
         # Reading a large workbook whole can take a while: the job is alive, not silent.
-        ImportJob.objects.filter(pk=job.pk, run_token=run_token).update(heartbeat_at=timezone.now())
+        write_heartbeat(job, run_token)
     skipped, warnings = IssueSummary(), IssueSummary()
     resume_after = 0 if dry_run else int(job.checkpoint.get("rows_done", 0))
     if resume_after:
-        totals = Counters.from_dict(job.counts)
-        state = rebuild_state(job, remember_types=prepared.mapping.account_type.mode == "column")
+        totals, state = resume_state(job, type_column=prepared.mapping.account_type.mode == "column")
     else:
         totals = Counters()
         state = FileState()
@@ -446,8 +387,10 @@ def run_pipeline(
     def ensure_definitions() -> None:
         nonlocal definitions_pending
         if definitions_pending:
-            totals.custom_fields_created += _create_firm_definitions(job, prepared)
-            write_ctx.catalogue = prepared.planning.catalogue
+            made = write_firm_definitions(write_ctx, prepared.new_custom_fields, prepared.new_roles)
+            totals.custom_fields_created += made.custom_fields_created
+            write_ctx.catalogue = planner.ctx.catalogue = write_ctx.catalogue.extended(
+                custom_fields=made.custom_fields, roles=made.roles)
             definitions_pending = False
 
     with prepared.table as table, quiet_gc(), (nullcontext() if dry_run else bulk.bulk_load()):

@@ -1,9 +1,10 @@
 """Stage 4: clean rows -> a BatchPlan of creates, updates and skips, against what exists.
 
 Pure: what exists comes in an `Existing` snapshot (one prefetch per batch, see
-`imports.existing`), and what earlier batches of the same file did comes from `FileState`.
-The dry run and the real run share this code; only the real run hands the plan to the writer,
-which is why a dry run predicts the real counters.
+`imports.existing`) and, for what earlier batches of a dry run "made", from its `DryRunMemory`;
+what earlier batches of the same file decided comes from `FileState`. The dry run and the real
+run share this code; only the real run hands the plan to the writer, which is why a dry run
+predicts the real counters.
 """
 
 from __future__ import annotations
@@ -64,13 +65,26 @@ class ContactSnapshot:
     tag_ids: set[int] = field(default_factory=set)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Catalogue:
-    """Firm-wide lookups loaded once per import: tags, custom fields, roles by key."""
+    """Firm-wide lookups loaded once per import: tags, custom fields, roles by key.
+
+    Nobody changes a catalogue in place: what the writer creates comes back as ids in its
+    result, and the pipeline hands the planner and the writer `extended` copies."""
 
     tags: dict[str, int] = field(default_factory=dict)  # tag key -> id
     custom_fields: dict[tuple[str, str], int] = field(default_factory=dict)  # (applies_to, key) -> id
     roles: dict[str, int] = field(default_factory=dict)  # role key -> id
+
+    def extended(self, *, tags: dict[str, int] | None = None,
+                 custom_fields: dict[tuple[str, str], int] | None = None,
+                 roles: dict[str, int] | None = None) -> Catalogue:
+        """This catalogue with the given definitions added (itself when there are none)."""
+        if not (tags or custom_fields or roles):
+            return self
+        return Catalogue(tags={**self.tags, **(tags or {})},
+                         custom_fields={**self.custom_fields, **(custom_fields or {})},
+                         roles={**self.roles, **(roles or {})})
 
 
 @dataclass
@@ -97,15 +111,14 @@ class Existing:
 
 # --- What this file did so far -------------------------------------------------------------
 class FileState:
-    """Memory of earlier batches, kept as 64-bit hashes in compact sets (8 bytes a member) so
-    a million-row file stays within its memory budget.
+    """What earlier batches of this file decided, which both runs need (a resumed run gets it
+    back from the recorded checkpoints, `imports.checkpoints`). What earlier batches *made*
+    is in the database for a real run, and in the `DryRunMemory` for a dry run.
 
-    Most of it serves the dry run only: it writes nothing, so the database cannot tell it what
-    earlier batches "created", and this memory mirrors what a real run finds there (the
-    accounts of a key, the links of an email, the clients of a name). A real run finds earlier
-    batches' records in the database instead. `account_types` maps an account key's hash to
-    `row * 4 + type code` where a type column decided the type, for the conflicting-type check
-    of both runs (only files that map a type column pay for it).
+    `account_types` maps an account key's hash to `row * 4 + type code` where a type column
+    decided the type, for the conflicting-type check (only files that map a type column pay
+    for it). Kept as 64-bit hashes in compact maps (16 bytes an entry) so a million-row file
+    stays within its memory budget.
 
     Accounts the file makes are numbered in the order they are made ("n1", "n2", ...: their
     plan reference); existing accounts are "a" + id. Packed into integers as `_pack_ref` says.
@@ -113,21 +126,7 @@ class FileState:
 
     def __init__(self):
         self.accounts_made = 0
-        self.account_keys = CompactIntMap()  # account-name key hash -> packed ref of the first account made
-        self.more_account_keys: dict[int, list[int]] = {}  # namesakes: the further accounts of one key
-        self.individual_refs = CompactIntSet()  # packed refs of the individuals' accounts made
-        self.account_links = CompactIntSet()  # hash((account ref, email key)) of the links made
-        # Email key hash -> the client a row without an account name of that email belongs to,
-        # as `_client_rank` packs it (the lowest wins).
-        self.individual_emails = CompactIntMap()
         self.account_types = CompactIntMap()
-        # Email key hash -> `_first_name_print` of the contact holding it, as earlier batches
-        # left it: contacts they made, and existing ones they named.
-        self.contact_emails = CompactIntMap()
-        self.contact_names = CompactIntSet()  # hash((account ref or "", name key))
-        self.contact_names_without_email = CompactIntSet()  # the same, for contacts without email
-        self.contact_names_emailed = CompactIntSet()  # the same, for those a later row gave an email
-        self.people = PeopleSeen()
         self.new_tags: set[str] = set()
         self.updated_accounts: set[int] = set()  # ids of pre-existing accounts changed
         self.updated_contacts: set[int] = set()
@@ -142,29 +141,19 @@ class FileState:
         self.accounts_made += 1
         return f"n{self.accounts_made}"
 
-    def refs_of_key(self, key: str) -> list[str]:
-        first = self.account_keys.get(hash(key))
-        if first is None:
-            return []
-        return [_unpack_ref(packed) for packed in (first, *self.more_account_keys.get(hash(key), ()))]
-
-    def remember_account(self, key: str, ref: str, individual: bool) -> None:
-        packed = _pack_ref(ref)
-        if self.account_keys.setdefault(hash(key), packed) != packed:
-            self.more_account_keys.setdefault(hash(key), []).append(packed)
-        if individual:
-            self.individual_refs.add(packed)
-
     def decided_type(self, key: str) -> tuple[str, int] | None:
         packed = self.account_types.get(hash(key))
         if packed is None:
             return None
         return TYPE_NAMES[packed & 3], packed >> 2
 
-    def remember_type(self, key: str, type_: str, row: int) -> None:
-        """The first row that gave the account its type is the one a conflict names."""
-        if type_:
-            self.account_types.setdefault(hash(key), row * 4 + TYPE_CODES[type_])
+    def remember_type(self, key: str, type_: str, row: int) -> bool:
+        """The first row that gave the account its type is the one a conflict names. True
+        when this is that row."""
+        if not type_ or self.account_types.get(hash(key)) is not None:
+            return False
+        self.account_types[hash(key)] = row * 4 + TYPE_CODES[type_]
+        return True
 
 
 def _pack_ref(ref: str) -> int:
@@ -329,6 +318,189 @@ class PeopleSeen:
         entries.append((packed, person))
 
 
+class NothingRemembered:
+    """A real run's answer to "what did earlier batches make?": nothing beyond the database.
+    Earlier batches' records are written, so `Existing` finds them; every question here
+    answers "none" and every note is dropped. The Planner asks the same questions of a
+    `DryRunMemory`, which answers them for a dry run."""
+
+    def account_refs(self, key: str) -> list[str]:
+        """References of the accounts of an account-name key that earlier batches made."""
+        return []
+
+    def client_rank_of_email(self, email_key: str) -> int | None:
+        """`_client_rank` of the individual's account earlier batches linked this email to."""
+        return None
+
+    def account_ids_for(self, rows: list[CleanRow]) -> set[int]:
+        """Existing accounts earlier batches linked the rows' emails to (to load with them)."""
+        return set()
+
+    def people_named(self, name_key: str) -> list[str]:
+        """References of the individuals' accounts earlier batches made for a person of this name."""
+        return []
+
+    def person(self, name_key: str, ref: str) -> Person | None:
+        """An account's person of this name as earlier batches left it."""
+        return None
+
+    def is_individual(self, ref: str) -> bool:
+        """Did earlier batches make this account as an individual's?"""
+        return False
+
+    def linked(self, ref: str, email_key: str) -> bool:
+        """Did earlier batches link a contact of this email to this account?"""
+        return False
+
+    def has_contact_name(self, account_key: str, name_key: str) -> bool:
+        """Did earlier batches make or name a contact of this name in this account ("" for none)?"""
+        return False
+
+    def without_email(self, account_key: str, name_key: str) -> bool:
+        """Is that contact (made by earlier batches) still without an email?"""
+        return False
+
+    def gave_email(self, account_key: str, name_key: str) -> bool:
+        """Did a row give that contact an email?"""
+        return False
+
+    def has_contact_email(self, email_key: str) -> bool:
+        """Did earlier batches make or name a contact holding this email?"""
+        return False
+
+    def first_name_print(self, email_key: str) -> int | None:
+        """`_first_name_print` of the contact holding this email, as earlier batches left it."""
+        return None
+
+    def note_email_given(self, account_key: str, name_key: str) -> None:
+        """A contact known by name without an email gets one from this row."""
+
+    def note_first_name(self, work: ContactWork, person: PersonData, overwrite: bool) -> None:
+        """Which first name the email's contact has after this row."""
+
+    def note_contact_name(self, account_key: str, name_key: str, work: ContactWork) -> None:
+        """The batch knows a contact by this name in this account (kept until `remember_batch`)."""
+
+    def remember_batch(self, plan: BatchPlan, state: FileState, linked_emails: set[tuple[str, str]],
+                       individuals_by_email: dict[str, list[AccountWork]]) -> None:
+        """What the database would now tell later batches about this batch's records (and,
+        in `state`, which accounts it made for rows without an account name)."""
+
+
+class DryRunMemory(NothingRemembered):
+    """The dry run's memory of what earlier batches "made": a dry run writes nothing, so the
+    database cannot tell later batches, and this memory answers in its place what a real run
+    finds there (the accounts of a key, the links of an email, the clients of a name, the
+    contacts of an email or a name). Kept as 64-bit hashes in compact sets and maps (8 or 16
+    bytes a member) so a million-row file stays within its memory budget."""
+
+    def __init__(self):
+        self.account_keys = CompactIntMap()  # account-name key hash -> packed ref of the first account made
+        self.more_account_keys: dict[int, list[int]] = {}  # namesakes: the further accounts of one key
+        self.individual_refs = CompactIntSet()  # packed refs of the individuals' accounts made
+        self.account_links = CompactIntSet()  # hash((account ref, email key)) of the links made
+        # Email key hash -> the client a row without an account name of that email belongs to,
+        # as `_client_rank` packs it (the lowest wins).
+        self.individual_emails = CompactIntMap()
+        # Email key hash -> `_first_name_print` of the contact holding it, as earlier batches
+        # left it: contacts they made, and existing ones they named.
+        self.contact_emails = CompactIntMap()
+        self.contact_names = CompactIntSet()  # hash((account ref or "", name key))
+        self.contact_names_without_email = CompactIntSet()  # the same, for contacts without email
+        self.contact_names_emailed = CompactIntSet()  # the same, for those a later row gave an email
+        self.people = PeopleSeen()
+        self._names_made: list[tuple[str, str, ContactWork]] = []  # this batch's, by account and name
+
+    def account_refs(self, key: str) -> list[str]:
+        first = self.account_keys.get(hash(key))
+        if first is None:
+            return []
+        return [_unpack_ref(packed) for packed in (first, *self.more_account_keys.get(hash(key), ()))]
+
+    def client_rank_of_email(self, email_key: str) -> int | None:
+        return self.individual_emails.get(hash(email_key))
+
+    def account_ids_for(self, rows: list[CleanRow]) -> set[int]:
+        ids = set()
+        for row in rows:
+            if row.account is not None and not row.account.name_given and row.people:
+                rank = self.individual_emails.get(hash(row.people[0].email_key))
+                ref = _ranked_ref(rank) if rank is not None else ""
+                if ref.startswith("a"):
+                    ids.add(int(ref[1:]))
+        return ids
+
+    def people_named(self, name_key: str) -> list[str]:
+        return [ref for ref, _ in self.people.named(name_key)]
+
+    def person(self, name_key: str, ref: str) -> Person | None:
+        return self.people.person(name_key, ref)
+
+    def is_individual(self, ref: str) -> bool:
+        return _pack_ref(ref) in self.individual_refs
+
+    def linked(self, ref: str, email_key: str) -> bool:
+        return hash((ref, email_key)) in self.account_links
+
+    def has_contact_name(self, account_key: str, name_key: str) -> bool:
+        return hash((account_key, name_key)) in self.contact_names
+
+    def without_email(self, account_key: str, name_key: str) -> bool:
+        key = hash((account_key, name_key))
+        return key in self.contact_names_without_email and key not in self.contact_names_emailed
+
+    def gave_email(self, account_key: str, name_key: str) -> bool:
+        return hash((account_key, name_key)) in self.contact_names_emailed
+
+    def has_contact_email(self, email_key: str) -> bool:
+        return self.contact_emails.get(hash(email_key)) is not None
+
+    def first_name_print(self, email_key: str) -> int | None:
+        return self.contact_emails.get(hash(email_key))
+
+    def note_email_given(self, account_key: str, name_key: str) -> None:
+        # It has an email from now on: later batches must not take it for one without.
+        self.contact_names_emailed.add(hash((account_key, name_key)))
+
+    def note_first_name(self, work: ContactWork, person: PersonData, overwrite: bool) -> None:
+        key = hash(person.email_key)
+        if work.virtual:  # named by this row as `_plan_person` names a contact: if it had no name
+            if not self.contact_emails.get(key) or (overwrite and person.first_name):
+                self.contact_emails[key] = _first_name_print(person.first_name, person.last_name)
+        else:
+            self.contact_emails[key] = _first_name_print(_current(work, "first_name"), _current(work, "last_name"))
+
+    def note_contact_name(self, account_key: str, name_key: str, work: ContactWork) -> None:
+        self._names_made.append((account_key, name_key, work))
+
+    def remember_batch(self, plan: BatchPlan, state: FileState, linked_emails: set[tuple[str, str]],
+                       individuals_by_email: dict[str, list[AccountWork]]) -> None:
+        for work in plan.accounts.values():
+            if work.is_new:
+                packed = _pack_ref(work.ref)
+                if self.account_keys.setdefault(hash(work.key), packed) != packed:
+                    self.more_account_keys.setdefault(hash(work.key), []).append(packed)
+                if work.values.get("type") == "individual":
+                    self.individual_refs.add(packed)
+                if work.made_for_person:  # a real run learns these by id (`Planner.written`)
+                    state.person_accounts.add(packed)
+            if work.person is not None and work.person_name_key:
+                self.people.remember(work.person_name_key, work.ref, work.person)
+        for account_key, name_key, contact in self._names_made:
+            key = hash((account_key, name_key))
+            self.contact_names.add(key)
+            if not contact.virtual and not _current(contact, "email"):
+                self.contact_names_without_email.add(key)
+        self._names_made = []
+        for ref, email_key in linked_emails:
+            self.account_links.add(hash((ref, email_key)))
+        for email_key, accounts in individuals_by_email.items():
+            best = min(Planner._batch_rank(account, email_key) for account in accounts)
+            known = self.individual_emails.get(hash(email_key))
+            if known is None or best < known:
+                self.individual_emails[hash(email_key)] = best
+
+
 # --- The plan -------------------------------------------------------------------------------
 @dataclass(eq=False)
 class AccountWork:
@@ -346,7 +518,6 @@ class AccountWork:
     decided_type: str = ""  # the type the file set (for conflicts)
     decided_row: int = 0
     changed: bool = False
-    created_id: int | None = None  # set by the writer
     # An individual's account made from a row that names no account: the person it is named
     # after (its contact's name key and what tells that person apart from namesakes).
     person_name_key: str = ""
@@ -403,7 +574,6 @@ class ContactWork:
     changed: bool = False
     planned: bool = False
     name_key: str = "|"  # of the merged first and last name, kept by the planner for the writer
-    created_id: int | None = None  # set by the writer
 
     @property
     def is_new(self) -> bool:
@@ -448,6 +618,11 @@ class BatchPlan:
     # Pre-existing records this batch counted as updated first (FileState remembers them).
     first_updated_accounts: list[int] = field(default_factory=list)
     first_updated_contacts: list[int] = field(default_factory=list)
+    # What later batches must know of this one, recorded with its checkpoint for a resumed
+    # run (`imports.checkpoints`): the types a type column gave named accounts first
+    # (account-name key -> (type, row)), and the account each name chose among several.
+    decided_types: dict[str, tuple[str, int]] = field(default_factory=dict)
+    chosen_accounts: dict[str, str] = field(default_factory=dict)  # account-name key -> reference
 
 
 @dataclass
@@ -459,8 +634,8 @@ class PlanContext:
     catalogue: Catalogue
     importer_member_id: int | None = None
     bulk_assignee_ids: list[int] = field(default_factory=list)
-    # A dry run writes nothing, so what earlier batches "created" exists only in FileState;
-    # a real run finds it in the database and never plans a virtual record.
+    # A dry run writes nothing, so what earlier batches "created" exists only in its
+    # DryRunMemory; a real run finds it in the database and never plans a virtual record.
     dry_run: bool = False
 
     @property
@@ -487,11 +662,15 @@ _KEEP = object()
 
 
 class Planner:
-    """Plans one batch at a time; keeps the FileState across batches."""
+    """Plans one batch at a time; keeps the FileState across batches. What exists comes from
+    two places it asks the same way in both runs: the batch's `Existing` snapshot, and
+    `memory` for what earlier batches made (a `DryRunMemory` in a dry run; in a real run
+    `NothingRemembered`, since the database has it)."""
 
-    def __init__(self, ctx: PlanContext, state: FileState | None = None):
+    def __init__(self, ctx: PlanContext, state: FileState | None = None, memory: NothingRemembered | None = None):
         self.ctx = ctx
         self.state = state or FileState()
+        self.memory = memory or (DryRunMemory() if ctx.dry_run else NothingRemembered())
         self._tag_keys: dict[str, str] = {}  # a file repeats a handful of tags on every row
 
     # -- entry point ----------------------------------------------------------------------
@@ -511,7 +690,6 @@ class Planner:
         self._linked_emails: set[tuple[str, str]] = set()
         self._individuals_by_email: dict[str, list[AccountWork]] = {}
         self._people_by_name: dict[str, list[AccountWork]] = {}  # accounts named after a person
-        self._names_made: list[tuple[str, str, ContactWork]] = []  # dry run: contacts by account and name
         self._new_links = 0
         self._row_warnings: list[Problem] = []
         for row in rows:
@@ -527,33 +705,26 @@ class Planner:
                 plan.warnings.append((row.number, problem))
             plan.counters.warnings += len(row.warnings) + len(self._row_warnings)
         self._count(plan)
-        if self.ctx.dry_run:
-            self._remember_accounts(plan)
+        self.memory.remember_batch(plan, self.state, self._linked_emails, self._individuals_by_email)
         return plan
 
     def account_ids_to_load(self, rows: list[CleanRow]) -> set[int]:
         """Existing accounts a dry run's memory says the batch's rows belong to (an earlier
         batch linked the row's email to them), which the batch's own lookups would not find."""
-        ids = set()
-        if self.ctx.dry_run:
-            for row in rows:
-                if row.account is not None and not row.account.name_given and row.people:
-                    rank = self.state.individual_emails.get(hash(row.people[0].email_key))
-                    ref = _ranked_ref(rank) if rank is not None else ""
-                    if ref.startswith("a"):
-                        ids.add(int(ref[1:]))
-        return ids
+        return self.memory.account_ids_for(rows)
 
-    def written(self, plan: BatchPlan) -> None:
-        """After the batch's write, the accounts it made are known by their ids."""
+    def written(self, plan: BatchPlan, created: dict[str, int], catalogue: Catalogue) -> None:
+        """After the batch's write: the accounts it made are known by their ids (`created`:
+        plan reference -> id, as the writer returned them), and the catalogue given is the
+        one later batches plan against (with the tags the write made)."""
         state = self.state
-        for work in plan.accounts.values():
-            if work.created_id is None:
-                continue
+        self.ctx.catalogue = catalogue
+        for ref, created_id in created.items():
+            work = plan.accounts[ref]
             if work.made_for_person:
-                state.person_accounts.add(_pack_ref(f"a{work.created_id}"))
+                state.person_accounts.add(_pack_ref(f"a{created_id}"))
             if state.named_accounts.get(hash(work.key)) == _pack_ref(work.ref):
-                state.named_accounts[hash(work.key)] = _pack_ref(f"a{work.created_id}")
+                state.named_accounts[hash(work.key)] = _pack_ref(f"a{created_id}")
 
     def forget(self, plan: BatchPlan) -> None:
         """Undoes what planning `plan` taught the FileState, for a batch whose write was rolled
@@ -609,8 +780,8 @@ class Planner:
         self._apply_account(work, data, row)
         if data.type_from_file and not work.decided_type:
             work.decided_type, work.decided_row = data.type, row.number
-        if data.type_from_file:
-            state.remember_type(type_key, work.decided_type, row.number)
+        if data.type_from_file and state.remember_type(type_key, work.decided_type, row.number) and data.name_given:
+            plan.decided_types[type_key] = (work.decided_type, row.number)
         return work, None
 
     # -- which account --------------------------------------------------------------------
@@ -643,7 +814,9 @@ class Planner:
                     work = next((c for c in candidates if _pack_ref(c.ref) == chosen), None)
                 if work is None:
                     return None, _ambiguous(data.name, named or candidates)
-                self.state.named_accounts.setdefault(hash(key), _pack_ref(work.ref))
+                if chosen is None:
+                    self.state.named_accounts[hash(key)] = _pack_ref(work.ref)
+                    self._plan.chosen_accounts[key] = work.ref
             return work, None  # another row of this name may hold another candidate's person
         self._named[key] = work  # until a namesake is made (see _made)
         return work, None
@@ -676,8 +849,7 @@ class Planner:
         """Every account of an account-name key: existing (oldest first), made by earlier
         batches of a dry run, made by this batch."""
         works = [self._existing_account(snapshot) for snapshot in existing.accounts.get(key, ())]
-        if self.ctx.dry_run:
-            works += [self._virtual_account(ref, key) for ref in self.state.refs_of_key(key)]
+        works += [self._virtual_account(ref, key) for ref in self.memory.account_refs(key)]
         works += [work for work in self._made_by_key.get(key, ()) if work not in works]
         return works
 
@@ -686,7 +858,7 @@ class Planner:
         person first, then the oldest."""
         ranked = [(_client_rank(first, f"a{snapshot.id}"), self._existing_account(snapshot))
                   for first, snapshot in existing.individuals_by_email.get(email_key, ())]
-        remembered = self.state.individual_emails.get(hash(email_key)) if self.ctx.dry_run else None
+        remembered = self.memory.client_rank_of_email(email_key)
         if remembered is not None:
             ref = _ranked_ref(remembered)
             if ref[0] == "n":
@@ -710,19 +882,18 @@ class Planner:
         # Existing ones come with their person (`_existing_account`); a dry run's earlier
         # batches' ones with theirs as remembered.
         works = [self._existing_account(snapshot) for snapshot in existing.individuals_by_name.get(name_key, ())]
-        if self.ctx.dry_run:
-            for ref, _ in self.state.people.named(name_key):
-                if ref[0] == "n":
-                    work = self._virtual_account(ref, "")
-                    self._virtual_person(work, name_key)
-                    works.append(work)
+        for ref in self.memory.people_named(name_key):
+            if ref[0] == "n":
+                work = self._virtual_account(ref, "")
+                self._virtual_person(work, name_key)
+                works.append(work)
         works += [work for work in self._people_by_name.get(name_key, ()) if work not in works]
         return works
 
     def _holding_person(self, candidates: list[AccountWork], people: list[PersonData],
                         existing: Existing) -> AccountWork | None:
         """The candidate that already holds one of the row's people: by email, then by name."""
-        state, dry_run = self.state, self.ctx.dry_run
+        memory = self.memory
         for person in people:
             if not person.email_key:
                 continue
@@ -730,7 +901,7 @@ class Planner:
             for work in candidates:
                 if ((work.ref, person.email_key) in self._linked_emails
                         or (contact and work.snapshot and (work.snapshot.id, contact.id) in existing.links)
-                        or (dry_run and hash((work.ref, person.email_key)) in state.account_links)):
+                        or memory.linked(work.ref, person.email_key)):
                     return work
         for person in people:
             if not person.has_name:
@@ -739,7 +910,7 @@ class Planner:
             for work in candidates:
                 if not ((work.ref, person.name_key) in self._contacts_by_name
                         or (work.snapshot and (work.snapshot.id, person.name_key) in existing.contacts_by_name)
-                        or (dry_run and hash((work.ref, person.name_key)) in state.contact_names)):
+                        or memory.has_contact_name(work.ref, person.name_key)):
                     continue
                 # Its person of that name is the row's unless a value tells them apart (two
                 # clients called Mary Jones, each holding her own Mary Jones).
@@ -757,7 +928,7 @@ class Planner:
             contact = self._existing.persons.get(snapshot.id)
             if contact is not None:  # named after its person: as the database (or a dry run) has them
                 name_key = contact_name_key(contact.values["first_name"], contact.values["last_name"])
-                remembered = self.state.people.person(name_key, work.ref) if self.ctx.dry_run else None
+                remembered = self.memory.person(name_key, work.ref)
                 work.person_name_key = name_key
                 work.person = remembered or Person.of_snapshot(contact)
         return work
@@ -766,7 +937,7 @@ class Planner:
         """A dry run's account of an earlier batch named after a person of this name: its
         person as remembered."""
         if work.virtual and work.person is None:
-            person = self.state.people.person(name_key, work.ref)
+            person = self.memory.person(name_key, work.ref)
             if person is not None:
                 work.person_name_key, work.person = name_key, person
 
@@ -782,29 +953,6 @@ class Planner:
         work = AccountWork(ref=self.state.next_ref(), key=key, snapshot=None)
         self._made_by_key.setdefault(key, []).append(work)
         return work
-
-    def _remember_accounts(self, plan: BatchPlan) -> None:
-        """Dry run: what the database would now tell later batches about this batch's accounts."""
-        state = self.state
-        for work in plan.accounts.values():
-            if work.is_new:
-                state.remember_account(work.key, work.ref, work.values.get("type") == "individual")
-                if work.made_for_person:
-                    state.person_accounts.add(_pack_ref(work.ref))
-            if work.person is not None and work.person_name_key:
-                state.people.remember(work.person_name_key, work.ref, work.person)
-        for account_key, name_key, contact in self._names_made:
-            key = hash((account_key, name_key))
-            state.contact_names.add(key)
-            if not contact.virtual and not _current(contact, "email"):
-                state.contact_names_without_email.add(key)
-        for ref, email_key in self._linked_emails:
-            state.account_links.add(hash((ref, email_key)))
-        for email_key, accounts in self._individuals_by_email.items():
-            best = min(self._batch_rank(account, email_key) for account in accounts)
-            known = state.individual_emails.get(hash(email_key))
-            if known is None or best < known:
-                state.individual_emails[hash(email_key)] = best
 
     def _apply_account(self, work: AccountWork, data: AccountData, row: CleanRow) -> None:
         overwrite = self.ctx.overwrite
@@ -938,8 +1086,8 @@ class Planner:
                     work.tags.append(key)
                     work.changed = True
         self._remember_name(work, person, account)
-        if self.ctx.dry_run and person.email_key:
-            self._remember_first_name(work, person)
+        if person.email_key:
+            self.memory.note_first_name(work, person, self.ctx.overwrite)
         if account is not None:
             switches = self._switches(person)
             account_id = account.snapshot.id if account.snapshot else None
@@ -974,9 +1122,9 @@ class Planner:
             first, last = _current(contact, "first_name"), _current(contact, "last_name")
         own_key = person.own_account_key if (first, last) == (person.first_name, person.last_name) else None
         name_key = contact.name_key  # as `_remember_name` left it: the contact's own name
-        remembered = self.state.people.person(name_key, account.ref) if self.ctx.dry_run and (first or last) else None
+        remembered = self.memory.person(name_key, account.ref) if first or last else None
         type_ = account.values.get("type") or (account.snapshot.type if account.snapshot else "")
-        individual = type_ == "individual" or (account.virtual and _pack_ref(account.ref) in self.state.individual_refs)
+        individual = type_ == "individual" or (account.virtual and self.memory.is_individual(account.ref))
         if not individual:
             named_after = False  # a company named like its employee is not that person's account
         elif account.key or not account.virtual:
@@ -1042,15 +1190,14 @@ class Planner:
                 snapshot = existing.contacts_by_email.get(email_key)
                 if snapshot is not None:
                     work = self._work_for(snapshot)
-                elif self.ctx.dry_run and self.state.contact_emails.get(hash(email_key)) is not None:
+                elif self.memory.has_contact_email(email_key):
                     work = ContactWork(snapshot=None, virtual=True)
                 elif person.has_name:
                     # Known by name without an email yet: the file brings their email.
                     work = self._by_name(account, account_key, person.name_key, existing, without_email=True)
                     self._found_by_name = work is not None
-                    if work is not None and self.ctx.dry_run:
-                        # It has an email from now on: later batches must not take it for one without.
-                        self.state.contact_names_emailed.add(hash((account_key, person.name_key)))
+                    if work is not None:
+                        self.memory.note_email_given(account_key, person.name_key)
                 work = work or ContactWork(snapshot=None)
                 self._contacts_by_email[email_key] = work
             if _first_names_differ(self._holder_first_name(work, email_key), _first_name_print(person.first_name)):
@@ -1078,7 +1225,7 @@ class Planner:
             snapshot = existing.contacts_by_email.get(key)
             if snapshot is not None:
                 work = self._work_for(snapshot)
-            elif self.ctx.dry_run and self.state.contact_emails.get(hash(key)) is not None:
+            elif self.memory.has_contact_email(key):
                 work = ContactWork(snapshot=None, virtual=True)
             else:
                 return False
@@ -1087,21 +1234,11 @@ class Planner:
     def _holder_first_name(self, work: ContactWork, email_key: str) -> int:
         """`_first_name_print` of the contact holding an email, as the database will have it
         when this row is written (in a dry run, as earlier batches left it)."""
-        if self.ctx.dry_run and not work.values.get("first_name"):
-            remembered = self.state.contact_emails.get(hash(email_key))
+        if not work.values.get("first_name"):
+            remembered = self.memory.first_name_print(email_key)
             if remembered is not None:
                 return remembered
         return _first_name_print(_current(work, "first_name"), _current(work, "last_name"))
-
-    def _remember_first_name(self, work: ContactWork, person: PersonData) -> None:
-        """Dry run: which first name the email's contact has after this row, for later batches."""
-        key = hash(person.email_key)
-        if work.virtual:  # named by this row as `_plan_person` names a contact: if it had no name
-            if not self.state.contact_emails.get(key) or (self.ctx.overwrite and person.first_name):
-                self.state.contact_emails[key] = _first_name_print(person.first_name, person.last_name)
-        else:
-            self.state.contact_emails[key] = _first_name_print(_current(work, "first_name"),
-                                                               _current(work, "last_name"))
 
     def _without_shared_email(self, person: PersonData, account: AccountWork | None,
                               existing: Existing) -> tuple[ContactWork, PersonData]:
@@ -1140,8 +1277,7 @@ class Planner:
             name_key = contact_name_key(first or "", last or "")
         work.name_key = name_key
         self._contacts_by_name.setdefault((account_key, name_key), work)
-        if self.ctx.dry_run:  # remembered when the batch ends (`_remember_accounts`)
-            self._names_made.append((account_key, name_key, work))
+        self.memory.note_contact_name(account_key, name_key, work)
 
     def _by_name(self, account, account_key, name_key, existing, *, without_email) -> ContactWork | None:
         """The account's contact of this name (for a row without email: the one without an
@@ -1156,8 +1292,7 @@ class Planner:
                 planned = None
         if planned is not None:
             if without_email and planned.virtual:  # what it has is in the dry run's memory
-                key = hash((account_key, name_key))
-                if key not in self.state.contact_names_without_email or key in self.state.contact_names_emailed:
+                if not self.memory.without_email(account_key, name_key):
                     return None
             elif without_email and _current(planned, "email"):
                 return None
@@ -1173,12 +1308,11 @@ class Planner:
         snapshot = None
         if account is None or account_id is not None:
             snapshot = existing.contacts_by_name.get((account_id, name_key))
-        key = hash((account_key, name_key))
-        emailed = self.ctx.dry_run and key in self.state.contact_names_emailed
+        emailed = self.memory.gave_email(account_key, name_key)
         if snapshot is not None:
             return self._work_for(snapshot), bool(snapshot.values.get("email") or emailed)
-        if self.ctx.dry_run and key in self.state.contact_names:
-            return ContactWork(snapshot=None, virtual=True), emailed or key not in self.state.contact_names_without_email
+        if self.memory.has_contact_name(account_key, name_key):
+            return ContactWork(snapshot=None, virtual=True), emailed or not self.memory.without_email(account_key, name_key)
         return None, False
 
     # -- counting -------------------------------------------------------------------------

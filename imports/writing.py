@@ -1,6 +1,11 @@
 """Stage 5: the only stage that writes. One short transaction per batch: multi-row inserts and
 updates, the change log for undo, the batch's skipped rows and warnings, and the checkpoint
-that lets an interrupted import resume after exactly this batch.
+(with what a resumed run needs, `imports.checkpoints`) that lets an interrupted import resume
+after exactly this batch. It also creates the firm definitions the mapping asks for (custom
+fields, roles; dropdown options as the file brings them) and keeps the job's heartbeat.
+
+The writer changes neither the plan nor the catalogue it is given: what it creates comes back
+as ids (`DefinitionsWritten`, `BatchWritten`), and the pipeline passes them on.
 
 Records the import creates carry `created_by_import`; their own links and tags go
 with them on undo, so the change log only holds what touched records that existed before.
@@ -14,10 +19,12 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.utils import timezone
 
-from crm.models import Account, AccountContact, AccountRoleAssignment, Contact, CustomField, Firm, Tag
-from crm.normalize import contact_name_key, normalize_email_key
+from crm.models import Account, AccountContact, AccountRole, AccountRoleAssignment, Contact, CustomField, Firm, Tag
+from crm.normalize import contact_name_key, normalize_email_key, normalize_name_key
 from imports import bulk
-from imports.models import ImportChange, ImportIssue, ImportJob
+from imports.checkpoints import batch_record
+from imports.extraction import CustomFieldSpec
+from imports.models import ImportChange, ImportCheckpoint, ImportIssue, ImportJob
 from imports.planning import BatchPlan, Catalogue, Counters
 from imports.sensitive import mask_cells, tax_id_columns
 
@@ -65,34 +72,91 @@ class _Changes(list):
         self.append((self.job_id, model, object_id, action, field_name, self.json(_json(old)), self.json(_json(new))))
 
 
-def write_batch(plan: BatchPlan, ctx: WriteContext, *, rows_done: int, totals: Counters) -> None:
-    """Writes one planned batch and moves the job's checkpoint to `rows_done`, atomically."""
+@dataclass(frozen=True)
+class DefinitionsWritten:
+    """The firm definitions a run's mapping asks for, as they now exist: ids by key (created
+    now or found), and how many custom fields this call created."""
+
+    custom_fields: dict[tuple[str, str], int] = field(default_factory=dict)  # (applies_to, key) -> id
+    roles: dict[str, int] = field(default_factory=dict)  # role key -> id
+    custom_fields_created: int = 0
+
+
+@dataclass(frozen=True)
+class BatchWritten:
+    """What one batch's write created: tag ids by key, and account ids by plan reference."""
+
+    tags: dict[str, int] = field(default_factory=dict)
+    accounts: dict[str, int] = field(default_factory=dict)
+
+
+def write_firm_definitions(ctx: WriteContext, custom_fields: list[CustomFieldSpec],
+                           roles: list[str]) -> DefinitionsWritten:
+    """Creates the custom fields and roles the mapping asks for (idempotent: a resumed run
+    finds those its first part made), logging the ones it creates for undo."""
+    firm, job = ctx.firm, ctx.job
+    field_ids, role_ids, created = {}, {}, 0
+    with transaction.atomic():
+        for spec in custom_fields:
+            field_obj, was_created = CustomField.objects.get_or_create(
+                firm=firm, applies_to=spec.applies_to, key=spec.key,
+                defaults={"name": spec.name, "field_type": spec.field_type},
+            )
+            field_ids[(spec.applies_to, spec.key)] = field_obj.pk
+            if was_created:
+                created += 1
+                ImportChange.objects.create(job=job, model="custom_field", object_id=field_obj.pk, action="create")
+        for name in roles:
+            role, was_created = AccountRole.objects.get_or_create(
+                firm=firm, key=normalize_name_key(name, 100), defaults={"name": name}
+            )
+            role_ids[role.key] = role.pk
+            if was_created:
+                ImportChange.objects.create(job=job, model="account_role", object_id=role.pk, action="create")
+    return DefinitionsWritten(custom_fields=field_ids, roles=role_ids, custom_fields_created=created)
+
+
+def write_heartbeat(job: ImportJob, run_token: int) -> None:
+    """The running job is alive (while its claim is current), between batches' checkpoints."""
+    ImportJob.objects.filter(pk=job.pk, run_token=run_token).update(heartbeat_at=timezone.now())
+
+
+def write_batch(plan: BatchPlan, ctx: WriteContext, *, rows_done: int, totals: Counters) -> BatchWritten:
+    """Writes one planned batch and moves the job's checkpoint to `rows_done`, atomically,
+    with what a resumed run needs to know of the batch (`imports.checkpoints`)."""
     with transaction.atomic():
         changes = _Changes(ctx.job.pk, ctx.json)
-        _create_tags(plan, ctx, changes)
-        account_ids = _write_accounts(plan, ctx, changes)
-        _write_contacts(plan, ctx, account_ids, changes)
+        new_tags = _create_tags(plan, ctx, changes)
+        catalogue = ctx.catalogue.extended(tags=new_tags)
+        account_ids, new_accounts = _write_accounts(plan, ctx, catalogue, changes)
+        _write_contacts(plan, ctx, catalogue, account_ids, changes)
         _write_issues(plan, ctx)
         _extend_dropdowns(plan, ctx)
         bulk.insert(ImportChange, CHANGE_COLUMNS, changes)
+        ImportCheckpoint.objects.create(job_id=ctx.job.pk, rows_done=rows_done, counts=totals.as_dict(),
+                                        state=batch_record(plan, account_ids))
         claim = {} if ctx.run_token is None else {"run_token": ctx.run_token}
         if not ImportJob.objects.filter(pk=ctx.job.pk, **claim).update(
             rows_done=rows_done, counts=totals.as_dict(), checkpoint={"rows_done": rows_done},
             heartbeat_at=timezone.now(),
         ):
             raise ClaimLost(f"Import #{ctx.job.pk} was taken over by another worker.")
+    return BatchWritten(tags=new_tags, accounts=new_accounts)
 
 
-def _create_tags(plan: BatchPlan, ctx: WriteContext, changes: _Changes) -> None:
+def _create_tags(plan: BatchPlan, ctx: WriteContext, changes: _Changes) -> dict[str, int]:
+    """Creates the batch's new tags; returns the ids of those the catalogue did not know."""
     if not plan.new_tags:
-        return
+        return {}
     Tag.objects.bulk_create(
         [Tag(firm=ctx.firm, name=name, key=key) for key, name in plan.new_tags.items()], ignore_conflicts=True
     )
+    made = {}
     for key, pk in Tag.objects.filter(firm=ctx.firm, key__in=list(plan.new_tags)).values_list("key", "id"):
         if key not in ctx.catalogue.tags:
-            ctx.catalogue.tags[key] = pk
+            made[key] = pk
             changes.add("tag", pk, ImportChange.Action.CREATE)
+    return made
 
 
 def _custom_values(stored: dict, values: dict, applies_to: str, catalogue: Catalogue) -> dict:
@@ -107,10 +171,11 @@ def _pre_existing(work, job: ImportJob) -> bool:
     return work.snapshot is not None and work.snapshot.created_by_import_id != job.pk
 
 
-def _write_accounts(plan: BatchPlan, ctx: WriteContext, changes: _Changes) -> dict[str, int]:
+def _write_accounts(plan: BatchPlan, ctx: WriteContext, catalogue: Catalogue,
+                    changes: _Changes) -> tuple[dict[str, int], dict[str, int]]:
     """Creates and updates the batch's accounts; returns every planned account's id by its
-    plan reference."""
-    catalogue, job = ctx.catalogue, ctx.job
+    plan reference, and the ids of those it created."""
+    job = ctx.job
     now = bulk.datetime_value(timezone.now())
     folders = ctx.json(ctx.folder_paths)  # new accounts get the chosen template's folders
     new_works = [w for w in plan.accounts.values() if w.is_new]
@@ -120,9 +185,8 @@ def _write_accounts(plan: BatchPlan, ctx: WriteContext, changes: _Changes) -> di
          w.values["status"] or Account.Status.ACTIVE, *(w.values[name] for name in ACCOUNT_ADDRESS), w.values["tax_id"])
         for w in new_works
     ])
-    ids = {}
-    for work, pk in zip(new_works, new_ids):
-        work.created_id = ids[work.ref] = pk
+    ids = {work.ref: pk for work, pk in zip(new_works, new_ids)}
+    created = dict(ids)
 
     updated = []
     for work in plan.accounts.values():
@@ -180,10 +244,10 @@ def _write_accounts(plan: BatchPlan, ctx: WriteContext, changes: _Changes) -> di
     bulk.insert(Account.tags.through, ("account", "tag"), tag_links, ignore_conflicts=True)
     bulk.insert(Account.assignees.through, ("account", "membership"), assignee_links, ignore_conflicts=True)
     bulk.insert(AccountRoleAssignment, ("account", "role", "member"), new_roles, ignore_conflicts=True)
-    return ids
+    return ids, created
 
 
-def _contact_row(ctx: WriteContext, work, now, date_value: Callable) -> tuple:
+def _contact_row(ctx: WriteContext, catalogue: Catalogue, work, now, date_value: Callable) -> tuple:
     values = work.values
     return (
         ctx.firm.pk, values["prefix"], values["first_name"], values["middle_name"], values["last_name"],
@@ -191,20 +255,20 @@ def _contact_row(ctx: WriteContext, work, now, date_value: Callable) -> tuple:
         work.name_key, ctx.json(work.additional_emails),
         ctx.json(work.phones), values["street"], values["city"], values["state"], values["postal_code"],
         values["country"], date_value(values["date_of_birth"]), values["tax_id"], values["notes"],
-        ctx.json(_custom_values({}, work.custom, "contact", ctx.catalogue)), ctx.job.pk, now, now,
+        ctx.json(_custom_values({}, work.custom, "contact", catalogue)), ctx.job.pk, now, now,
     )
 
 
-def _write_contacts(plan: BatchPlan, ctx: WriteContext, account_ids: dict[str, int], changes: _Changes) -> None:
-    catalogue, job = ctx.catalogue, ctx.job
+def _write_contacts(plan: BatchPlan, ctx: WriteContext, catalogue: Catalogue, account_ids: dict[str, int],
+                    changes: _Changes) -> None:
+    job = ctx.job
     now = bulk.datetime_value(timezone.now())
     new_works = [w for w in plan.contacts if w.is_new]
     date_value = bulk.date_adapter()
     new_ids = bulk.insert_returning_ids(
-        Contact, CONTACT_COLUMNS, [_contact_row(ctx, w, now, date_value) for w in new_works]
+        Contact, CONTACT_COLUMNS, [_contact_row(ctx, catalogue, w, now, date_value) for w in new_works]
     )
-    for work, pk in zip(new_works, new_ids):
-        work.created_id = pk
+    created = dict(zip(new_works, new_ids))  # by the plan's work (compared by identity)
 
     updated, fields_changed = [], {"updated_at"}
     for work in plan.contacts:
@@ -247,7 +311,7 @@ def _write_contacts(plan: BatchPlan, ctx: WriteContext, account_ids: dict[str, i
     tag_links, new_links = [], []
     invited_at = now if ctx.send_invitations else None
     for work in plan.contacts:
-        contact_id = work.created_id or work.snapshot.id
+        contact_id = created[work] if work.is_new else work.snapshot.id
         record = _pre_existing(work, job)
         for tag_key in work.tags:
             tag_id = catalogue.tags[tag_key]

@@ -315,9 +315,10 @@ def test_a_batch_rolled_back_by_a_unique_key_is_planned_again_and_counted_once(f
 
     def the_second_batch_meets_a_taken_key_once(*args, **kwargs):
         writes.append(1)
-        real_write_batch(*args, **kwargs)
+        written = real_write_batch(*args, **kwargs)
         if len(writes) == 2:
             raise IntegrityError("UNIQUE constraint failed: crm_contact.firm_id, crm_contact.email_key")
+        return written
 
     monkeypatch.setattr(pipeline, "write_batch", the_second_batch_meets_a_taken_key_once)
     result = pipeline.run_pipeline(ImportJob.objects.get(pk=job.pk), dry_run=False, batch_size=1)

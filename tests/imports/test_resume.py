@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from crm.permissions import actor_for
 from imports import jobs, pipeline, tasks
-from imports.models import ImportIssue, ImportJob
-from tests.actors import uploader
+from imports.models import ImportChange, ImportCheckpoint, ImportIssue, ImportJob
+from tests.actors import owner_of, uploader
 from tests.imports.conftest import import_rows, make_mapping, upload
 from tests.imports.test_pipeline import COLUMNS, database_state, generated_rows
 
@@ -45,7 +45,7 @@ def failing_write(monkeypatch):
             state["failures"] -= 1
             raise Unexpected("a bug")
         state["writes"] += 1
-        real(plan, ctx, rows_done=rows_done, totals=totals)
+        return real(plan, ctx, rows_done=rows_done, totals=totals)
 
     monkeypatch.setattr(pipeline, "write_batch", write_batch)
     return state
@@ -236,3 +236,93 @@ def test_the_resume_service_checks_the_rights_of_who_resumes(plain_member, faile
         jobs.job_resume(failed, actor=actor_for(failed.firm, plain_member))
     failed.refresh_from_db()
     assert failed.status == ImportJob.Status.FAILED
+
+
+# --- What a resumed run knows -----------------------------------------------------------------
+
+WU_COLUMNS = {"Client": "account.name", "First": "contact.first_name", "Last": "contact.last_name",
+              "Email": "contact.email", "Tags": "contact.tags", "Phone": "contact.phone"}
+WU_ROWS = [list(WU_COLUMNS),
+           ["Wu", "Xi", "Wu", "xi@wu.example", "VIP", ""],  # a tag for an existing contact
+           ["Zed Co", "Zed", "Z", "zed@z.example", "", ""],  # an existing contact linked to a new account
+           ["Wu", "Yu", "Wu", "yu@wu.example", "", ""],  # a new contact linked to an existing account
+           ["Wu", "Xi", "Wu", "xi@wu.example", "", "(312) 555-0142"],  # the same three again, after the crash
+           ["Zed Co", "Zed", "Z", "zed@z.example", "", "(312) 555-0143"],
+           ["Wu", "Ann", "Wu", "ann@wu.example", "", ""]]
+
+
+class WorkerKilled(Exception):
+    pass
+
+
+def existing_clients(firm):
+    from crm import services
+
+    wu = services.account_create(actor=owner_of(firm), name="Wu", folder_template=None)
+    services.contact_link(actor=owner_of(firm), account=wu, contact=services.contact_create(actor=owner_of(firm), first_name="Xi", last_name="Wu",
+                                                                         email="xi@wu.example"))
+    services.contact_create(actor=owner_of(firm), first_name="Zed", last_name="Z", email="zed@z.example")
+
+
+def killed_after(firm, owner, rows, columns, *, batches: int, **options) -> ImportJob:
+    """An import whose worker died after `batches` one-row batches committed."""
+    job = upload(firm, owner, rows, mapping=make_mapping(columns, **options))
+
+    def die(rows_done):
+        if rows_done == batches:
+            raise WorkerKilled
+
+    with pytest.raises(WorkerKilled):
+        pipeline.run_pipeline(ImportJob.objects.get(pk=job.pk), dry_run=False, batch_size=1, progress=die)
+    return ImportJob.objects.get(pk=job.pk)
+
+
+def test_a_resumed_run_counts_from_its_checkpoints_whatever_the_change_log_says(firm, owner, other_firm,
+                                                                              other_owner):
+    existing_clients(other_firm)
+    _, reference = import_rows(other_firm, other_owner, WU_ROWS, WU_COLUMNS)
+    assert (reference["accounts_updated"], reference["contacts_updated"]) == (1, 2)
+    existing_clients(firm)
+    job = killed_after(firm, owner, WU_ROWS, WU_COLUMNS, batches=3)
+    assert ImportChange.objects.filter(job=job, action__in=["update", "add"]).exists()
+
+    # The change log is undo's business: what it records (or forgets) is not what resume counts.
+    ImportChange.objects.filter(job=job, action__in=["update", "add"]).delete()
+    ImportChange.objects.filter(job=job, model="tag").update(object_id=0)
+
+    resumed = pipeline.run_pipeline(job, dry_run=False, batch_size=1)
+    assert resumed.counters.as_dict() == reference
+    assert database_state(firm) == database_state(other_firm)
+
+
+def test_an_import_interrupted_before_checkpoints_were_recorded_still_resumes(firm, owner, other_firm,
+                                                                             other_owner):
+    existing_clients(other_firm)
+    _, reference = import_rows(other_firm, other_owner, WU_ROWS, WU_COLUMNS)
+    existing_clients(firm)
+    job = killed_after(firm, owner, WU_ROWS, WU_COLUMNS, batches=3)
+    ImportCheckpoint.objects.filter(job=job).delete()  # as a job of the version before left it
+
+    resumed = pipeline.run_pipeline(job, dry_run=False, batch_size=1)
+    assert resumed.counters.as_dict() == reference  # read back from the change log, as before
+    assert database_state(firm) == database_state(other_firm)
+
+
+def test_a_type_decided_before_the_crash_still_conflicts_after_the_resume(firm, owner, other_firm, other_owner):
+    """Even for an account that existed before the import and kept its type (the change log
+    has no trace of that decision)."""
+    from crm import services
+
+    columns = {"Client": "account.name", "Type": "account.type", "First": "contact.first_name"}
+    rows = [list(columns), ["Lee Trust", "Company", "Al"], ["Other", "Company", "Bo"], ["Lee Trust", "Individual", "Cy"]]
+    services.account_create(actor=owner_of(other_firm), name="Lee Trust", type="company", folder_template=None)
+    reference_job, reference = import_rows(other_firm, other_owner, rows, columns, account_type="column")
+    reference_skips = list(ImportIssue.objects.filter(job=reference_job).values_list("row_number", "code", "message"))
+    assert [code for _, code, _ in reference_skips] == ["conflicting_account_type"]
+
+    services.account_create(actor=owner_of(firm), name="Lee Trust", type="company", folder_template=None)
+    job = killed_after(firm, owner, rows, columns, batches=2, account_type="column")
+    resumed = pipeline.run_pipeline(job, dry_run=False, batch_size=1)
+
+    assert resumed.counters.as_dict() == reference
+    assert list(ImportIssue.objects.filter(job=job).values_list("row_number", "code", "message")) == reference_skips
