@@ -1,4 +1,4 @@
-"""Keys that decide when two spellings are the same record (DESIGN §3.2)."""
+"""Keys that decide when two spellings are the same record (docs/import-rules.md, "Account names are not unique")."""
 
 import functools
 import re
@@ -22,7 +22,7 @@ def account_name_key(name: str) -> str:
     "Given Family". "Rivera, Ana" (QuickBooks, a tax program) and "Ana Rivera" are one client's
     two spellings, so a second import from another system finds the first one's account; a
     firm that names individuals "Last, First" matches "First Last" files too. Names are not
-    unique (DESIGN §3.2): the key only finds candidates.
+    unique (docs/crm-rules.md): the key only finds candidates.
     """
     if "," in (name or ""):
         person = _comma_person_name()(name)

@@ -16,7 +16,7 @@ def _membership(membership):
 
 
 def can_import(membership) -> bool:
-    """DESIGN §1: the owner, admins, and members with *Manage contacts* may import."""
+    """The owner, admins, and members with *Manage contacts* may import (docs/crm-rules.md)."""
     membership = _membership(membership)
     if membership is None or not membership.is_active:
         return False

@@ -1,6 +1,6 @@
 """`clientport export`: a firm's accounts and contacts as CSV (one row per contact, headers the
 automatic mapping recognises, so export -> edit -> re-import is a bulk update) or as JSON in
-the shape of DESIGN §5. A tax ID (a contact's SSN/TIN, an account's EIN) never leaves in full: it is
+the shape docs/crm-rules.md ("Export") gives. A tax ID (a contact's SSN/TIN, an account's EIN) never leaves in full: it is
 not exported at all, so a re-import leaves the stored number as it is."""
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from imports.reading import SourceRow
 
 MAX_NOTES_LENGTH = 10_000
 
-# Skip reasons decided from the row alone (DESIGN §3.4); the planner adds the ones that need
+# Skip reasons decided from the row alone (docs/import-rules.md); the planner adds the ones that need
 # the database.
 MISSING_ACCOUNT_NAME = "missing_account_name"
 MISSING_CONTACT_IDENTITY = "missing_contact_identity"
@@ -124,7 +124,7 @@ class PersonData:
 
     @property
     def display_name(self) -> str:
-        """ "First Last": how an individual's account is named after its person (DESIGN §3.2)."""
+        """ "First Last": how an individual's account is named after its person (docs/import-rules.md)."""
         return " ".join(part for part in (self.first_name, self.last_name) if part)
 
     @property
@@ -731,7 +731,7 @@ def _separate_shared_emails(people: list[PersonData], warnings: list[Problem]) -
             continue
         if contact_name_key(person.first_name, person.last_name) == contact_name_key(holder.first_name,
                                                                                      holder.last_name):
-            continue  # the same person twice: one contact, as DESIGN §3.2 says
+            continue  # the same person twice: one contact (docs/import-rules.md, "Updates and re-imports")
         warnings.append(Problem(
             "shared_email",
             f"{person.display_name} has the same email as {holder.display_name}; it was kept on "
@@ -828,7 +828,7 @@ def _name_words(*texts: str) -> set[str]:
 
 
 def _automatic_type(account: AccountData, people: list[PersonData]) -> str:
-    """DESIGN §2: individual when the account is named after its person (or unnamed); company
+    """Individual when the account is named after its person (or unnamed); company
     when the row names an organisation other than its person.
 
     Named after its people: every word of the name is one of their names or a household word

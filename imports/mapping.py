@@ -94,7 +94,7 @@ class ColumnMapping:
 
 @dataclass
 class AccountTypeChoice:
-    """How accounts get their type (DESIGN §2 step 2).
+    """How accounts get their type (docs/import-rules.md, "Account type").
 
     auto: individual when named after its person or unnamed, company when the row names an
           organisation other than its person; a mapped type column still wins where filled.
@@ -115,7 +115,8 @@ class PortalSwitches:
 
 @dataclass
 class ImportSettings:
-    """Applied in bulk to what the import touches (DESIGN §2 step 3)."""
+    """Applied in bulk to what the import touches (docs/import-rules.md, "Settings applied to every
+    imported account")."""
 
     # Keyed by the email column's name: the switches set on the account link of every contact
     # whose email came from that column.

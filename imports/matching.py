@@ -1,4 +1,4 @@
-"""Automatic column mapping: which field each column of an uploaded file feeds (DESIGN §2 steps 2-4, §4).
+"""Automatic column mapping: which field each column of an uploaded file feeds (docs/import-rules.md).
 
 `suggest_mapping(headers, sample_rows)` proposes a complete `Mapping` the wizard shows and the CLI
 runs without `--mapping`. For each header, in this order:

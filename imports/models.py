@@ -64,7 +64,7 @@ class ImportJob(models.Model):
     mapping = models.JSONField(default=dict, blank=True)
     read_info = models.JSONField(default=dict, blank=True, help_text="What the reader detected.")
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
-    # Counters of the real run (DESIGN §2) and, separately, of the last dry run.
+    # Counters of the real run (docs/import-rules.md, "Rows") and, separately, of the last dry run.
     counts = models.JSONField(default=dict, blank=True)
     dry_run_counts = models.JSONField(default=dict, blank=True)
     # Progress: data rows handled so far. The checkpoint is the same number, stored in the

@@ -18,7 +18,7 @@ FORMULA_TRIGGERS = (*FORMULA_STARTS, "\t", "\r")
 
 def formula_safe(value: str) -> str:
     """A cell that cannot run as a formula: a leading apostrophe, which spreadsheets hide and
-    which our importer removes again (DESIGN §3.3), so the file still re-imports unchanged."""
+    which our importer removes again (docs/import-rules.md, "Cleaning"), so the file still re-imports unchanged."""
     if value and value.startswith(FORMULA_TRIGGERS):
         return "'" + value
     return value

@@ -1,4 +1,4 @@
-"""The CRM domain (DESIGN §1). Every tenant row hangs off a Firm."""
+"""The CRM domain (docs/crm-rules.md). Every tenant row hangs off a Firm."""
 
 from crm.models.accounts import Account, AccountContact, AccountRole, AccountRoleAssignment
 from crm.models.contacts import Contact

@@ -15,7 +15,7 @@ class Contact(models.Model):
     last_name = models.CharField(max_length=100, blank=True)
     suffix = models.CharField(max_length=30, blank=True)
     email = models.CharField("primary email", max_length=254, blank=True)
-    # Lower-cased primary email: the contact's identity within the firm (DESIGN §3.2). NULL
+    # Lower-cased primary email: the contact's identity within the firm (docs/crm-rules.md). NULL
     # without an email: NULLs are distinct in a unique index on SQLite and PostgreSQL alike,
     # so one plain unique index serves both the rule and every lookup by email.
     email_key = models.CharField(max_length=254, null=True, blank=True, editable=False)

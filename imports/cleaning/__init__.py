@@ -1,8 +1,10 @@
-"""Cleaning and validation of cell values (DESIGN §3.3): pure functions, no database.
+"""Cleaning and validation of cell values: pure functions, no database.
 
 Every cleaner takes the raw cell text and returns the cleaned value and a list of
 `Problem`s without a column; the caller pins the column with `problem.at(column, raw)`.
-A bad value is a warning, never an exception: the row is kept.
+A bad value is a warning, never an exception: the row is kept. The rules are written out in
+docs/import-rules.md ("Cleaning: what every cell goes through" and "Values: one rulebook for the
+import and the CRM forms"); the tests mirror these modules in tests/imports/cleaning/.
 
     text.py     clean_text, strip_formula_guard, split_list, clean_postal_code
     emails.py   clean_emails

@@ -25,7 +25,7 @@ class ProblemCode:
 
 
 _CODES = [
-    # Skip reasons (DESIGN §3.4)
+    # Skip reasons (docs/import-rules.md, "Problem codes")
     ProblemCode("missing_account_name", "No account name", SKIP,
                 "The row has no account name, and no person name or valid email to name an account after "
                 "(accounts only: no account name)."),

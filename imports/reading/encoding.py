@@ -1,6 +1,6 @@
 """Find the text encoding of a CSV/TSV/IIF upload, or check the one the user chose.
 
-The order comes from what worked on real exports (see STACK-NOTES "Reading files"):
+The order comes from what worked on real exports (docs/import-rules.md, "Reading: encodings"):
 
 1. a byte-order mark decides (UTF-8, UTF-16 LE/BE, UTF-32);
 2. BOM-less UTF-16 shows as NUL bytes on every other position (charset-normalizer finds it too,

@@ -1,4 +1,4 @@
-"""DESIGN §1: the owner, admins and members with Manage contacts may import; nobody else."""
+"""docs/crm-rules.md: the owner, admins and members with Manage contacts may import; nobody else."""
 
 import pytest
 from django.contrib.auth.models import AnonymousUser

@@ -1,4 +1,4 @@
-"""Who a row is about: the automatic account type, and spouses who share an email (DESIGN §2, §3.2)."""
+"""Who a row is about: the automatic account type, and spouses who share an email (docs/import-rules.md)."""
 
 import pytest
 

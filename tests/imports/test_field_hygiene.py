@@ -1,7 +1,7 @@
-"""Where the automatic mapping puts the columns of real exports (issue 9, part 1), through the
-real pipeline: existing fields first, bookkeeping offered instead of created, the skipped-rows
-file's own columns ignored, a person's properties on the contact and the client's on the account,
-and two people who share an email across rows."""
+"""Where the automatic mapping puts the columns of real exports (docs/import-rules.md, "Custom fields:
+where a column lands"), through the real pipeline: existing fields first, bookkeeping offered
+instead of created, the skipped-rows file's own columns ignored, a person's properties on the
+contact and the client's on the account, and two people who share an email across rows."""
 
 import io
 import zipfile

@@ -1,4 +1,5 @@
-"""DESIGN §3.1–§3.4, rule by rule, through the real pipeline on small files."""
+"""docs/import-rules.md (rows, accounts, contacts, updates, cleaning, skip codes), rule by rule,
+through the real pipeline on small files."""
 
 import pytest
 

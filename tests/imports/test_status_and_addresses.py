@@ -1,6 +1,7 @@
-"""Issue 9: the client's status from a source's flags, the company's address, and a business
-address that fills a contact's empty one. Every case runs the real pipeline on a file written
-here, with the automatic mapping unless the case is about a hand-made one."""
+"""docs/import-rules.md, "Client status and addresses": the client's status from a source's flags, the
+company's address, and a business address that fills a contact's empty one. Every case runs the real
+pipeline on a file written here, with the automatic mapping unless the case is about a hand-made
+one."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""`clientport serve`: the web app and the background worker in one command (DESIGN §5)."""
+"""`clientport serve`: the web app and the background worker in one command (see the README)."""
 
 from __future__ import annotations
 

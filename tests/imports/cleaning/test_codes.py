@@ -15,7 +15,7 @@ from imports.report import skipped_rows_zip
 from imports.templatetags.import_tags import register
 from tests.imports.conftest import import_rows
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 SOURCES = [path for package in ("imports", "crm", "clientport") for path in (ROOT / package).rglob("*.py")
            if "migrations" not in path.parts]
 
