@@ -647,8 +647,8 @@ _EMPTY = (None, "", [], {})
 
 
 def _merge(current, new, overwrite: bool):
-    """The additive rule (DESIGN §3.2): fill empty values; replace only with *overwrite*.
-    Returns the value to write, or _KEEP."""
+    """The additive rule (docs/import-rules.md, "Updates and re-imports"): fill empty values;
+    replace only with *overwrite*. Returns the value to write, or _KEEP."""
     if new in _EMPTY:
         return _KEEP
     if current in _EMPTY:
@@ -760,7 +760,7 @@ class Planner:
             work = self._person_account(row, data, existing)
             type_key = work.ref
         state = self.state
-        # Type conflicts: only when the type comes from a mapped column (DESIGN §3.4).
+        # Type conflicts: only when the type comes from a mapped column (docs/import-rules.md, "Account type").
         if data.type_from_file:
             decided = work.decided_type or None
             decided_row = work.decided_row or None
@@ -1175,8 +1175,9 @@ class Planner:
 
     def _find_contact(self, person: PersonData, account: AccountWork | None,
                       existing: Existing) -> tuple[ContactWork, PersonData]:
-        """Contact identity (DESIGN §3.2): the primary email within the firm; otherwise the
-        full name within the same account (or among unlinked contacts, for contacts only).
+        """Contact identity (docs/import-rules.md, "Which contact a person is"): the primary email
+        within the firm; otherwise the full name within the same account (or among unlinked
+        contacts, for contacts only).
         Someone whose email belongs to a contact of another first name is another person
         (spouses share addresses): the email stays with that contact, and this one is found or
         made by name without it (warning `shared_email`). Returns the contact and the person

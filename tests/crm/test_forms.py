@@ -5,6 +5,7 @@ import pytest
 from crm import services
 from crm.forms import AccountForm, custom_field_name
 from crm.models import CustomField
+from tests.actors import owner_of
 
 pytestmark = pytest.mark.django_db
 
@@ -52,7 +53,7 @@ def test_an_empty_custom_value_stores_nothing(firm, fields, name, typed):
 
 
 def test_emptying_a_value_removes_it_and_keeps_the_values_of_fields_the_form_does_not_show(firm, fields):
-    account = services.account_create(firm=firm, name="Acme LLC", folder_template=None)
+    account = services.account_create(actor=owner_of(firm), name="Acme LLC", folder_template=None)
     account.custom_values = {fields["Fee"].value_key: 12, "999": "a deleted field's value"}
     account.save()
     assert stored(firm, fields, {"Fee": "", "Referral": "Dr. Lee"}, account=account) == {

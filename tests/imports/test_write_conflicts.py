@@ -41,9 +41,10 @@ def import_meeting(error: Exception, firm, owner, monkeypatch) -> list[int]:
 
     def write_then_meet_the_error_once(plan, *args, **kwargs):
         written.append(kwargs["rows_done"])
-        real_write_batch(plan, *args, **kwargs)
+        result = real_write_batch(plan, *args, **kwargs)
         if len(written) == 1:
             raise error
+        return result
 
     monkeypatch.setattr(pipeline, "write_batch", write_then_meet_the_error_once)
     pipeline.run_pipeline(ImportJob.objects.get(pk=job.pk), dry_run=False, batch_size=1)
