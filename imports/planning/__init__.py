@@ -6,7 +6,9 @@ what earlier batches of the same file decided comes from `FileState`. The dry ru
 run share this code; only the real run hands the plan to the writer, which is why a dry run
 predicts the real counters.
 
-    planner.py    Planner: which account a row belongs to, which contact each person is, what changes
+    planner.py    Planner: the batch, one row, counting (the additive rule applied)
+    accounts.py   AccountsMixin: which account a row belongs to, what the row changes on it
+    contacts.py   ContactsMixin: which contact a person is, what the row changes on it, its links
     merging.py    the additive rule (_merge, _KEEP)
     plan.py       what the planner returns: BatchPlan, AccountWork, ContactWork, LinkPlan, Counters;
                   PlanContext
