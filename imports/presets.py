@@ -175,7 +175,7 @@ PRIMARY_PERSON: dict[str, list[tuple[str, int]]] = {
         ("soc sec number", 0), ("soc sec no", 0), ("soc sec", 0), ("ss no", 0), ("social security number ssn", 0),
         ("itin number", 0), ("ssn itin number", 0), ("tax id number tin", 0), ("taxpayer identification number tin", 0),
         # Headers that may hold either number stay the person's; row by row an EIN in them on a
-        # company's row goes to the account (imports/extraction.py `_place_business_tax_id`).
+        # company's row goes to the account (imports/extraction/tax_ids.py `_place_business_tax_id`).
         ("ein tin", 0), ("ssn fein", 0), ("ein ssn", 0), ("fein ssn", 0), ("ssn or fein", 0), ("ein or ssn", 0),
     ],
     "notes": [
