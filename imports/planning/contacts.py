@@ -165,12 +165,8 @@ class ContactsMixin:
         if email_key:
             work = self._contacts_by_email.get(email_key)
             if work is None:
-                snapshot = existing.contacts_by_email.get(email_key)
-                if snapshot is not None:
-                    work = self._work_for(snapshot)
-                elif self.memory.has_contact_email(email_key):
-                    work = ContactWork(snapshot=None, virtual=True)
-                elif person.has_name:
+                work = self._email_holder(email_key, existing)
+                if work is None and person.has_name:
                     # Known by name without an email yet: the file brings their email.
                     work = self._by_name(account, account_key, person.name_key, existing, without_email=True)
                     self._found_by_name = work is not None
@@ -195,18 +191,22 @@ class ContactsMixin:
             person = _next_email(person)
         return person
 
+    def _email_holder(self, email_key: str, existing: Existing) -> ContactWork | None:
+        """The contact that held this email before this batch: in the database, or made by an
+        earlier batch of a dry run (the memory's); None for an email nobody holds yet."""
+        snapshot = existing.contacts_by_email.get(email_key)
+        if snapshot is not None:
+            return self._work_for(snapshot)
+        if self.memory.has_contact_email(email_key):
+            return ContactWork(snapshot=None, virtual=True)
+        return None
+
     def _email_of_another(self, person: PersonData, existing: Existing) -> bool:
         """Does the contact holding this person's email have another first name?"""
         key = person.email_key
-        work = self._contacts_by_email.get(key)
+        work = self._contacts_by_email.get(key) or self._email_holder(key, existing)
         if work is None:
-            snapshot = existing.contacts_by_email.get(key)
-            if snapshot is not None:
-                work = self._work_for(snapshot)
-            elif self.memory.has_contact_email(key):
-                work = ContactWork(snapshot=None, virtual=True)
-            else:
-                return False
+            return False
         return _first_names_differ(self._holder_first_name(work, key), _first_name_print(person.first_name))
 
     def _holder_first_name(self, work: ContactWork, email_key: str) -> int:
