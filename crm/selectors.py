@@ -155,3 +155,25 @@ def contacts_addable_to(*, account: Account, query: str = "", limit: int = 20):
             Q(first_name__icontains=word) | Q(last_name__icontains=word) | Q(email__icontains=word)
         )
     return contacts[:limit]
+
+
+# --- The client portal --------------------------------------------------------------------------
+
+
+def portal_links(*, user):
+    """The account links through which `user` may use the client portal: their contacts'
+    links with *Login* on (an invitation accepted sets `Contact.portal_user`). Turning Login
+    off, or unlinking the contact, takes the account out of this at once."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return AccountContact.objects.none()
+    return (
+        AccountContact.objects.filter(contact__portal_user=user, login=True)
+        .select_related("account", "account__firm", "contact")
+        .order_by("account__firm__name", "account__name_key", "pk")
+    )
+
+
+def portal_account_link(*, user, account_pk) -> AccountContact:
+    """The link by which `user` reaches account `account_pk` in the portal; 404 when they may
+    not (another client's account, another firm's, or Login off)."""
+    return get_object_or_404(portal_links(user=user), account_id=account_pk)

@@ -3,11 +3,13 @@
 from crm.models.accounts import Account, AccountContact, AccountRole, AccountRoleAssignment
 from crm.models.contacts import Contact
 from crm.models.firms import Firm, Membership, User
+from crm.models.history import AccountEvent
 from crm.models.setup import CustomField, FolderTemplate, Tag
 
 __all__ = [
     "Account",
     "AccountContact",
+    "AccountEvent",
     "AccountRole",
     "AccountRoleAssignment",
     "Contact",

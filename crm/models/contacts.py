@@ -37,6 +37,12 @@ class Contact(models.Model):
     created_by_import = models.ForeignKey(
         "imports.ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The login this person uses for the client portal, set when they accept an invitation.
+    # One user may be the contact of several firms; what they see is decided per link by its
+    # *Login* switch (`crm.selectors.portal_links`), so turning Login off closes access at once.
+    portal_user = models.ForeignKey(
+        "crm.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="client_contacts"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -72,6 +72,10 @@ class Firm(models.Model):
     # Uploaded client lists hold SSNs: their files (and the cells of skipped rows) are deleted
     # this many days after the import finishes, or after the upload for imports never run.
     import_file_retention_days = models.PositiveSmallIntegerField(default=30)
+    # The client portal: how long an invitation link stays valid, and whether the team is
+    # emailed when a client uploads a document.
+    portal_invitation_days = models.PositiveSmallIntegerField(default=7)
+    notify_team_on_client_upload = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self):

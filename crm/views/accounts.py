@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.views.decorators.http import require_POST
 
-from crm import selectors, services
+from crm import history, selectors, services
 from crm.forms import AccountFilterForm, AccountForm, AddContactToAccountForm, LinkSwitchForm
 from crm.models import CustomField
 from crm.permissions import client_editor_required, firm_member_required
@@ -53,6 +53,7 @@ def account_detail(request, pk):
             firm=firm, applies_to=CustomField.AppliesTo.ACCOUNT, values=account.custom_values
         ),
         "contact_query": contact_query,
+        "history": history.account_history(account=account),
         "addable_contacts": selectors.contacts_addable_to(account=account, query=contact_query)
         if contact_query
         else [],
