@@ -1,0 +1,195 @@
+"""Merging two accounts keeps everything: every contact, tag, assignee, role, folder, custom value
+and history entry of both ends up on the survivor, with the field values the user chose."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
+
+from crm import history, services
+from crm.models import Account, AccountContact, AccountEvent, AccountRoleAssignment, Membership
+from tests.actors import owner_of
+
+
+@pytest.fixture
+def actor(firm):
+    return owner_of(firm)
+
+
+@pytest.fixture
+def setup(firm, actor):
+    """Two accounts of one client, each with its own people, tags, roles, folders and values."""
+    preparer = services.account_role_get_or_create(firm=firm, name="Tax preparer")
+    reviewer = services.account_role_get_or_create(firm=firm, name="Reviewer")
+    partner = services.account_role_get_or_create(firm=firm, name="Partner")
+    ann = services.member_add(actor=actor, email="ann@firm-a.example", full_name="Ann Accountant")
+    bob = services.member_add(actor=actor, email="bob@firm-a.example", full_name="Bob Bookkeeper")
+    fiscal = services.custom_field_create(firm=firm, applies_to="account", name="Fiscal year end")
+    source = services.custom_field_create(firm=firm, applies_to="account", name="Referral source")
+    portal = services.custom_field_create(firm=firm, applies_to="account", name="Portal plan")
+    vip, tax, payroll = (services.tag_get_or_create(firm=firm, name=name) for name in ("VIP", "Tax", "Payroll"))
+    survivor = services.account_create(
+        actor=actor, name="Smith Co.", type="company", company_name="", client_id="S-1", tax_id="12-3456789",
+        street="1 Main St", city="Springfield", state="IL", postal_code="62701", country="US",
+        tags=[vip, tax], assignees=[ann], folder_template=None,
+        custom_values={fiscal.value_key: "12-31", portal.value_key: "Basic"},
+        roles=[(preparer, ann), (reviewer, ann)],
+    )
+    survivor.folders = ["2025", "Permanent"]
+    survivor.save()
+    other = services.account_create(
+        actor=actor, name="Smith Company", type="company", company_name="Smith Company LLC", client_id="",
+        status="inactive", street="9 Elm Rd", city="Shelbyville", tags=[tax, payroll], assignees=[bob],
+        folder_template=None, custom_values={source.value_key: "Referral", portal.value_key: "Premium"},
+        roles=[(preparer, bob), (partner, bob)],
+    )
+    other.folders = ["2024", "2025", "Correspondence"]
+    other.save()
+    both = services.contact_create(actor=actor, first_name="Jo", last_name="Smith", email="jo@smith.example")
+    only_mine = services.contact_create(actor=actor, first_name="Al", last_name="Smith", email="al@smith.example")
+    only_theirs = services.contact_create(actor=actor, first_name="Cy", last_name="Smith", email="cy@smith.example")
+    services.contact_link(actor=actor, account=survivor, contact=both, login=True)
+    services.contact_link(actor=actor, account=survivor, contact=only_mine, email_sync=True)
+    services.contact_link(actor=actor, account=other, contact=both, notify=True)
+    services.contact_link(actor=actor, account=other, contact=only_theirs, login=True, notify=True)
+    AccountContact.objects.filter(account=other, contact=both).update(invitation="activated")
+    history.record(account=survivor, kind="note", summary="survivor's old entry", actor=actor)
+    history.record(account=other, kind="note", summary="other's old entry", actor=actor)
+    return {
+        "survivor": survivor, "other": other, "ann": ann, "bob": bob, "fiscal": fiscal, "source": source,
+        "portal": portal, "vip": vip, "tax": tax, "payroll": payroll, "preparer": preparer, "reviewer": reviewer,
+        "partner": partner, "both": both, "only_mine": only_mine, "only_theirs": only_theirs,
+    }
+
+
+def _links(account):
+    return {link.contact_id: link for link in AccountContact.objects.filter(account=account)}
+
+
+def test_merge_keeps_everything_of_both_accounts(actor, setup):
+    s = setup
+    survivor = services.account_merge(actor=actor, survivor=s["survivor"], other=s["other"],
+                                      choices={"name": "other", "address": "other"}).survivor
+    survivor.refresh_from_db()
+    assert not Account.objects.filter(pk=s["other"].pk).exists()
+    assert set(_links(survivor)) == {s["both"].pk, s["only_mine"].pk, s["only_theirs"].pk}
+    assert set(survivor.tags.all()) == {s["vip"], s["tax"], s["payroll"]}
+    assert set(survivor.assignees.all()) == {s["ann"], s["bob"]}
+    roles = {a.role_id: a.member_id for a in AccountRoleAssignment.objects.filter(account=survivor)}
+    # Both held Tax preparer: the survivor's holder stays; the other's Partner comes along.
+    assert roles == {s["preparer"].pk: s["ann"].pk, s["reviewer"].pk: s["ann"].pk, s["partner"].pk: s["bob"].pk}
+    assert survivor.folders == ["2025", "Permanent", "2024", "Correspondence"]
+    assert survivor.custom_values == {s["fiscal"].value_key: "12-31", s["source"].value_key: "Referral",
+                                      s["portal"].value_key: "Basic"}
+    summaries = [event.summary for event in history.account_history(account=survivor)]
+    assert "survivor's old entry" in summaries and "other's old entry" in summaries
+
+
+def test_chosen_fields_win_and_the_others_keep_the_survivors_non_empty_values(actor, setup):
+    s = setup
+    survivor = services.account_merge(actor=actor, survivor=s["survivor"], other=s["other"],
+                                      choices={"name": "other", "address": "other"}).survivor
+    survivor.refresh_from_db()
+    assert survivor.name == "Smith Company" and survivor.name_key == "smith company"
+    assert (survivor.street, survivor.city, survivor.state, survivor.postal_code, survivor.country) == (
+        "9 Elm Rd", "Shelbyville", "", "", "")  # the address is one block: none of the survivor's parts stay
+    assert survivor.client_id == "S-1" and survivor.tax_id == "12-3456789" and survivor.status == "active"
+    assert survivor.company_name == "Smith Company LLC"  # the survivor's was empty
+
+
+def test_custom_values_and_roles_follow_the_choices(actor, setup):
+    s = setup
+    survivor = services.account_merge(actor=actor, survivor=s["survivor"], other=s["other"], choices={
+        f"custom_{s['portal'].value_key}": "other", f"role_{s['preparer'].pk}": "other",
+        f"role_{s['reviewer'].pk}": "other", "status": "other",
+    }).survivor
+    survivor.refresh_from_db()
+    assert survivor.custom_values[s["portal"].value_key] == "Premium"
+    assert survivor.status == "inactive"
+    roles = {a.role_id: a.member_id for a in AccountRoleAssignment.objects.filter(account=survivor)}
+    # Choosing the other account's "nobody" for Reviewer leaves the role empty.
+    assert roles == {s["preparer"].pk: s["bob"].pk, s["partner"].pk: s["bob"].pk}
+
+
+def test_a_contact_on_both_keeps_one_link_with_the_switches_of_both(actor, setup):
+    s = setup
+    activated_link = AccountContact.objects.get(account=s["other"], contact=s["both"])
+    survivor = services.account_merge(actor=actor, survivor=s["survivor"], other=s["other"]).survivor
+    links = _links(survivor)
+    both = links[s["both"].pk]
+    assert AccountContact.objects.filter(contact=s["both"]).count() == 1
+    assert (both.login, both.notify, both.email_sync) == (True, True, False)
+    # The other account's link had got further (activated): it is the one kept.
+    assert both.invitation == "activated" and both.pk == activated_link.pk
+    assert (links[s["only_mine"].pk].email_sync, links[s["only_theirs"].pk].login) == (True, True)
+
+
+def test_the_merge_is_one_entry_in_the_survivors_history_naming_the_merged_account(actor, setup):
+    s = setup
+    result = services.account_merge(actor=actor, survivor=s["survivor"], other=s["other"],
+                                    choices={"name": "other"})
+    event = AccountEvent.objects.get(account=result.survivor, kind="merged")
+    assert event.summary == f"Merged “Smith Company” (#{s['other'].pk}) into this account"
+    assert event.actor_name == actor.display_name
+    assert event.details["merged_account"] == {"id": s["other"].pk, "name": "Smith Company", "client_id": ""}
+    assert "Name" in event.details["taken_from_merged"]
+    assert event.details["moved"]["contacts_moved"] == 1 and event.details["moved"]["contacts_combined"] == 1
+    assert event.details["moved"]["history_entries"] == 1
+    assert "12-3456789" not in str(event.details)
+
+
+def test_the_survivor_keeps_its_import(actor, setup, firm):
+    from imports.models import ImportJob
+
+    job = ImportJob.objects.create(firm=firm, created_by=actor.user)
+    Account.objects.filter(pk=setup["other"].pk).update(created_by_import=job)
+    survivor = services.account_merge(actor=actor, survivor=setup["survivor"], other=setup["other"]).survivor
+    survivor.refresh_from_db()
+    assert survivor.created_by_import is None
+
+
+def test_a_member_without_manage_contacts_may_not_merge(firm, setup, plain_member):
+    member = Membership.objects.get(firm=firm, user=plain_member)
+    with pytest.raises(PermissionDenied):
+        services.account_merge(actor=member, survivor=setup["survivor"], other=setup["other"])
+    assert Account.objects.filter(pk=setup["other"].pk).exists()
+
+
+def test_an_account_of_another_firm_is_never_merged(setup, other_firm, actor):
+    stranger = services.account_create(actor=owner_of(other_firm), name="Smith Co.")
+    with pytest.raises(PermissionDenied):
+        services.account_merge(actor=actor, survivor=setup["survivor"], other=stranger)
+    with pytest.raises(PermissionDenied):
+        services.account_merge(actor=owner_of(other_firm), survivor=stranger, other=setup["other"])
+    assert Account.objects.filter(pk__in=[stranger.pk, setup["other"].pk]).count() == 2
+
+
+def test_an_account_is_not_merged_with_itself(actor, setup):
+    with pytest.raises(ValueError, match="itself"):
+        services.account_merge(actor=actor, survivor=setup["survivor"], other=setup["survivor"])
+
+
+def test_a_choice_of_an_unknown_field_or_side_is_refused_and_changes_nothing(actor, setup):
+    with pytest.raises(ValueError, match="not a field"):
+        services.account_merge(actor=actor, survivor=setup["survivor"], other=setup["other"],
+                               choices={"favourite_colour": "other"})
+    with pytest.raises(ValueError, match="Name"):
+        services.account_merge(actor=actor, survivor=setup["survivor"], other=setup["other"],
+                               choices={"name": "both"})
+    assert Account.objects.filter(pk=setup["other"].pk).exists()
+    assert AccountContact.objects.filter(account=setup["other"]).count() == 2
+
+
+def test_a_failure_half_way_leaves_both_accounts_untouched(actor, setup, monkeypatch):
+    from crm import merging
+
+    def broken(survivor, other):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(merging, "_move_what_hangs_off", broken)
+    with pytest.raises(RuntimeError):
+        services.account_merge(actor=actor, survivor=setup["survivor"], other=setup["other"],
+                               choices={"name": "other"})
+    setup["survivor"].refresh_from_db()
+    assert setup["survivor"].name == "Smith Co."
+    assert AccountContact.objects.filter(account=setup["other"]).count() == 2
+    assert setup["other"].tags.count() == 2 and setup["survivor"].tags.count() == 2
