@@ -50,9 +50,9 @@ INVITATION_RANK = {
 SWITCHES = ("login", "notify", "email_sync")
 
 
-def _is_empty(value) -> bool:
+def is_empty(value) -> bool:
     if isinstance(value, tuple):
-        return all(_is_empty(part) for part in value)
+        return all(is_empty(part) for part in value)
     return value is None or value == "" or value == []
 
 
@@ -74,7 +74,7 @@ class MergeField:
     @property
     def default(self) -> str:
         """The survivor's value, unless it is empty and the other account has one."""
-        if _is_empty(self.survivor_value) and not _is_empty(self.other_value):
+        if is_empty(self.survivor_value) and not is_empty(self.other_value):
             return OTHER
         return SURVIVOR
 
@@ -108,7 +108,7 @@ def merge_fields(survivor: Account, other: Account) -> list[MergeField]:
         for key, label, names in PLAIN_FIELDS
     ]
     custom_keys = [key for key in {**survivor.custom_values, **other.custom_values}
-                   if not (_is_empty(survivor.custom_values.get(key)) and _is_empty(other.custom_values.get(key)))]
+                   if not (is_empty(survivor.custom_values.get(key)) and is_empty(other.custom_values.get(key)))]
     labels = {f.value_key: f.name for f in CustomField.objects.filter(
         firm_id=survivor.firm_id, applies_to=CustomField.AppliesTo.ACCOUNT)}
     # The firm's fields in name order; values of a deleted field (not shown anywhere) last.
@@ -122,7 +122,7 @@ def merge_fields(survivor: Account, other: Account) -> list[MergeField]:
     roles = {**{a.role_id: a.role for a in held[0].values()}, **{a.role_id: a.role for a in held[1].values()}}
     for role in sorted(roles.values(), key=lambda role: role.name.casefold()):
         mine, theirs = held[0].get(role.pk), held[1].get(role.pk)
-        fields.append(MergeField(ROLE_PREFIX + str(role.pk), role.name, mine.member if mine else None,
+        fields.append(MergeField(ROLE_PREFIX + str(role.pk), f"{role.name} (role)", mine.member if mine else None,
                                  theirs.member if theirs else None, kind="role"))
     return fields
 
@@ -236,7 +236,7 @@ def _take_fields(survivor: Account, other: Account, fields: list[MergeField], si
         elif f.kind == "custom":
             key = f.key.removeprefix(CUSTOM_PREFIX)
             value = winner.custom_values.get(key)
-            if _is_empty(value):
+            if is_empty(value):
                 custom.pop(key, None)
             else:
                 custom[key] = value

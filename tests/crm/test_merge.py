@@ -193,3 +193,111 @@ def test_a_failure_half_way_leaves_both_accounts_untouched(actor, setup, monkeyp
     assert setup["survivor"].name == "Smith Co."
     assert AccountContact.objects.filter(account=setup["other"]).count() == 2
     assert setup["other"].tags.count() == 2 and setup["survivor"].tags.count() == 2
+
+
+# --- The pages ---------------------------------------------------------------------------------
+
+
+def test_the_account_page_offers_the_merge_to_editors_only(client, owner_client, setup, plain_member):
+    url = reverse("crm:account_detail", args=[setup["survivor"].pk])
+    merge_url = reverse("crm:account_merge_pick", args=[setup["survivor"].pk])
+    assert merge_url in owner_client.get(url).content.decode()
+    client.force_login(plain_member)
+    assert merge_url not in client.get(url).content.decode()
+
+
+def test_the_picker_lists_namesakes_first_and_finds_accounts_by_a_contacts_email(owner_client, actor, setup):
+    namesake = services.account_create(actor=actor, name="smith co.", folder_template=None)
+    url = reverse("crm:account_merge_pick", args=[setup["survivor"].pk])
+    page = owner_client.get(url).content.decode()
+    assert reverse("crm:account_merge", args=[setup["survivor"].pk, namesake.pk]) in page
+    found = owner_client.get(url, {"q": "cy@smith"}, headers={"HX-Request": "true", "HX-Target": "merge-options"})
+    assert found.templates[0].name == "crm/includes/merge_options.html"
+    text = found.content.decode()
+    assert reverse("crm:account_merge", args=[setup["survivor"].pk, setup["other"].pk]) in text
+    assert "Smith Company" in text
+    nothing = owner_client.get(url, {"q": "no such client"}).content.decode()
+    assert "No other account of the firm matches “no such client”" in nothing
+
+
+def test_the_comparison_shows_differing_fields_preset_and_what_moves(owner_client, setup):
+    s = setup
+    response = owner_client.get(reverse("crm:account_merge", args=[s["survivor"].pk, s["other"].pk]))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert form["name"].initial == "survivor" and form["company_name"].initial == "other"
+    assert "type" not in form.fields  # both are companies: nothing to choose
+    page = response.content.decode()
+    assert "•••-••-6789" in page
+    assert "12-3456789" not in page  # the EIN is shown masked only
+    assert "Smith Company LLC" in page and "Shelbyville" in page
+    assert "1 contact" in page and "1 history entry" in page
+    assert reverse("crm:account_merge", args=[s["other"].pk, s["survivor"].pk]) in page  # the swap link
+
+
+def test_posting_the_comparison_merges_with_the_choices(owner_client, setup):
+    s = setup
+    url = reverse("crm:account_merge", args=[s["survivor"].pk, s["other"].pk])
+    form = owner_client.get(url).context["form"]
+    data = {key: form[key].initial for key in form.fields} | {"name": "other"}
+    response = owner_client.post(url, data, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("crm:account_detail", args=[s["survivor"].pk])
+    page = response.content.decode()
+    assert "“Smith Company” was merged into “Smith Company”" in page
+    assert f"Merged “Smith Company” (#{s['other'].pk}) into this account" in page
+    assert "other&#x27;s old entry" in page
+    assert not Account.objects.filter(pk=s["other"].pk).exists()
+
+
+def test_a_post_missing_a_choice_merges_nothing_and_says_which(owner_client, setup):
+    s = setup
+    url = reverse("crm:account_merge", args=[s["survivor"].pk, s["other"].pk])
+    response = owner_client.post(url, {"name": "other"})
+    assert response.status_code == 200
+    assert "Choose which Address to keep" in response.content.decode()
+    assert Account.objects.filter(pk=s["other"].pk).exists()
+
+
+def test_merging_an_account_with_itself_is_refused_with_a_message(owner_client, setup):
+    url = reverse("crm:account_merge", args=[setup["survivor"].pk, setup["survivor"].pk])
+    response = owner_client.post(url, {}, follow=True)
+    assert "cannot be merged with itself" in response.content.decode()
+    assert Account.objects.filter(pk=setup["survivor"].pk).exists()
+
+
+def test_a_member_without_the_right_gets_403_on_the_merge_pages(client, plain_member, setup):
+    client.force_login(plain_member)
+    pick = reverse("crm:account_merge_pick", args=[setup["survivor"].pk])
+    merge = reverse("crm:account_merge", args=[setup["survivor"].pk, setup["other"].pk])
+    assert client.get(pick).status_code == 403
+    assert client.get(merge).status_code == 403
+    assert client.post(merge, {"name": "other"}).status_code == 403
+    assert Account.objects.filter(pk=setup["other"].pk).exists()
+
+
+def test_a_manager_may_merge(client, manager, setup):
+    client.force_login(manager)
+    merge = reverse("crm:account_merge", args=[setup["survivor"].pk, setup["other"].pk])
+    form = client.get(merge).context["form"]
+    client.post(merge, {key: form[key].initial for key in form.fields})
+    assert not Account.objects.filter(pk=setup["other"].pk).exists()
+
+
+def test_another_firms_account_is_404_on_every_merge_page(owner_client, setup, other_firm):
+    stranger = services.account_create(actor=owner_of(other_firm), name="Smith Co.")
+    mine = setup["survivor"].pk
+    assert owner_client.get(reverse("crm:account_merge_pick", args=[stranger.pk])).status_code == 404
+    for args in ([mine, stranger.pk], [stranger.pk, mine]):
+        url = reverse("crm:account_merge", args=args)
+        assert owner_client.get(url).status_code == 404
+        assert owner_client.post(url, {"name": "other"}).status_code == 404
+    page = owner_client.get(reverse("crm:account_merge_pick", args=[mine]), {"q": "Smith"}).content.decode()
+    assert f"/merge/{stranger.pk}/" not in page  # another firm's namesake is never offered
+    assert Account.objects.filter(pk=stranger.pk).exists()
+
+
+def test_anonymous_is_sent_to_login_and_nothing_is_merged(client, setup):
+    url = reverse("crm:account_merge", args=[setup["survivor"].pk, setup["other"].pk])
+    assert client.get(url).url.startswith(reverse("login"))
+    assert client.post(url, {"name": "other"}).url.startswith(reverse("login"))
+    assert Account.objects.filter(pk=setup["other"].pk).exists()
