@@ -2,6 +2,8 @@
 and history entry of both ends up on the survivor, with the field values the user chose."""
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
@@ -301,3 +303,58 @@ def test_anonymous_is_sent_to_login_and_nothing_is_merged(client, setup):
     assert client.get(url).url.startswith(reverse("login"))
     assert client.post(url, {"name": "other"}).url.startswith(reverse("login"))
     assert Account.objects.filter(pk=setup["other"].pk).exists()
+
+
+# --- Whatever the two accounts hold ----------------------------------------------------------
+
+FOLDERS = st.lists(st.sampled_from(["2023", "2024", "2025", "Permanent", "Tax return", "Payroll"]), unique=True)
+TAG_NAMES = st.sets(st.sampled_from(["VIP", "Tax", "Payroll", "Audit"]))
+LINK = st.tuples(st.booleans(), st.booleans(), st.booleans(), st.sampled_from(["not_invited", "invited", "activated"]))
+# Per contact: its link on the survivor, on the other account, or on both (None: not on it).
+CONTACT = st.tuples(st.none() | LINK, st.none() | LINK).filter(lambda pair: pair != (None, None))
+RANK = {"not_invited": 0, "invited": 1, "activated": 2}
+_examples = iter(range(10**6))
+
+
+def _account(actor, name, folders, tag_names, role_holder, role):
+    account = services.account_create(actor=actor, name=name, folder_template=None,
+                                      tags=services.tags_get_or_create(firm=actor.firm, names=tag_names),
+                                      roles=[(role, role_holder)] if role_holder else [])
+    account.folders = folders
+    account.save()
+    return account
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])
+@given(FOLDERS, FOLDERS, TAG_NAMES, TAG_NAMES, st.lists(CONTACT, max_size=5), st.booleans(), st.booleans())
+def test_any_merge_keeps_every_contact_tag_folder_and_role(firm, folders_a, folders_b, tags_a, tags_b, people,
+                                                          role_on_a, role_on_b):
+    actor = owner_of(firm)
+    role = services.account_role_get_or_create(firm=firm, name="Preparer")
+    n = next(_examples)
+    survivor = _account(actor, f"A{n}", folders_a, tags_a, actor if role_on_a else None, role)
+    other = _account(actor, f"B{n}", folders_b, tags_b, actor if role_on_b else None, role)
+    expected = {}
+    for i, sides in enumerate(people):
+        contact = services.contact_create(actor=actor, first_name="P", email=f"p{n}-{i}@example.com")
+        for account, link in zip((survivor, other), sides):
+            if link is not None:
+                login, notify, sync, invitation = link
+                services.contact_link(actor=actor, account=account, contact=contact, login=login, notify=notify,
+                                      email_sync=sync)
+                AccountContact.objects.filter(account=account, contact=contact).update(invitation=invitation)
+        present = [link for link in sides if link is not None]
+        expected[contact.pk] = (*(any(link[k] for link in present) for k in range(3)),
+                                max((link[3] for link in present), key=RANK.get))
+
+    services.account_merge(actor=actor, survivor=survivor, other=other)
+
+    assert not Account.objects.filter(pk=other.pk).exists()
+    links = AccountContact.objects.filter(contact_id__in=list(expected))
+    assert {link.contact_id: (link.login, link.notify, link.email_sync, link.invitation) for link in links} == expected
+    assert all(link.account_id == survivor.pk for link in links)
+    survivor.refresh_from_db()
+    assert {tag.name for tag in survivor.tags.all()} == tags_a | tags_b
+    assert survivor.folders == folders_a + [path for path in folders_b if path not in folders_a]
+    assert AccountRoleAssignment.objects.filter(account=survivor, role=role).exists() == (role_on_a or role_on_b)
