@@ -2,10 +2,10 @@
 and history entry of both ends up on the survivor, with the field values the user chose."""
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from crm import history, services
 from crm.models import Account, AccountContact, AccountEvent, AccountRoleAssignment, Membership
