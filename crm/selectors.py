@@ -157,6 +157,13 @@ def contacts_addable_to(*, account: Account, query: str = "", limit: int = 20):
     return contacts[:limit]
 
 
+def merge_candidates(*, account: Account, query: str = "", limit: int = 20):
+    """The firm's other accounts matching `query` (name, company, client ID, a contact's name or
+    email), for the merge page's picker."""
+    accounts = account_list(firm=account.firm, query=query).exclude(pk=account.pk)
+    return accounts.order_by("name_key", "pk")[:limit]
+
+
 # --- The client portal --------------------------------------------------------------------------
 
 

@@ -23,6 +23,7 @@ from django.urls import reverse
 from django.utils.http import urlsafe_base64_encode
 from django.utils.encoding import force_bytes
 
+from crm import merging
 from crm.models import (
     Account,
     AccountContact,
@@ -265,6 +266,15 @@ def account_update(*, actor: Membership, account: Account, tags: Iterable[Tag] |
     _set_roles(account, roles)
     logger.info("Account #%s changed by %s.", account.pk, actor.user.email)
     return account
+
+
+def account_merge(*, actor: Membership, survivor: Account, other: Account, choices: dict[str, str] | None = None):
+    """Merges `other` into `survivor` (both of the actor's firm, *Manage contacts* right) and
+    deletes `other`. `choices`: per field (`crm.merging.merge_fields` keys) which account's value
+    wins, "survivor" or "other"; a field not chosen takes the survivor's value unless it is empty.
+    Contacts, tags, assignees, roles, folders and history move over; one history entry on the
+    survivor records it. Returns a `crm.merging.MergeResult`."""
+    return merging.merge_accounts(actor=actor, survivor=survivor, other=other, choices=choices)
 
 
 def account_role_assign(*, account: Account, role: AccountRole, member: Membership) -> AccountRoleAssignment:

@@ -15,6 +15,8 @@ urlpatterns = [
         views.account_contact_switch,
         name="account_contact_switch",
     ),
+    path("clients/accounts/<int:pk>/merge/", views.account_merge_pick, name="account_merge_pick"),
+    path("clients/accounts/<int:pk>/merge/<int:other_pk>/", views.account_merge, name="account_merge"),
     path("clients/contacts/", views.contact_list, name="contact_list"),
     path("clients/contacts/new/", views.contact_create, name="contact_create"),
     path("clients/contacts/<int:pk>/", views.contact_detail, name="contact_detail"),

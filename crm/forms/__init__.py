@@ -9,6 +9,7 @@ so a foreign id is simply not a valid choice. Values go through the import's cle
     accounts.py       AccountForm, AddContactToAccountForm, LinkSwitchForm
     contacts.py       ContactForm
     filters.py        ListFilterForm, AccountFilterForm: the lists' filters
+    merging.py        AccountMergeForm: which account's value each differing field keeps
     firm_settings.py  the firm, team members, tags, custom fields, roles, folder templates
     auth.py           EmailAuthenticationForm, TeamPasswordResetForm: sign in and password reset
 """
@@ -18,6 +19,7 @@ from crm.forms.auth import EmailAuthenticationForm, TeamPasswordResetForm
 from crm.forms.contacts import ContactForm
 from crm.forms.custom_fields import custom_field_name
 from crm.forms.filters import AccountFilterForm, ListFilterForm
+from crm.forms.merging import AccountMergeForm
 from crm.forms.firm_settings import (
     AccountRoleForm,
     CustomFieldForm,
@@ -30,7 +32,7 @@ from crm.forms.firm_settings import (
 )
 
 __all__ = [
-    "AccountFilterForm", "AccountForm", "AccountRoleForm", "AddContactToAccountForm", "ContactForm",
+    "AccountFilterForm", "AccountForm", "AccountMergeForm", "AccountRoleForm", "AddContactToAccountForm", "ContactForm",
     "CustomFieldForm", "DefaultFolderTemplateForm", "EmailAuthenticationForm", "FirmForm", "FolderTemplateForm",
     "LinkSwitchForm", "ListFilterForm", "MemberAddForm", "MemberUpdateForm", "TagForm", "TeamPasswordResetForm",
     "custom_field_name",

@@ -14,6 +14,7 @@ from crm.views.accounts import (
 )
 from crm.views.contacts import contact_create, contact_detail, contact_edit, contact_list
 from crm.views.firm import firm_switch
+from crm.views.merging import account_merge, account_merge_pick
 from crm.views.firm_settings import (
     custom_field_delete,
     custom_fields,
@@ -39,6 +40,8 @@ __all__ = [
     "account_detail",
     "account_edit",
     "account_list",
+    "account_merge",
+    "account_merge_pick",
     "contact_create",
     "contact_detail",
     "contact_edit",

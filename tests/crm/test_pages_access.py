@@ -48,6 +48,7 @@ READ_PAGES = [
 EDITOR_PAGES = [
     ("crm:account_create", lambda w: []),
     ("crm:account_edit", lambda w: [w["account"].pk]),
+    ("crm:account_merge_pick", lambda w: [w["account"].pk]),
     ("crm:contact_create", lambda w: []),
     ("crm:contact_edit", lambda w: [w["contact"].pk]),
     ("imports:start", lambda w: []),
@@ -144,7 +145,8 @@ def test_manage_contacts_right_opens_editing(client, manager, mine, name, args):
     assert client.get(reverse(name, args=args(mine))).status_code == 200
 
 
-OBJECT_PAGES = {"crm:account_detail", "crm:contact_detail", "crm:account_edit", "crm:contact_edit"}
+OBJECT_PAGES = {"crm:account_detail", "crm:contact_detail", "crm:account_edit", "crm:contact_edit",
+                "crm:account_merge_pick"}
 OBJECT_GETS = [case for case in ALL_GETS if case[0] in OBJECT_PAGES]
 OBJECT_POSTS = [case for case in ALL_POSTS if case[0] != "crm:folder_template_default"]
 
