@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 
 from crm import services
 from crm.models import Account, AccountContact, Contact, User
@@ -80,6 +81,8 @@ def carla(other_firm):
 
 
 @pytest.fixture
-def ana_client(client, ana):
+def ana_client(ana):
+    """Ana's own browser: a client of its own, so a test can also use the team's `client`."""
+    client = Client()
     client.force_login(ana.user)
     return client
