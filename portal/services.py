@@ -19,6 +19,7 @@ from contextlib import contextmanager
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils.text import Truncator
 
 from crm import history, selectors
 from crm.models import Account, AccountContact, Contact
@@ -101,12 +102,18 @@ def _store(documents: list[Document], *, account: Account, folder: str, files: S
 
 
 def _folder_text(folder: str) -> str:
-    return f'"{folder}"' if folder else "the top level"
+    return f'"{Truncator(folder).chars(200)}"' if folder else "the top level"
+
+
+def _name(document: Document) -> str:
+    return Truncator(document.original_name).chars(200)
 
 
 def _names(documents: Sequence[Document]) -> str:
-    names = [d.original_name for d in documents]
-    return ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+    """The files of an upload for a history line, which holds 500 characters: the first few
+    names, each cut at 60 characters, and how many more."""
+    names = [Truncator(d.original_name).chars(60) for d in documents]
+    return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "")
 
 
 def documents_upload_by_team(*, actor, account: Account, folder: str, files: Sequence,
@@ -143,7 +150,7 @@ def document_share(*, actor, document: Document, shared: bool) -> Document:
     document.save(update_fields=["shared"])
     history.record(account=document.account, kind="document_shared" if shared else "document_unshared",
                    actor=actor, details={"document": document.pk},
-                   summary=f"{'shared' if shared else 'stopped sharing'} {document.original_name}")
+                   summary=f"{'shared' if shared else 'stopped sharing'} {_name(document)}")
     if shared:
         _notify_clients_after_commit(document.account, [document])
     return document
@@ -155,7 +162,7 @@ def document_delete(*, actor, document: Document) -> None:
     require(actor, EDIT_CLIENTS, firm=document.firm_id)
     storage, name = document.file.storage, document.file.name
     history.record(account=document.account, kind="document_deleted", actor=actor,
-                   summary=f"deleted {document.original_name} from {_folder_text(document.folder)}",
+                   summary=f"deleted {_name(document)} from {_folder_text(document.folder)}",
                    details={"document": document.pk})
     document.delete()
     transaction.on_commit(lambda: storage.delete(name))

@@ -156,3 +156,17 @@ def test_the_team_upload_form_is_shown_only_to_those_who_may_upload(client, owne
     client.force_login(plain_member)
     page = client.get(url).content.decode()
     assert 'data-testid="team-upload"' not in page and "engagement.pdf" in page
+
+
+def test_long_names_fit_the_history_and_the_name_loses_its_path(owner_client, ana):
+    from portal.services import clean_original_name
+
+    assert clean_original_name("C:\\Users\\ana\\Desktop\\w2.pdf") == "w2.pdf"
+    assert clean_original_name("tab\tand\nnewline.pdf") == "tabandnewline.pdf"
+    long_name = "y" * 300 + ".pdf"
+    assert clean_original_name(long_name) == "y" * 251 + ".pdf"
+    files = [upload(f"{n}" + "z" * 250 + ".pdf") for n in range(6)]
+    owner_client.post(reverse("documents:upload", args=[ana.account.pk]), {"folder": "", "files": files})
+    assert Document.objects.filter(original_name__endswith="z.pdf").count() == 6
+    event = AccountEvent.objects.filter(account=ana.account, kind="document_uploaded").first()
+    assert len(event.summary) <= 500 and event.summary.endswith("and 3 more in the top level")
