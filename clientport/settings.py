@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "clientport",
     "crm",
     "imports",
+    "portal",
 ]
 
 MIDDLEWARE = [
@@ -186,6 +187,9 @@ IMPORT_MAX_FIRM_CUSTOM_FIELDS = int(os.environ.get("IMPORT_MAX_FIRM_CUSTOM_FIELD
 IMPORT_CLEANING_PROCESSES = int(
     os.environ.get("IMPORT_CLEANING_PROCESSES", max(0, min((os.cpu_count() or 1) - 1, 4)))
 )
+# The most one portal upload (all the files of one post, by the team or a client) may weigh,
+# checked while the body arrives: the rest never reaches the disk.
+PORTAL_MAX_UPLOAD_BYTES = int(os.environ.get("PORTAL_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))
 # Uploads bigger than this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

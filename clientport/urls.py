@@ -30,4 +30,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("crm.urls")),
     path("", include("imports.urls")),
+    path("portal/", include("portal.urls")),
+    path("", include("portal.team_urls")),
 ]

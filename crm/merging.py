@@ -277,6 +277,8 @@ def _move_contact_links(survivor: Account, other: Account) -> None:
 def _move_what_hangs_off(survivor: Account, other: Account) -> None:
     """Moves to the survivor every other record that points at the other account, before it is
     deleted (its foreign keys cascade): its history entries, so the other account's history
-    lives on in the survivor's."""
+    lives on in the survivor's, and its portal documents (`portal.Document`, through the reverse
+    relation: the CRM does not import the portal), each in the same folder path, which the
+    survivor has too once the folders are merged."""
     AccountEvent.objects.filter(account=other).update(account=survivor)
-    # Portal documents (portal.Document.account) move here too, once the portal exists.
+    other.documents.update(account=survivor)

@@ -8,6 +8,7 @@ from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
 
 
 def _membership(membership):
@@ -116,6 +117,12 @@ def require_member_change(actor, member, *, role: str | None = None):
 # --- The views' decorators: the same rules, at the door -------------------------------------
 
 
+def _is_portal_client(user) -> bool:
+    from crm.selectors import portal_links
+
+    return portal_links(user=user).exists()
+
+
 def _require(check):
     def decorator(view):
         @wraps(view)
@@ -123,6 +130,8 @@ def _require(check):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not request.membership:
+                if _is_portal_client(request.user):
+                    return redirect("portal:home")  # a client's pages are in the portal
                 raise PermissionDenied("You are not a member of any firm.")
             if check is not None and not check(request.membership):
                 raise PermissionDenied("Your role does not allow this.")

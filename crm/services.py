@@ -331,7 +331,8 @@ def contact_link(
 
 
 def firm_update(*, actor: Membership, name: str, default_country: str, date_order: str,
-                individual_account_names: str = "", import_file_retention_days: int | None = None) -> Firm:
+                individual_account_names: str = "", import_file_retention_days: int | None = None,
+                notify_team_on_client_upload: bool | None = None) -> Firm:
     """The actor's firm's details. Empty or None leaves a setting as it is."""
     require(actor, MANAGE_FIRM)
     firm = actor.firm
@@ -344,6 +345,9 @@ def firm_update(*, actor: Membership, name: str, default_country: str, date_orde
         firm.import_file_retention_days = import_file_retention_days
     firm.save(update_fields=["name", "default_country", "date_order", "individual_account_names",
                              "import_file_retention_days"])
+    if notify_team_on_client_upload is not None:
+        firm.notify_team_on_client_upload = notify_team_on_client_upload
+        firm.save(update_fields=["notify_team_on_client_upload"])
     logger.info("Firm %s details changed by %s.", firm.slug, actor.user.email)
     return firm
 

@@ -18,7 +18,7 @@ def lint_imports(root: Path) -> subprocess.CompletedProcess:
 
 
 def copy_of_the_tree(tmp_path: Path) -> Path:
-    for package in ("imports", "crm", "clientport"):
+    for package in ("imports", "crm", "clientport", "portal"):
         shutil.copytree(ROOT / package, tmp_path / package,
                         ignore=shutil.ignore_patterns("__pycache__", "templates", "static", "migrations"))
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
@@ -35,6 +35,8 @@ def test_the_tree_keeps_every_contract():
     ("imports/cleaning/text.py", "from imports.views import common", "The import engine imports no lifecycle or web code"),
     ("imports/notifications.py", "from imports.templatetags import import_tags", "The import's lifecycle imports no web code"),
     ("crm/services.py", "from imports import forms", "The CRM does not import the import's web layer"),
+    ("crm/selectors.py", "from portal import models", "The CRM does not import the portal"),
+    ("portal/services.py", "from portal import forms", "The portal's actions and mails import no web code"),
 ])
 def test_a_forbidden_import_breaks_its_contract(tmp_path, module, forbidden, contract):
     tree = copy_of_the_tree(tmp_path)

@@ -38,6 +38,11 @@ class FirmForm(forms.Form):
         help_text="Then each uploaded file, with the cells of its skipped rows, is deleted (counted from "
         "when the import finished, or from the upload for imports never started).",
     )
+    notify_team_on_client_upload = forms.BooleanField(
+        label="Email the team when a client uploads a document",
+        required=False,
+        help_text="Sent to the account's assignees, or to everyone who may edit clients when it has none.",
+    )
 
     def clean_default_country(self):
         code = self.cleaned_data["default_country"].strip().upper()

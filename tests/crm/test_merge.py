@@ -358,3 +358,20 @@ def test_any_merge_keeps_every_contact_tag_folder_and_role(firm, folders_a, fold
     assert {tag.name for tag in survivor.tags.all()} == tags_a | tags_b
     assert survivor.folders == folders_a + [path for path in folders_b if path not in folders_a]
     assert AccountRoleAssignment.objects.filter(account=survivor, role=role).exists() == (role_on_a or role_on_b)
+
+
+def test_the_other_accounts_portal_documents_move_to_the_survivor_in_their_folder(actor, setup, settings, tmp_path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from portal import services as portal_services
+
+    settings.MEDIA_ROOT = tmp_path
+    s = setup
+    [document] = portal_services.documents_upload_by_team(
+        actor=actor, account=s["other"], folder="2024", shared=True,
+        files=[SimpleUploadedFile("engagement.pdf", b"%PDF-1.4 letter")],
+    )
+    services.account_merge(actor=actor, survivor=s["survivor"], other=s["other"], choices={})
+    document.refresh_from_db()
+    assert document.account_id == s["survivor"].pk and document.folder == "2024"
+    assert document.file.read() == b"%PDF-1.4 letter"
