@@ -78,18 +78,23 @@ class InvitationTokenGenerator(PasswordResetTokenGenerator):
                 f"{user.pk}|{user.password}|{last_login}|{timestamp}")
 
     def check_token(self, invitee: Invitee, token: str) -> bool:
+        return self.token_state(invitee, token) == "valid"
+
+    def token_state(self, invitee: Invitee, token: str) -> str:
+        """"valid"; "expired" (genuine, for the link as it is now, but older than the firm's
+        days); or "invalid" (forged, used, revoked, resent since)."""
         if not (invitee and token):
-            return False
+            return "invalid"
         try:
             ts_b36, _ = token.split("-")
             timestamp = base36_to_int(ts_b36)
         except ValueError:
-            return False
+            return "invalid"
         if not any(constant_time_compare(self._make_token_with_timestamp(invitee, timestamp, secret), token)
                    for secret in [self.secret, *self.secret_fallbacks]):
-            return False
+            return "invalid"
         days = invitee.link.account.firm.portal_invitation_days
-        return self._num_seconds(self._now()) - timestamp <= days * 24 * 3600
+        return "valid" if self._num_seconds(self._now()) - timestamp <= days * 24 * 3600 else "expired"
 
 
 invitation_tokens = InvitationTokenGenerator()
@@ -101,21 +106,34 @@ def invitation_url(invitee: Invitee) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def invitation_check(uidb64: str, token: str) -> tuple[AccountContact | None, Invitee | None]:
-    """The link an invitation URL names (None if it names none), and the invitee if the URL
-    still works: the link is invited with Login on, and the token is valid and unexpired."""
+@dataclass(frozen=True)
+class InvitationCheck:
+    """What an invitation URL is: `invitee` when it still works; `firm` (to name on the page)
+    when it is genuine but expired. A used, withdrawn or forged one names no firm: a guessed
+    URL must not tell which firm a link belongs to."""
+
+    invitee: Invitee | None = None
+    firm: object = None
+
+
+def invitation_check(uidb64: str, token: str) -> InvitationCheck:
+    """Whether an invitation URL still works: the link is invited with Login on, and the token
+    is genuine (for the link's current state and the user's current password) and unexpired."""
     try:
         pk = int(force_str(urlsafe_base64_decode(uidb64)))
     except (TypeError, ValueError, OverflowError):
-        return None, None
-    link = AccountContact.objects.select_related("account__firm", "contact").filter(pk=pk).first()
-    if link is None:
-        return None, None
+        return InvitationCheck()
+    link = AccountContact.objects.select_related("account__firm", "contact__portal_user").filter(pk=pk).first()
+    if link is None or not link.login or link.invitation != Invitation.INVITED:
+        return InvitationCheck()
     user = _user_for(link.contact)
-    if user is None or not link.login or link.invitation != Invitation.INVITED:
-        return link, None
+    if user is None:
+        return InvitationCheck()
     invitee = Invitee(link=link, user=user)
-    return link, (invitee if invitation_tokens.check_token(invitee, token) else None)
+    state = invitation_tokens.token_state(invitee, token)
+    if state == "valid":
+        return InvitationCheck(invitee=invitee, firm=link.account.firm)
+    return InvitationCheck(firm=link.account.firm if state == "expired" else None)
 
 
 def _user_for(contact: Contact) -> User | None:
@@ -126,15 +144,6 @@ def _user_for(contact: Contact) -> User | None:
     if not contact.email_key:
         return None
     return User.objects.filter(email=contact.email_key).first()
-
-
-# --- The state shown on the pages --------------------------------------------------------------
-
-
-def is_expired(link: AccountContact, *, days: int, now: datetime.datetime | None = None) -> bool:
-    """Invited, not accepted, and sent longer ago than the firm's invitation days."""
-    return (link.invitation == Invitation.INVITED and link.invited_at is not None
-            and (now or timezone.now()) - link.invited_at > datetime.timedelta(days=days))
 
 
 # --- Queueing ---------------------------------------------------------------------------------
@@ -379,21 +388,30 @@ def invitations_retry(result: SendResult) -> None:
 # --- Accepting and revoking -----------------------------------------------------------------
 
 
+class InvitationGone(Exception):
+    """The invitation was accepted, resent or revoked between the check and the acceptance."""
+
+
 def invitation_accept(*, invitee: Invitee) -> User:
-    """The person chose their password through the invitation (the form has saved it): their
-    contact gets this portal login, and each of its links with Login on is accepted."""
+    """The person chose their password through the invitation (call inside the transaction
+    that saves it): their contact gets this portal login, and each of its links with Login on
+    is accepted. Raises InvitationGone if the link is no longer invited (a second submit)."""
     link, user = invitee.link, invitee.user
     now = timezone.now()
-    with transaction.atomic():
-        Contact.objects.filter(pk=link.contact_id).update(portal_user=user)
-        accepted = list(AccountContact.objects.filter(contact_id=link.contact_id, login=True)
-                        .exclude(invitation=Invitation.ACCEPTED).select_related("account", "contact"))
-        AccountContact.objects.filter(pk__in=[a.pk for a in accepted]).update(
-            invitation=Invitation.ACCEPTED, accepted_at=now, invitation_error="", queued_by_import=None,
-        )
-        for each in accepted:
-            history.record(account=each.account, contact=each.contact, client_user=user, kind="invitation_accepted",
-                           summary=f"{each.contact} accepted the portal invitation.")
+    claimed = AccountContact.objects.filter(
+        pk=link.pk, invitation=Invitation.INVITED, login=True, invited_at=link.invited_at,
+    ).update(invitation=Invitation.ACCEPTED, accepted_at=now, invitation_error="", queued_by_import=None)
+    if not claimed:
+        raise InvitationGone(link.pk)
+    Contact.objects.filter(pk=link.contact_id).update(portal_user=user)
+    others = list(AccountContact.objects.filter(contact_id=link.contact_id, login=True)
+                  .exclude(invitation=Invitation.ACCEPTED).select_related("account", "contact"))
+    AccountContact.objects.filter(pk__in=[other.pk for other in others]).update(
+        invitation=Invitation.ACCEPTED, accepted_at=now, invitation_error="", queued_by_import=None,
+    )
+    for each in [link, *others]:
+        history.record(account=each.account, contact=each.contact, client_user=user, kind="invitation_accepted",
+                       summary=f"{each.contact} accepted the portal invitation.")
     logger.info("Contact #%s accepted the portal invitation of link #%s.", link.contact_id, link.pk)
     return user
 

@@ -15,6 +15,8 @@ urlpatterns = [
         views.account_contact_switch,
         name="account_contact_switch",
     ),
+    path("clients/accounts/<int:pk>/contacts/<int:link_pk>/invite/", views.link_invite, name="link_invite"),
+    path("clients/accounts/invite/", views.accounts_invite, name="accounts_invite"),
     path("clients/contacts/", views.contact_list, name="contact_list"),
     path("clients/contacts/new/", views.contact_create, name="contact_create"),
     path("clients/contacts/<int:pk>/", views.contact_detail, name="contact_detail"),

@@ -1,4 +1,7 @@
+import datetime
+
 from django.db import models
+from django.utils import timezone
 
 from crm.normalize import account_name_key, normalize_name_key
 from imports.cleaning.values import mask_tax_id
@@ -153,3 +156,18 @@ class AccountContact(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["account", "contact"], name="accountcontact_unique_link")]
+
+    def invitation_expired(self, *, days: int, now=None) -> bool:
+        """Invited, not accepted, and sent longer ago than the firm's invitation days (the same
+        limit the invitation's token has)."""
+        return (self.invitation == self.Invitation.INVITED and self.invited_at is not None
+                and (now or timezone.now()) - self.invited_at > datetime.timedelta(days=days))
+
+    @property
+    def portal_state(self) -> str:
+        """What the pages show: "no_access" (Login off), "expired", or the invitation state."""
+        if not self.login:
+            return "no_access"
+        if self.invitation_expired(days=self.account.firm.portal_invitation_days):
+            return "expired"
+        return self.invitation
