@@ -73,7 +73,7 @@ class InvitationTokenGenerator(PasswordResetTokenGenerator):
     def _make_hash_value(self, invitee: Invitee, timestamp: int) -> str:
         link, user = invitee.link, invitee.user
         last_login = "" if user.last_login is None else int(user.last_login.timestamp())
-        invited_at = "" if link.invited_at is None else int(link.invited_at.timestamp())
+        invited_at = "" if link.invited_at is None else link.invited_at.isoformat()  # to the microsecond
         return (f"{link.pk}|{link.invitation}|{link.login}|{invited_at}|{link.contact.email_key}|"
                 f"{user.pk}|{user.password}|{last_login}|{timestamp}")
 
@@ -369,13 +369,13 @@ def _record(batch: list[AccountContact], failures: dict[int, str], result: SendR
             error = failures[link.contact_id]
             # Only while still as claimed: a revoke meanwhile wins.
             still = AccountContact.objects.filter(pk=link.pk, invitation=Invitation.INVITED, login=True)
-            if link.invitation_attempts + 1 >= MAX_ATTEMPTS:
+            if link.invitation_attempts >= MAX_ATTEMPTS:  # counted by the claim
                 still.update(invitation=Invitation.FAILED, invitation_error=error)
                 result.failed.append(link.pk)
             else:
                 still.update(invitation=Invitation.QUEUED, invitation_error=error)
                 result.retry.append(link.pk)
-                result.retry_attempt = max(result.retry_attempt, link.invitation_attempts + 1)
+                result.retry_attempt = max(result.retry_attempt, link.invitation_attempts)
 
 
 def invitations_retry(result: SendResult) -> None:
