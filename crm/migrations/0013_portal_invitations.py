@@ -35,12 +35,12 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='accountcontact',
             name='invitation_attempts',
-            field=models.PositiveSmallIntegerField(default=0),
+            field=models.PositiveSmallIntegerField(db_default=0, default=0),
         ),
         migrations.AddField(
             model_name='accountcontact',
             name='invitation_error',
-            field=models.CharField(blank=True, max_length=500),
+            field=models.CharField(blank=True, db_default='', default='', max_length=500),
         ),
         migrations.AddField(
             model_name='accountcontact',

@@ -144,9 +144,10 @@ class AccountContact(models.Model):
     invitation = models.CharField(max_length=12, choices=Invitation.choices, default=Invitation.NOT_INVITED)
     invited_at = models.DateTimeField(null=True, blank=True)
     accepted_at = models.DateTimeField(null=True, blank=True)
-    # The last sending failure (an SMTP error), and how many times the worker tried.
-    invitation_error = models.CharField(max_length=500, blank=True)
-    invitation_attempts = models.PositiveSmallIntegerField(default=0)
+    # The last sending failure (an SMTP error), and how many times the worker tried. Defaults in
+    # the database too: the importer's plain INSERTs (imports/bulk.py) leave them out.
+    invitation_error = models.CharField(max_length=500, blank=True, default="", db_default="")
+    invitation_attempts = models.PositiveSmallIntegerField(default=0, db_default=0)
     # The import that queued this link's invitation: sent when that import finishes, put back to
     # "not invited" when it is cancelled or fails (crm.invitations.invitations_after_import).
     queued_by_import = models.ForeignKey(
