@@ -49,6 +49,7 @@ MAX_ATTEMPTS = 3
 RETRY_DELAYS = (datetime.timedelta(minutes=1), datetime.timedelta(minutes=10))
 # Link ids per task when a person invites many accounts at once (the task's arguments are stored).
 IDS_PER_TASK = 1000
+IDS_PER_UPDATE = 500  # ids in one "pk IN (...)" (an old SQLite allows 999 parameters)
 
 
 # --- The signed link -------------------------------------------------------------------------
@@ -197,12 +198,12 @@ def invitations_queue(*, actor: Membership, links: Iterable[AccountContact], enq
             result.queued.append(link.pk)
     now = timezone.now()
     with transaction.atomic():
-        AccountContact.objects.filter(pk__in=result.accepted).update(
-            invitation=Invitation.ACCEPTED, accepted_at=now, invitation_error="", queued_by_import=None,
-        )
-        AccountContact.objects.filter(pk__in=result.queued).update(
-            invitation=Invitation.QUEUED, invitation_attempts=0, invitation_error="", queued_by_import=None,
-        )
+        for ids, changes in ((result.accepted, {"invitation": Invitation.ACCEPTED, "accepted_at": now}),
+                             (result.queued, {"invitation": Invitation.QUEUED, "invitation_attempts": 0})):
+            for start in range(0, len(ids), IDS_PER_UPDATE):
+                AccountContact.objects.filter(pk__in=ids[start:start + IDS_PER_UPDATE]).update(
+                    invitation_error="", queued_by_import=None, **changes,
+                )
         if enqueue and result.queued:
             ids = list(result.queued)
             transaction.on_commit(lambda: _enqueue_ids(ids))

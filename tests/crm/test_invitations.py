@@ -277,6 +277,17 @@ def test_turning_login_off_ends_the_clients_portal_session(client, owner, firm, 
     assert AccountEvent.objects.filter(account=ana.account, kind="portal_access_revoked").exists()
 
 
+def test_a_revoked_client_can_be_invited_again(client, owner, firm, ana, django_capture_on_commit_callbacks):
+    user = accepted_client(client, ana, django_capture_on_commit_callbacks)
+    services.contact_link(actor=owner_of(firm), account=ana.account, contact=ana.contact, login=False)
+    assert not User.objects.get(pk=user.pk).has_usable_password()
+    services.contact_link(actor=owner_of(firm), account=ana.account, contact=ana.contact, login=True)
+    again = type(client)()
+    accepted_client(again, reload(ana), django_capture_on_commit_callbacks)
+    assert len(mail.outbox) == 2 and reload(ana).invitation == Invitation.ACCEPTED
+    assert [link.account for link in selectors.portal_links(user=user)] == [ana.account]
+
+
 def test_revoking_one_account_keeps_the_others(client, firm, ana, django_capture_on_commit_callbacks):
     office = services.account_create(actor=owner_of(firm), name="Rivera Bakery LLC", type="company")
     services.contact_link(actor=owner_of(firm), account=office, contact=ana.contact, login=True)
