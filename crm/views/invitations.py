@@ -19,8 +19,10 @@ from crm import invitations, selectors
 from crm.forms import AccountFilterForm
 from crm.permissions import client_editor_required
 
-# Where an accepted invitation lands: the client portal's home (the `portal` app).
+# The client portal's pages (the `portal` app, mounted at /portal/): where an accepted
+# invitation lands, and where a client who already chose a password signs in.
 PORTAL_HOME = "/portal/"
+PORTAL_LOGIN = "/portal/login/"
 
 
 def _back(request, fallback: str) -> str:
@@ -86,7 +88,8 @@ def invitation_accept(request, uidb64, token):
     unexpired and unused. Then they are signed in and sent to the portal."""
     check = invitations.invitation_check(uidb64, token)
     if check.invitee is None:
-        return render(request, "crm/invitation_invalid.html", {"firm": check.firm}, status=410)
+        return render(request, "crm/invitation_invalid.html", {"firm": check.firm, "login_url": PORTAL_LOGIN},
+                      status=410)
     form = SetPasswordForm(check.invitee.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -94,7 +97,8 @@ def invitation_accept(request, uidb64, token):
                 invitations.invitation_accept(invitee=check.invitee)
                 user = form.save()
         except invitations.InvitationGone:
-            return render(request, "crm/invitation_invalid.html", {"firm": None}, status=410)
+            return render(request, "crm/invitation_invalid.html", {"firm": None, "login_url": PORTAL_LOGIN},
+                          status=410)
         login(request, user, backend="django.contrib.auth.backends.ModelBackend")
         return redirect(PORTAL_HOME)
     return render(request, "crm/invitation_accept.html", {"form": form, "firm": check.firm})
