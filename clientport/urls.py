@@ -5,6 +5,7 @@ from django.views.generic import RedirectView
 
 from clientport.auth import PasswordResetView
 from crm.forms import EmailAuthenticationForm
+from crm.views.invitations import invitation_accept
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="crm:account_list", permanent=False)),
@@ -27,6 +28,8 @@ urlpatterns = [
         auth_views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
+    # The portal invitation's link (crm.invitations.invitation_url): before any portal/ include.
+    path("portal/invitation/<uidb64>/<token>/", invitation_accept, name="portal_invitation"),
     path("admin/", admin.site.urls),
     path("", include("crm.urls")),
     path("", include("imports.urls")),

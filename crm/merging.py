@@ -44,8 +44,10 @@ ROLE_PREFIX = "role_"
 # got further, so an accepted invitation is never set back to "invited".
 INVITATION_RANK = {
     AccountContact.Invitation.NOT_INVITED: 0,
+    AccountContact.Invitation.FAILED: 0,
+    AccountContact.Invitation.QUEUED: 1,
     AccountContact.Invitation.INVITED: 1,
-    AccountContact.Invitation.ACTIVATED: 2,
+    AccountContact.Invitation.ACCEPTED: 2,
 }
 SWITCHES = ("login", "notify", "email_sync")
 

@@ -141,7 +141,7 @@ def contact_detail(*, firm: Firm, pk) -> Contact:
         "tags",
         Prefetch(
             "account_links",
-            queryset=AccountContact.objects.select_related("account").order_by("account__name_key"),
+            queryset=AccountContact.objects.select_related("account__firm").order_by("account__name_key"),
         ),
     )
     return get_object_or_404(queryset, pk=pk)
@@ -184,3 +184,10 @@ def portal_account_link(*, user, account_pk) -> AccountContact:
     """The link by which `user` reaches account `account_pk` in the portal; 404 when they may
     not (another client's account, another firm's, or Login off)."""
     return get_object_or_404(portal_links(user=user), account_id=account_pk)
+
+
+def links_of_accounts(*, firm: Firm, accounts):
+    """The contact links of these accounts of the firm (the accounts list's bulk actions)."""
+    return AccountContact.objects.filter(account__firm=firm, account__in=accounts).select_related(
+        "account", "contact__portal_user"
+    ).order_by("pk")

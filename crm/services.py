@@ -37,6 +37,7 @@ from crm.models import (
     Tag,
     User,
 )
+from crm.invitations import invitation_revoke
 from crm.normalize import normalize_name_key
 from crm.permissions import EDIT_CLIENTS, MANAGE_FIRM, require, require_member_change
 
@@ -311,17 +312,22 @@ def contact_update(*, actor: Membership, contact: Contact, tags: Iterable[Tag] |
     return contact
 
 
+@transaction.atomic
 def contact_link(
     *, actor: Membership, account: Account, contact: Contact, login: bool = False, notify: bool = False,
     email_sync: bool = False,
 ) -> AccountContact:
-    """Puts the contact on the account, or sets the portal switches of the link it has."""
+    """Puts the contact on the account, or sets the portal switches of the link it has. Turning
+    Login off revokes the link's portal access and invitation at once (`invitation_revoke`)."""
     require(actor, EDIT_CLIENTS, firm=account.firm_id)
     if account.firm_id != contact.firm_id:
         raise ValueError("Account and contact must belong to the same firm.")
+    had_login = AccountContact.objects.filter(account=account, contact=contact, login=True).exists()
     link, _ = AccountContact.objects.update_or_create(
         account=account, contact=contact, defaults={"login": login, "notify": notify, "email_sync": email_sync}
     )
+    if had_login and not login:
+        invitation_revoke(actor=actor, link=link)
     logger.info("Contact #%s on account #%s (login=%s, notify=%s, email sync=%s) by %s.", contact.pk, account.pk,
                 login, notify, email_sync, actor.user.email)
     return link
@@ -332,7 +338,8 @@ def contact_link(
 
 def firm_update(*, actor: Membership, name: str, default_country: str, date_order: str,
                 individual_account_names: str = "", import_file_retention_days: int | None = None,
-                notify_team_on_client_upload: bool | None = None) -> Firm:
+                notify_team_on_client_upload: bool | None = None,
+                portal_invitation_days: int | None = None) -> Firm:
     """The actor's firm's details. Empty or None leaves a setting as it is."""
     require(actor, MANAGE_FIRM)
     firm = actor.firm
@@ -343,11 +350,13 @@ def firm_update(*, actor: Membership, name: str, default_country: str, date_orde
         firm.individual_account_names = individual_account_names
     if import_file_retention_days is not None:
         firm.import_file_retention_days = import_file_retention_days
-    firm.save(update_fields=["name", "default_country", "date_order", "individual_account_names",
-                             "import_file_retention_days"])
+    if portal_invitation_days is not None:
+        firm.portal_invitation_days = portal_invitation_days
     if notify_team_on_client_upload is not None:
         firm.notify_team_on_client_upload = notify_team_on_client_upload
-        firm.save(update_fields=["notify_team_on_client_upload"])
+    firm.save(update_fields=["name", "default_country", "date_order", "individual_account_names",
+                             "import_file_retention_days", "portal_invitation_days",
+                             "notify_team_on_client_upload"])
     logger.info("Firm %s details changed by %s.", firm.slug, actor.user.email)
     return firm
 

@@ -17,6 +17,8 @@ urlpatterns = [
     ),
     path("clients/accounts/<int:pk>/merge/", views.account_merge_pick, name="account_merge_pick"),
     path("clients/accounts/<int:pk>/merge/<int:other_pk>/", views.account_merge, name="account_merge"),
+    path("clients/accounts/<int:pk>/contacts/<int:link_pk>/invite/", views.link_invite, name="link_invite"),
+    path("clients/accounts/invite/", views.accounts_invite, name="accounts_invite"),
     path("clients/contacts/", views.contact_list, name="contact_list"),
     path("clients/contacts/new/", views.contact_create, name="contact_create"),
     path("clients/contacts/<int:pk>/", views.contact_detail, name="contact_detail"),

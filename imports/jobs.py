@@ -19,6 +19,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from crm.invitations import invitations_after_import
 from crm.models import AccountRole, CustomField, Firm, Membership
 from crm.normalize import normalize_name_key
 from crm.permissions import IMPORT, MAINTENANCE, require
@@ -416,6 +417,7 @@ def job_run(job_id: int, *, progress=None) -> ImportJob:
             status=ImportJob.Status.FAILED, error=_failure_sentence(exc), finished_at=timezone.now()
         )
         job.refresh_from_db()
+        invitations_after_import(job=job)
         return job
     status = ImportJob.Status.CANCELLED if result.cancelled else ImportJob.Status.FINISHED
     counts = result.counters.as_dict()
@@ -426,6 +428,9 @@ def job_run(job_id: int, *, progress=None) -> ImportJob:
         status=status, counts=counts, finished_at=timezone.now(), rows_estimate=result.rows_in_file,
     )
     job.refresh_from_db()
+    # After the last commit: a finished import's invitations go to the worker; a cancelled or
+    # failed one sends none.
+    invitations_after_import(job=job)
     return job
 
 

@@ -37,7 +37,7 @@ CONTACT_COLUMNS = ("firm", "prefix", "first_name", "middle_name", "last_name", "
                    "name_key", "additional_emails", "phones", "street", "city", "state", "postal_code", "country",
                    "date_of_birth", "tax_id", "notes", "custom_values", "created_by_import", "created_at",
                    "updated_at")
-LINK_COLUMNS = ("account", "contact", "login", "notify", "email_sync", "invitation", "invited_at", "created_at")
+LINK_COLUMNS = ("account", "contact", "login", "notify", "email_sync", "invitation", "queued_by_import", "created_at")
 ISSUE_COLUMNS = ("job", "row_number", "severity", "code", "column", "value", "message", "cells")
 CHANGE_COLUMNS = ("job", "model", "object_id", "action", "field", "old_value", "new_value")
 
@@ -48,6 +48,8 @@ class WriteContext:
     job: ImportJob
     catalogue: Catalogue
     folder_paths: list[str] = field(default_factory=list)  # applied to new accounts
+    # Links with Login on are queued for a portal invitation, sent by the worker once the
+    # import has finished (crm.invitations.invitations_after_import), never from here.
     send_invitations: bool = False
     # (applies_to, key) of dropdown fields this import creates: their choices grow with the file.
     open_dropdowns: list[tuple[str, str]] = field(default_factory=list)
@@ -309,7 +311,6 @@ def _write_contacts(plan: BatchPlan, ctx: WriteContext, catalogue: Catalogue, ac
         Contact.objects.bulk_update(updated, sorted(fields_changed))
 
     tag_links, new_links = [], []
-    invited_at = now if ctx.send_invitations else None
     for work in plan.contacts:
         contact_id = created[work] if work.is_new else work.snapshot.id
         record = _pre_existing(work, job)
@@ -323,16 +324,19 @@ def _write_contacts(plan: BatchPlan, ctx: WriteContext, catalogue: Catalogue, ac
             if link.previous is None:
                 invite = link.login and ctx.send_invitations
                 new_links.append((link.order, (account_id, contact_id, link.login, link.notify, link.email_sync,
-                                               "invited" if invite else "not_invited", invited_at if invite else None,
+                                               "queued" if invite else "not_invited", job.pk if invite else None,
                                                now)))
                 account = plan.accounts[account_ref]
                 if record and _pre_existing(account, job):
                     # Links of records this import created go with them on undo.
                     changes.add("account_contact", contact_id, "add", str(account_id))
             else:
-                AccountContact.objects.filter(account_id=account_id, contact_id=contact_id).update(
-                    login=link.login, notify=link.notify, email_sync=link.email_sync
-                )
+                existing_link = AccountContact.objects.filter(account_id=account_id, contact_id=contact_id)
+                existing_link.update(login=link.login, notify=link.notify, email_sync=link.email_sync)
+                if link.login and ctx.send_invitations:
+                    existing_link.filter(invitation=AccountContact.Invitation.NOT_INVITED).update(
+                        invitation=AccountContact.Invitation.QUEUED, queued_by_import=job
+                    )
                 changes.add("account_contact", contact_id, "update", str(account_id), list(link.previous),
                             list(link.switches))
     bulk.insert(Contact.tags.through, ("contact", "tag"), tag_links, ignore_conflicts=True)

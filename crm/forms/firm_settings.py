@@ -44,6 +44,14 @@ class FirmForm(forms.Form):
         help_text="Sent to the account's assignees, or to everyone who may edit clients when it has none.",
     )
 
+    portal_invitation_days = forms.IntegerField(
+        label="Portal invitations expire after (days)",
+        required=False,  # left empty: unchanged
+        min_value=1,
+        max_value=90,
+        help_text="How long the link in a client's portal invitation works; after that, resend it.",
+    )
+
     def clean_default_country(self):
         code = self.cleaned_data["default_country"].strip().upper()
         if code not in phonenumbers.SUPPORTED_REGIONS:

@@ -1,4 +1,7 @@
+import datetime
+
 from django.db import models
+from django.utils import timezone
 
 from crm.normalize import account_name_key, normalize_name_key
 from imports.cleaning.values import mask_tax_id
@@ -119,23 +122,53 @@ class AccountRoleAssignment(models.Model):
 
 
 class AccountContact(models.Model):
-    """The link between an account and one of its contacts, with the portal switches."""
+    """The link between an account and one of its contacts, with the portal switches and the
+    state of the portal invitation sent through it (docs/crm-rules.md, "Portal invitations")."""
 
     class Invitation(models.TextChoices):
         NOT_INVITED = "not_invited", "Not invited"
+        QUEUED = "queued", "Queued"  # waiting for the background worker to send the mail
         INVITED = "invited", "Invited"
-        ACTIVATED = "activated", "Activated"
+        ACCEPTED = "accepted", "Accepted"
+        FAILED = "failed", "Failed"  # the mail could not be sent, after a few attempts
 
     # Indexed by the (account, contact) unique constraint.
     account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="contact_links", db_index=False)
     contact = models.ForeignKey("crm.Contact", on_delete=models.CASCADE, related_name="account_links")
     login = models.BooleanField(default=False, help_text="May sign in to the client portal.")
     notify = models.BooleanField(default=False, help_text="Receives portal notifications by email.")
-    email_sync = models.BooleanField(default=False, help_text="Their emails show in the firm's inbox.")
+    email_sync = models.BooleanField(
+        default=False,
+        help_text="Not in effect yet: once mailbox sync exists, their emails will show in the firm's inbox.",
+    )
     invitation = models.CharField(max_length=12, choices=Invitation.choices, default=Invitation.NOT_INVITED)
     invited_at = models.DateTimeField(null=True, blank=True)
-    activated_at = models.DateTimeField(null=True, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    # The last sending failure (an SMTP error), and how many times the worker tried. Defaults in
+    # the database too: the importer's plain INSERTs (imports/bulk.py) leave them out.
+    invitation_error = models.CharField(max_length=500, blank=True, default="", db_default="")
+    invitation_attempts = models.PositiveSmallIntegerField(default=0, db_default=0)
+    # The import that queued this link's invitation: sent when that import finishes, put back to
+    # "not invited" when it is cancelled or fails (crm.invitations.invitations_after_import).
+    queued_by_import = models.ForeignKey(
+        "imports.ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["account", "contact"], name="accountcontact_unique_link")]
+
+    def invitation_expired(self, *, days: int, now=None) -> bool:
+        """Invited, not accepted, and sent longer ago than the firm's invitation days (the same
+        limit the invitation's token has)."""
+        return (self.invitation == self.Invitation.INVITED and self.invited_at is not None
+                and (now or timezone.now()) - self.invited_at > datetime.timedelta(days=days))
+
+    @property
+    def portal_state(self) -> str:
+        """What the pages show: "no_access" (Login off), "expired", or the invitation state."""
+        if not self.login:
+            return "no_access"
+        if self.invitation_expired(days=self.account.firm.portal_invitation_days):
+            return "expired"
+        return self.invitation

@@ -15,6 +15,7 @@ from crm.views.accounts import (
 from crm.views.contacts import contact_create, contact_detail, contact_edit, contact_list
 from crm.views.firm import firm_switch
 from crm.views.merging import account_merge, account_merge_pick
+from crm.views.invitations import accounts_invite, invitation_accept, link_invite
 from crm.views.firm_settings import (
     custom_field_delete,
     custom_fields,
@@ -34,6 +35,7 @@ from crm.views.firm_settings import (
 )
 
 __all__ = [
+    "accounts_invite",
     "account_contact_add",
     "account_contact_switch",
     "account_create",
@@ -53,6 +55,8 @@ __all__ = [
     "folder_template_default",
     "folder_template_delete",
     "folder_templates",
+    "invitation_accept",
+    "link_invite",
     "member_deactivate",
     "member_reactivate",
     "member_update",

@@ -39,7 +39,8 @@ def firm_settings(request):
     initial = {"name": firm.name, "default_country": firm.default_country, "date_order": firm.date_order,
                "individual_account_names": firm.individual_account_names,
                "import_file_retention_days": firm.import_file_retention_days,
-               "notify_team_on_client_upload": firm.notify_team_on_client_upload}
+               "notify_team_on_client_upload": firm.notify_team_on_client_upload,
+               "portal_invitation_days": firm.portal_invitation_days}
     form = FirmForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         services.firm_update(actor=request.membership, **form.cleaned_data)

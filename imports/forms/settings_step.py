@@ -32,7 +32,8 @@ def member_name_field(name: str) -> str:
 PORTAL_SWITCHES = (
     ("login", "Login", "May sign in to the client portal."),
     ("notify", "Notify", "Receives notifications and reminders by email."),
-    ("email_sync", "Email sync", "Emails with this address show in your firm's inbox."),
+    ("email_sync", "Email sync", "Not in effect yet: once mailbox sync exists, emails with this address will "
+     "show in your firm's inbox. Today the switch is only remembered."),
 )
 
 
@@ -41,8 +42,9 @@ class SettingsForm(forms.Form):
 
     send_invitations = forms.BooleanField(
         label="Send portal invitations", required=False,
-        help_text="Invites every imported contact whose Login switch is on. We recommend leaving this off: check "
-        "the imported clients first, then invite them from their accounts when you are ready.",
+        help_text="Mails an invitation to every imported contact whose Login switch is on, once the import has "
+        "finished (none if it is cancelled or stops). We recommend leaving this off: check the imported clients "
+        "first, then use Invite to portal on the accounts list when you are ready.",
     )
     tags = forms.MultipleChoiceField(label="Tags for every imported account", required=False,
                                      widget=forms.CheckboxSelectMultiple)

@@ -53,7 +53,7 @@ def setup(firm, actor):
     services.contact_link(actor=actor, account=survivor, contact=only_mine, email_sync=True)
     services.contact_link(actor=actor, account=other, contact=both, notify=True)
     services.contact_link(actor=actor, account=other, contact=only_theirs, login=True, notify=True)
-    AccountContact.objects.filter(account=other, contact=both).update(invitation="activated")
+    AccountContact.objects.filter(account=other, contact=both).update(invitation="accepted")
     history.record(account=survivor, kind="note", summary="survivor's old entry", actor=actor)
     history.record(account=other, kind="note", summary="other's old entry", actor=actor)
     return {
@@ -120,8 +120,8 @@ def test_a_contact_on_both_keeps_one_link_with_the_switches_of_both(actor, setup
     both = links[s["both"].pk]
     assert AccountContact.objects.filter(contact=s["both"]).count() == 1
     assert (both.login, both.notify, both.email_sync) == (True, True, False)
-    # The other account's link had got further (activated): it is the one kept.
-    assert both.invitation == "activated" and both.pk == activated_link.pk
+    # The other account's link had got further (accepted): it is the one kept.
+    assert both.invitation == "accepted" and both.pk == activated_link.pk
     assert (links[s["only_mine"].pk].email_sync, links[s["only_theirs"].pk].login) == (True, True)
 
 
@@ -309,10 +309,10 @@ def test_anonymous_is_sent_to_login_and_nothing_is_merged(client, setup):
 
 FOLDERS = st.lists(st.sampled_from(["2023", "2024", "2025", "Permanent", "Tax return", "Payroll"]), unique=True)
 TAG_NAMES = st.sets(st.sampled_from(["VIP", "Tax", "Payroll", "Audit"]))
-LINK = st.tuples(st.booleans(), st.booleans(), st.booleans(), st.sampled_from(["not_invited", "invited", "activated"]))
+LINK = st.tuples(st.booleans(), st.booleans(), st.booleans(), st.sampled_from(["not_invited", "failed", "queued", "invited", "accepted"]))
 # Per contact: its link on the survivor, on the other account, or on both (None: not on it).
 CONTACT = st.tuples(st.none() | LINK, st.none() | LINK).filter(lambda pair: pair != (None, None))
-RANK = {"not_invited": 0, "invited": 1, "activated": 2}
+RANK = {"not_invited": 0, "failed": 0, "queued": 1, "invited": 1, "accepted": 2}
 _examples = iter(range(10**6))
 
 

@@ -365,7 +365,8 @@ def test_settings_offer_portal_switches_for_each_email_column_with_an_example(ow
     assert [c.header for c in response.context["form"].email_columns] == ["Email", "Spouse Email"]
     assert "john@example.com" in html and "jane@example.com" in html
     assert "May sign in to the client portal" in html
-    assert "invite them from their accounts when you are ready" in html
+    assert "use Invite to portal on the accounts list when you are ready" in html
+    assert "has no effect" in html  # Email sync is not a mailbox integration yet
     email, spouse = (c.index for c in response.context["form"].email_columns)
     owner_client.post(settings_url(job), table_post(response, **{
         f"portal-{email}-login": "on", f"portal-{email}-notify": "on", f"portal-{spouse}-notify": "on"}))
