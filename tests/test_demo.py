@@ -33,6 +33,7 @@ def debug_on(settings, tmp_path):
     settings.DEBUG = True
     settings.VAR_DIR = tmp_path / "var"
     settings.STATIC_ROOT = tmp_path / "var" / "static"
+    settings.MEDIA_ROOT = tmp_path / "var" / "media"
     return settings
 
 
@@ -92,6 +93,22 @@ def test_demo_copies_the_sample_client_list_and_says_where(db, debug_on):
     assert sample.read_text(encoding="utf-8").startswith("Client ID,Account Name,")
     assert str(sample) in output
     assert "/login/" in output and "owner@demo.example" in output and "clientport-demo" in output
+
+
+def test_demo_has_a_client_who_accepted_the_portal_invitation_and_can_sign_in(db, debug_on, client):
+    output = run_demo()
+    assert "/portal/login/" in output and "robert.chen@example.com" in output
+    run_demo()  # again: still one document, still signed in with the demo password
+    user = authenticate(HttpRequest(), username="robert.chen@example.com", password="clientport-demo")
+    assert user is not None
+    chen = Account.objects.get(firm__slug="demo", name="Robert & Linda Chen")
+    link = chen.contact_links.get(contact__email="robert.chen@example.com")
+    assert link.invitation == AccountContact.Invitation.ACCEPTED and link.contact.portal_user == user
+    assert chen.documents.count() == 1
+
+    client.force_login(user)
+    page = client.get("/portal/", follow=True).content.decode()
+    assert "Robert &amp; Linda Chen" in page and "Welcome to the portal.txt" in page
 
 
 def test_demo_refuses_without_debug(db, settings):

@@ -9,16 +9,21 @@ from pathlib import Path
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
+from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
 from clientport.management import prepare_local_dirs
 from crm import services
-from crm.models import Account, Contact, CustomField, Firm, FolderTemplate, Membership, User
+from crm.models import Account, AccountContact, Contact, CustomField, Firm, FolderTemplate, Membership, User
 from crm.normalize import normalize_email_key, normalize_name_key
 
 FIRM_SLUG = "demo"
 FIRM_NAME = "Demo Tax & Accounting"
 OWNER_EMAIL = "owner@demo.example"
+# A client of the demo firm who has accepted the portal invitation: the portal to try at once.
+PORTAL_CLIENT_EMAIL = "robert.chen@example.com"
+PORTAL_CLIENT_DOCUMENT = "Welcome to the portal.txt"
 PASSWORD = "clientport-demo"
 SAMPLE_FILE = Path(__file__).resolve().parents[2] / "demo_data" / "sample-clients.csv"
 
@@ -188,6 +193,10 @@ class Command(BaseCommand):
         self.stdout.write(f"  password: {PASSWORD}")
         others = ", ".join(f"{email} ({label})" for email, label in _team_labels())
         self.stdout.write(f"Other demo logins, same password: {others}.")
+        portal_url = f"{settings.SITE_URL.rstrip('/')}/portal/login/"
+        self.stdout.write(f"Client portal at {portal_url} as a client who accepted the invitation:")
+        self.stdout.write(f"  email:    {PORTAL_CLIENT_EMAIL}")
+        self.stdout.write(f"  password: {PASSWORD}")
         self.stdout.write(f"Sample client list to import: {sample}")
 
 
@@ -247,7 +256,38 @@ def build_demo_firm() -> bool:
         for person in spec["contacts"]:
             contact = _contact(actor, fields, person)
             services.contact_link(actor=actor, account=account, contact=contact, **person["link"])
+    _portal_client(firm, actor)
     return created
+
+
+def _portal_client(firm: Firm, actor: Membership) -> None:
+    """Robert Chen has accepted his invitation (his contact has a portal login with the demo
+    password) and finds one document the firm shared with his household."""
+    from portal.services import documents_upload_by_team
+
+    contact = Contact.objects.filter(firm=firm, email_key=normalize_email_key(PORTAL_CLIENT_EMAIL)).first()
+    if contact is None:
+        return
+    user = _user_with_demo_password(PORTAL_CLIENT_EMAIL, contact.full_name)
+    if contact.portal_user_id != user.pk:
+        contact.portal_user = user
+        contact.save(update_fields=["portal_user"])
+    now = timezone.now()
+    links = AccountContact.objects.filter(contact=contact, login=True).select_related("account")
+    links.exclude(invitation=AccountContact.Invitation.ACCEPTED).update(
+        invitation=AccountContact.Invitation.ACCEPTED, invited_at=now, accepted_at=now
+    )
+    for link in links:
+        account = link.account
+        if account.documents.filter(original_name=PORTAL_CLIENT_DOCUMENT).exists():
+            continue
+        folder = next((path for path in account.folders if path == "Correspondence"), "")
+        letter = ContentFile(
+            f"Welcome, {contact.first_name}. Upload your tax documents into the folders of "
+            f"{account.name}; we share your returns here.\n".encode(),
+            name=PORTAL_CLIENT_DOCUMENT,
+        )
+        documents_upload_by_team(actor=actor, account=account, folder=folder, files=[letter], shared=True)
 
 
 def _user_with_demo_password(email: str, full_name: str) -> User:
