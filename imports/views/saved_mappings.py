@@ -5,10 +5,9 @@ import (docs/import-rules.md, "Remembered mappings")."""
 from __future__ import annotations
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
-from django.views.decorators.http import require_GET, require_POST
 
 from crm.permissions import import_permission_required
 from imports import jobs, saved_mappings, selectors
@@ -16,11 +15,16 @@ from imports.forms import MappingNameForm, MappingUploadForm
 from imports.views.common import access_job, is_editable, started_redirect
 
 
+# Each view finds its record before it looks at the method: another firm's id is a 404 whatever
+# the method.
+
+
 @import_permission_required
-@require_POST
 def use_automatic_mapping(request, pk):
     """"Use the automatic mapping instead": the file mapped as if nothing had been saved."""
     job = access_job(request, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     if not is_editable(job):
         return started_redirect(request, job)
     try:
@@ -57,9 +61,10 @@ def mapping_list(request):
 
 
 @import_permission_required
-@require_POST
 def mapping_rename(request, pk):
     saved = selectors.access_saved_mapping(request.membership.firm, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     form = MappingNameForm(request.POST)
     if not form.is_valid():
         messages.error(request, " ".join(form.errors["name"]))
@@ -74,9 +79,10 @@ def mapping_rename(request, pk):
 
 
 @import_permission_required
-@require_POST
 def mapping_delete(request, pk):
     saved = selectors.access_saved_mapping(request.membership.firm, pk)
+    if request.method != "POST":
+        return HttpResponseNotAllowed(["POST"])
     name = saved.display_name
     saved_mappings.mapping_delete(saved, actor=request.membership)
     messages.success(request, f"Deleted “{name}”.")
@@ -84,10 +90,11 @@ def mapping_delete(request, pk):
 
 
 @import_permission_required
-@require_GET
 def mapping_download(request, pk):
     """The `--mapping` JSON file the CLI reads."""
     saved = selectors.access_saved_mapping(request.membership.firm, pk)
+    if request.method != "GET":
+        return HttpResponseNotAllowed(["GET"])
     response = HttpResponse(saved_mappings.mapping_json(saved), content_type="application/json; charset=utf-8")
     filename = f"{slugify(saved.display_name) or 'mapping'}.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

@@ -123,15 +123,21 @@ def test_a_deleted_custom_field_falls_back_to_the_automatic_mapping_with_a_note(
 def test_a_named_mapping_wins_and_is_named_on_the_upload_step(owner_client, firm, first_import):
     saved = SavedMapping.objects.get(firm=firm)
     owner_client.post(reverse("imports:saved_mapping_rename", args=[saved.pk]), {"name": "QBO customers"})
+    saved.refresh_from_db()
+    used_before = saved.last_used_at
     second = wizard_upload(owner_client, NEXT_MONTH)
-    # The second import ignores Tags differently: its mapping is remembered beside the named one...
+    # The second import maps Tags differently: its mapping is remembered beside the named one...
     response = owner_client.get(accounts_url(second))
     tags = column_prefix(second, "Tags")
     owner_client.post(accounts_url(second), table_post(response, **{f"{tags}-action": "sync",
                                                                    f"{tags}-target": "account.tags"}))
+    assert target(second, "Tags")[0] == "account.tags"
     jobs.job_dry_run(second)
     jobs.job_start(second, actor=owner_of(firm), enqueue=False)
     assert SavedMapping.objects.filter(firm=firm).count() == 2
+    saved.refresh_from_db()
+    assert saved.last_used_at > used_before  # used by the second import, unchanged by it
+    assert next(c for c in saved.mapping["columns"] if c["column"] == "Tags")["target"] == "ignore"
     # ...and the named one is still the one used.
     third = wizard_upload(owner_client, NEXT_MONTH)
     assert target(third, "Tags")[0] == "ignore"
