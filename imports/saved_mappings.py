@@ -229,7 +229,7 @@ def preselect(job: ImportJob) -> SavedMapping | None:
         except jobs.ImportRefused:
             return None  # its reading choices do not read this file: nothing was changed
         if job.read_info.get("headers") != headers:
-            jobs.job_detect(job, use_saved=False)
+            jobs.job_detect(job, mapping=automatic)  # read and mapped as before
             return None
     else:
         _mask_samples(job.read_info, adapted.mapping, headers)

@@ -171,6 +171,19 @@ def test_remembered_reading_choices_read_the_next_file_again(owner_client, firm)
     assert saved_mappings.applied(second)
 
 
+def test_saved_reading_choices_that_change_the_columns_leave_the_automatic_mapping(owner_client, firm):
+    headers = ["Name", "Email"]
+    SavedMapping.objects.create(
+        firm=firm, signature=saved_mappings.header_signature(headers, "accounts-and-contacts"), headers=headers,
+        mapping={"columns": [{"column": "Name", "target": "ignore"}, {"column": "Email", "target": "ignore"}],
+                 "read": {"header_row": 2}})
+    job = wizard_upload(owner_client, [headers, ["Ann Lee", "ann@example.com"], ["Bo Kim", "bo@example.com"]])
+    assert job.read_info["headers"] == headers and job.read_info["header_row"] == 1
+    assert target(job, "Email")[0] == "contact.email"
+    assert mapping_of(job).read.header_row is None
+    assert not saved_mappings.applied(job)
+
+
 def test_a_tax_id_column_of_the_saved_mapping_has_its_samples_masked(owner_client, firm):
     rows = [["Account Name", "Reference"], ["Lee Family", "XK12345678"]]
     job = wizard_upload(owner_client, rows)
