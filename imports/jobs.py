@@ -23,6 +23,7 @@ from crm.invitations import invitations_after_import
 from crm.models import AccountRole, CustomField, Firm, Membership
 from crm.normalize import normalize_name_key
 from crm.permissions import IMPORT, MAINTENANCE, require
+from imports import saved_mappings
 from imports.cleaning import mask_tax_id
 from imports.mapping import IGNORE, ColumnMapping, Mapping
 from imports.matching import FieldSpec, suggest_mapping
@@ -61,7 +62,8 @@ def _limit_text(limit: int) -> str:
 
 
 def job_create(*, actor: Membership, file, original_name: str, kind: str = "accounts-and-contacts",
-               mapping: Mapping | None = None, detect_in_background: bool = False) -> ImportJob:
+               mapping: Mapping | None = None, detect_in_background: bool = False,
+               use_saved: bool = True) -> ImportJob:
     """Stores the upload through Django's storage, detects how to read it and suggests a
     mapping. Refuses (ImportRefused) files over the size limit and files that are no table,
     deleting what was stored.
@@ -69,7 +71,8 @@ def job_create(*, actor: Membership, file, original_name: str, kind: str = "acco
     `detect_in_background` (the web upload): only a bounded prefix is checked here, and a
     workbook too large to parse quickly is detected by the worker (`job_detect_run`; the job is
     "validating" meanwhile). Text files are always detected here: their detection streams.
-    The job is the actor's firm's, created by the actor's user."""
+    The job is the actor's firm's, created by the actor's user. Without a mapping, the firm's
+    saved mapping for the file's columns is preselected unless `use_saved` is off."""
     require(actor, IMPORT)
     firm, user = actor.firm, actor.user
     limit = settings.IMPORT_MAX_UPLOAD_BYTES
@@ -92,7 +95,7 @@ def job_create(*, actor: Membership, file, original_name: str, kind: str = "acco
 
             detect_import_job.enqueue(job.pk)
             return job
-        job_detect(job, mapping=mapping)
+        job_detect(job, mapping=mapping, use_saved=use_saved)
     except BaseException:
         # A refused or failed upload leaves nothing behind: no draft whose pages cannot show
         # a file, no stored copy of it.
@@ -213,12 +216,15 @@ def _within_custom_field_limit(mapping: Mapping, firm: Firm) -> int:
     return len(over)
 
 
-def job_detect(job: ImportJob, *, mapping: Mapping | None = None) -> ImportJob:
-    """(Re)reads the file with the mapping's reading choices; without a mapping, suggests one.
+def job_detect(job: ImportJob, *, mapping: Mapping | None = None, use_saved: bool = True) -> ImportJob:
+    """(Re)reads the file with the mapping's reading choices; without a mapping, suggests one,
+    and then the firm's saved mapping for these columns wins (`saved_mappings.preselect`) unless
+    `use_saved` is off.
 
     One pass over the data rows (`profiling.profile_columns`) profiles every column; the
     profile and what was detected are stored in `read_info`, where every wizard page and the
     run find them instead of detecting the file again (`pipeline.open_job_table`)."""
+    given = mapping is not None
     base = mapping or (Mapping.from_dict(job.mapping) if job.mapping else Mapping(kind=job.kind))
     preview: list[list[str]] = []
 
@@ -258,8 +264,12 @@ def job_detect(job: ImportJob, *, mapping: Mapping | None = None) -> ImportJob:
         "header_row": info.header_row, "sheet": info.sheet, "sheets": info.sheets, "headers": info.headers,
         "preamble": info.preamble, "detected": info.detected, "custom_fields_not_suggested": ignored_for_limit,
         "read_choices": detection_choices(mapping), **profile.as_dict(),
+        # Read again keeping its mapping: still the saved mapping it started from.
+        "saved_mapping": job.read_info.get("saved_mapping") if given else None,
     }
     job.save(update_fields=["mapping", "read_info", "kind"])
+    if not given and use_saved:
+        saved_mappings.preselect(job)
     return job
 
 
@@ -344,7 +354,7 @@ def job_dry_run(job: ImportJob, *, progress=None, cleaning_processes: int | None
 def job_start(job: ImportJob, *, actor: Membership, enqueue: bool = True) -> bool:
     """Queues the job once, recording the actor as the one who started it. A second click,
     another tab or a retry finds it already queued and gets False: the conditional UPDATE is
-    the lock."""
+    the lock. A started import's mapping is remembered for the next file with its columns."""
     _require_on_job(actor, job)
     with transaction.atomic():
         started = ImportJob.objects.filter(
@@ -353,6 +363,7 @@ def job_start(job: ImportJob, *, actor: Membership, enqueue: bool = True) -> boo
     if not started:
         return False
     job.status, job.started_by = ImportJob.Status.QUEUED, actor.user
+    saved_mappings.remember(job, actor=actor)
     if enqueue:
         from imports.tasks import run_import_job
 

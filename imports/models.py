@@ -191,3 +191,50 @@ class ImportCheckpoint(models.Model):
     class Meta:
         ordering = ["job", "rows_done"]
         constraints = [models.UniqueConstraint(fields=["job", "rows_done"], name="import_checkpoint_once_per_row")]
+
+
+class SavedMapping(models.Model):
+    """A firm's remembered mapping for files with one set of columns (`imports.saved_mappings`,
+    docs/import-rules.md, "Remembered mappings").
+
+    `signature` identifies the header set (and the import kind); `mapping` is the job's mapping
+    JSON exactly as stored, so keys this version does not know survive; `read_options` the
+    reading choices made and what was detected. An automatic one (`is_named` off) is replaced
+    by the next import of the same columns; a named one is kept until the firm deletes it."""
+
+    firm = models.ForeignKey("crm.Firm", on_delete=models.CASCADE, related_name="saved_mappings")
+    signature = models.CharField(max_length=64)
+    kind = models.CharField(max_length=24, choices=ImportJob.Kind.choices, default=ImportJob.Kind.ACCOUNTS_AND_CONTACTS)
+    headers = models.JSONField(default=list)
+    name = models.CharField(max_length=100, blank=True)
+    is_named = models.BooleanField(default=False)
+    mapping = models.JSONField(default=dict)
+    read_options = models.JSONField(default=dict, blank=True)
+    source_job = models.ForeignKey(ImportJob, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-is_named", "-updated_at", "-pk"]
+        indexes = [models.Index(fields=["firm", "signature"])]
+        constraints = [
+            # The automatic one: only the latest per header set.
+            models.UniqueConstraint(fields=["firm", "signature"], condition=models.Q(is_named=False),
+                                    name="saved_mapping_one_automatic_per_signature"),
+            models.UniqueConstraint(fields=["firm", "name"], condition=models.Q(is_named=True),
+                                    name="saved_mapping_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        if self.is_named and self.name:
+            return self.name
+        if self.source_job_id:
+            return f"Mapping of import #{self.source_job_id}"
+        return "Automatic mapping"

@@ -799,3 +799,23 @@ HEADER_SOURCES: dict[str, HeaderSource] = {
     "ultratax": HeaderSource(False, NOT_CONFIRMED + ": UltraTax CS client reports let the user pick the columns."),
     "lacerte": HeaderSource(False, NOT_CONFIRMED + ": Lacerte client reports let the user pick the columns."),
 }
+
+
+# What the upload step calls a file whose headers match a known export ("Looks like a QuickBooks
+# Online customer list").
+SOURCE_DESCRIPTIONS: dict[str, str] = {
+    "clientport": "a Clientport export",
+    "google-contacts": "a Google Contacts export",
+    "outlook": "an Outlook contacts export",
+    "quickbooks-online": "a QuickBooks Online customer list",
+    "quickbooks-desktop": "a QuickBooks Desktop customer list",
+    "quickbooks-iif": "a QuickBooks Desktop customer list (IIF)",
+    "xero": "a Xero contacts export",
+    "drake": "a Drake Tax client report",
+    "ultratax": "an UltraTax CS client report",
+    "lacerte": "a Lacerte client report",
+    "taxdome": "a TaxDome accounts export",
+    "hubspot": "a HubSpot contacts export",
+    "salesforce": "a Salesforce contacts report",
+    "linkedin": "a LinkedIn connections export",
+}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.shortcuts import get_object_or_404
 
 from crm.models import Firm
-from imports.models import ImportJob
+from imports.models import ImportJob, SavedMapping
 
 
 def _firm_jobs(firm: Firm):
@@ -20,3 +20,8 @@ def access_job(firm: Firm, pk) -> ImportJob:
 def job_history(*, firm: Firm):
     """The firm's imports, newest first, with who uploaded, started and cancelled each."""
     return _firm_jobs(firm)
+
+
+def access_saved_mapping(firm: Firm, pk) -> SavedMapping:
+    """The saved mapping `pk` of the firm; any other firm's is a 404."""
+    return get_object_or_404(SavedMapping.objects.filter(firm=firm).select_related("firm"), pk=pk)

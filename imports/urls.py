@@ -20,4 +20,9 @@ urlpatterns = [
     path("clients/import/<int:pk>/cancel/", views.cancel, name="cancel"),
     path("clients/import/<int:pk>/resume/", views.resume, name="resume"),
     path("clients/import/<int:pk>/skipped-rows.zip", views.skipped_rows, name="skipped_rows"),
+    path("clients/import/<int:pk>/automatic-mapping/", views.use_automatic_mapping, name="use_automatic_mapping"),
+    path("settings/import-mappings/", views.mapping_list, name="saved_mappings"),
+    path("settings/import-mappings/<int:pk>/rename/", views.mapping_rename, name="saved_mapping_rename"),
+    path("settings/import-mappings/<int:pk>/delete/", views.mapping_delete, name="saved_mapping_delete"),
+    path("settings/import-mappings/<int:pk>/download/", views.mapping_download, name="saved_mapping_download"),
 ]

@@ -9,15 +9,18 @@ is built for one firm, so another firm's id or name is simply not a valid choice
     accounts_step.py  step 2: AccountsForm (account name column, account type), account_source
     settings_step.py  step 3: SettingsForm, EmailColumn, a member for each unmatched name
     contacts_step.py  step 4: ContactsForm
+    saved_mappings.py Settings > Import mappings: MappingNameForm, MappingUploadForm
 """
 
 from imports.forms.accounts_step import AccountsForm
 from imports.forms.contacts_step import ContactsForm
 from imports.forms.field_table import Column, TargetCatalogue
+from imports.forms.saved_mappings import MappingNameForm, MappingUploadForm
 from imports.forms.settings_step import NOBODY, EmailColumn, SettingsForm, member_name_field
 from imports.forms.upload import KIND_HELP, ReadChoicesForm, UploadForm, encoding_label, max_upload_text
 
 __all__ = [
-    "KIND_HELP", "NOBODY", "AccountsForm", "Column", "ContactsForm", "EmailColumn", "ReadChoicesForm",
+    "KIND_HELP", "NOBODY", "AccountsForm", "Column", "ContactsForm", "EmailColumn", "MappingNameForm",
+    "MappingUploadForm", "ReadChoicesForm",
     "SettingsForm", "TargetCatalogue", "UploadForm", "encoding_label", "max_upload_text", "member_name_field",
 ]

@@ -21,9 +21,11 @@ from tests.imports.test_wizard import CLIENTS, wizard_upload
 
 JOB_URLS = [
     "file", "step_accounts", "step_settings", "step_contacts", "review", "check_progress", "start_import", "job",
-    "job_progress", "cancel", "resume", "skipped_rows",
+    "job_progress", "cancel", "resume", "skipped_rows", "use_automatic_mapping",
 ]
-FIRM_URLS = [("start", []), ("history", []), ("upload", ["accounts-and-contacts"])]
+FIRM_URLS = [("start", []), ("history", []), ("upload", ["accounts-and-contacts"]), ("saved_mappings", [])]
+# Settings > Import mappings: one saved mapping's actions.
+MAPPING_URLS = ["saved_mapping_rename", "saved_mapping_delete", "saved_mapping_download"]
 METHODS = ["get", "post"]
 
 
@@ -50,7 +52,33 @@ def test_member_without_manage_contacts_gets_403_on_every_wizard_url(client, pla
 def test_the_url_lists_cover_every_wizard_url():
     from imports.urls import urlpatterns
 
-    assert {p.name for p in urlpatterns} == {n for n, _ in FIRM_URLS} | set(JOB_URLS)
+    assert {p.name for p in urlpatterns} == {n for n, _ in FIRM_URLS} | set(JOB_URLS) | set(MAPPING_URLS)
+
+
+@pytest.fixture
+def saved_mapping(firm, owner, job):
+    from imports import saved_mappings
+
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
+    return saved_mappings.firm_mappings(firm).get()
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("name", MAPPING_URLS)
+def test_a_member_without_manage_contacts_gets_403_on_every_mapping_url(client, plain_member, saved_mapping, name,
+                                                                         method):
+    client.force_login(plain_member)
+    response = getattr(client, method)(reverse(f"imports:{name}", args=[saved_mapping.pk]))
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("method", METHODS)
+@pytest.mark.parametrize("name", MAPPING_URLS)
+def test_another_firms_mapping_is_404_on_every_url(client, other_firm, other_owner, saved_mapping, name, method):
+    client.force_login(other_owner)
+    response = getattr(client, method)(reverse(f"imports:{name}", args=[saved_mapping.pk]))
+    assert response.status_code == 404
+    assert type(saved_mapping).objects.filter(pk=saved_mapping.pk, is_named=False).exists()
 
 
 @pytest.mark.parametrize("method", METHODS)
@@ -73,7 +101,7 @@ def test_a_deactivated_member_who_could_import_gets_403(client, firm, manager, j
 def test_owner_admins_and_members_with_manage_contacts_may_use_every_page(client, request, job, who):
     client.force_login(request.getfixturevalue(who))
     for address in every_url(job):
-        if address.endswith(("/cancel/", "/resume/", "/start/")):
+        if address.endswith(("/cancel/", "/resume/", "/start/", "/automatic-mapping/")):  # POST only
             continue
         response = client.get(address)
         assert response.status_code in (200, 302), address

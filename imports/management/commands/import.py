@@ -16,7 +16,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from crm.models import Firm, User
 from crm.permissions import actor_for
-from imports import jobs
+from imports import jobs, saved_mappings
 from imports.mapping import Mapping
 from imports.models import COUNTER_NAMES, ROWS_IN_FILE, ImportJob
 from imports.report import skipped_rows_zip
@@ -56,7 +56,10 @@ class Command(BaseCommand):
         parser.add_argument("--firm", required=True, help="The firm's slug.")
         parser.add_argument("--user", required=True, help="Email of the team member importing (must be allowed to).")
         parser.add_argument("--kind", default="accounts-and-contacts", choices=[k.value for k in ImportJob.Kind])
-        parser.add_argument("--mapping", help="A mapping JSON file (see README); default: the automatic mapping.")
+        parser.add_argument("--mapping", help="A mapping JSON file (see README); default: the firm's saved mapping "
+                                              "for the file's columns, else the automatic mapping.")
+        parser.add_argument("--no-saved-mapping", action="store_true",
+                            help="Without --mapping: use the automatic mapping even if one is saved for these columns.")
         parser.add_argument("--dry-run", action="store_true", help="Validate every row and report; write nothing.")
         parser.add_argument("--json", action="store_true", help="Print the results as one JSON object.")
         parser.add_argument("--errors-zip", help="Write the skipped rows as a zipped CSV to this path.")
@@ -84,7 +87,8 @@ class Command(BaseCommand):
         try:
             with path.open("rb") as handle:
                 job = jobs.job_create(actor=actor, file=File(handle, name=path.name),
-                                      original_name=path.name, kind=options["kind"], mapping=mapping)
+                                      original_name=path.name, kind=options["kind"], mapping=mapping,
+                                      use_saved=not options["no_saved_mapping"])
         except PermissionDenied as exc:
             raise CommandError(str(exc)) from exc
         except jobs.ImportRefused as exc:
@@ -96,6 +100,9 @@ class Command(BaseCommand):
                 raise CommandError("The mapping does not fit this file: " + " ".join(errors))
 
         stderr = sys.stderr
+        saved = saved_mappings.applied(job)
+        if saved:
+            stderr.write(_saved_mapping_line(saved) + "\n")
         if options["dry_run"]:
             # A check from the command line is not an import of the firm: nothing of it stays.
             try:
@@ -153,6 +160,14 @@ class Command(BaseCommand):
             self.stdout.write("Rows that would be skipped:")
             for code, info in dry_result.skipped.as_dict().items():
                 self.stdout.write(f"  {code}: {info['count']} (rows {', '.join(map(str, info['rows']))}) - {info['message']}")
+
+
+def _saved_mapping_line(saved: dict) -> str:
+    """Says which saved mapping the import uses, and how not to (on stderr: --json stays one object)."""
+    what = (f"your saved mapping “{saved['name']}”" if saved.get("name")
+            else f"the mapping of import #{saved.get('source_job')} for files with these columns")
+    notes = "".join(f"\n  {note}" for note in saved.get("notes") or [])
+    return f"Using {what} (--no-saved-mapping for the automatic one).{notes}"
 
 
 def _count():
