@@ -57,3 +57,8 @@ def limit_upload(request) -> BatchSizeLimitUploadHandler:
     handler = BatchSizeLimitUploadHandler(request, settings.PORTAL_MAX_UPLOAD_BYTES)
     request.upload_handlers.insert(0, handler)
     return handler
+
+
+def files_text(count: int) -> str:
+    """"1 file", "3 files": the count of an upload in a message."""
+    return f"{count:,} file{'' if count == 1 else 's'}"

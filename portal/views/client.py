@@ -102,7 +102,8 @@ def _upload_checked(request, link, handler):
     except PermissionDenied as error:
         raise PermissionDenied(str(error)) from None
     else:
-        messages.success(request, f"Uploaded {len(documents)} file(s). {link.account.firm.name} can see them now.")
+        messages.success(request, f"Uploaded {uploads.files_text(len(documents))}. "
+                                  f"{link.account.firm.name} can see them now.")
     return redirect("portal:account", pk=link.account_id)
 
 

@@ -52,7 +52,7 @@ def _upload_checked(request, account, handler):
         messages.error(request, error_text(error))
     else:
         shared = " and shared them with the client" if form.cleaned_data["shared"] else " (internal)"
-        messages.success(request, f"Uploaded {len(documents)} file(s){shared}.")
+        messages.success(request, f"Uploaded {uploads.files_text(len(documents))}{shared}.")
     return _back(account.pk)
 
 

@@ -30,7 +30,7 @@ def test_a_client_uploads_several_files_into_a_folder_as_one_batch(ana_client, a
         assert (Path(media_in_tmp) / document.file.name).is_file()
     assert not any("passwd" in str(p) or "1099" in str(p) for p in stored_files(media_in_tmp))
     page = ana_client.get(reverse("portal:account", args=[ana.account.pk])).content.decode()
-    assert "1099-INT.pdf" in page and "Uploaded 2 file(s)" in page
+    assert "1099-INT.pdf" in page and "Uploaded 2 files." in page
 
 
 def test_the_team_sees_client_uploads_newest_first_marked_as_client_uploads(owner_client, ana_client, ana):
