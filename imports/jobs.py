@@ -326,12 +326,17 @@ def _member_name_errors(choices, members: set[str]) -> list[str]:
     return errors
 
 
-def job_dry_run(job: ImportJob, *, progress=None, cleaning_processes: int | None = None) -> PipelineResult:
-    """The real pipeline without writes: the review step's totals."""
-    result = run_pipeline(job, dry_run=True, progress=progress, cleaning_processes=cleaning_processes)
+def job_dry_run(job: ImportJob, *, progress=None, cleaning_processes: int | None = None,
+                find_duplicates: bool = True) -> PipelineResult:
+    """The real pipeline without writes: the review step's totals, and its likely duplicates
+    (`imports.duplicates`; `find_duplicates=False` leaves them out, for the benchmark)."""
+    result = run_pipeline(job, dry_run=True, progress=progress, cleaning_processes=cleaning_processes,
+                          find_duplicates=find_duplicates)
     job.dry_run_counts = {
         **result.counters.as_dict(), "skipped": result.skipped.as_dict(), "warning_codes": result.warnings.as_dict(),
     }
+    if result.duplicates is not None:
+        job.dry_run_counts["duplicates"] = result.duplicates.as_dict()
     job.rows_estimate = result.counters.rows_total
     job.save(update_fields=["dry_run_counts", "rows_estimate"])
     # Conditional: a dry run that ends after Start must not put a queued job back to "ready".
