@@ -312,6 +312,18 @@ def job_set_mapping(job: ImportJob, mapping: Mapping, *, actor: Membership) -> l
     return []
 
 
+def job_decide_duplicates(job: ImportJob, decisions: list[tuple[int, int, int, str]], *,
+                          actor: Membership) -> list[str]:
+    """Records the user's decisions on likely duplicates, (row, account id, earlier row,
+    "same" / "different" / "" for undecided) each, in the job's mapping: they travel with it,
+    the run applies them, and the review checks every row again. Returns the problems."""
+    _require_on_job(actor, job)
+    mapping = Mapping.from_dict(job.mapping)
+    for row, account, other_row, decision in decisions:
+        mapping.decide_duplicate(row, decision, account=account, other_row=other_row)
+    return job_set_mapping(job, mapping, actor=actor)
+
+
 def _member_name_errors(choices, members: set[str]) -> list[str]:
     """What is wrong with the firm's choices for names matching no member (`member_names`):
     each must name an active member of this firm by email, or be "" for nobody."""

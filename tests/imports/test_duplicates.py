@@ -2,7 +2,10 @@
 pairs the exact keys do not merge but a person should look at; the user's decisions travel in
 the mapping and the run applies them."""
 
+import sys
+
 import pytest
+from django.urls import reverse
 
 from crm import services
 from crm.models import Account, Contact
@@ -10,6 +13,7 @@ from imports import duplicates, jobs
 from imports.mapping import Mapping
 from tests.actors import owner_of, uploader
 from tests.imports.conftest import make_mapping, upload
+from tests.imports.test_wizard import wizard_upload
 
 HEADER = ["Client", "First Name", "Last Name", "Email", "Phone"]
 COLUMNS = {"Client": "account.name", "First Name": "contact.first_name", "Last Name": "contact.last_name",
@@ -231,3 +235,98 @@ def test_a_decision_naming_another_firms_account_never_touches_it(firm, owner, o
 def test_a_wrong_decision_in_a_mapping_is_explained(decision, error):
     mapping = Mapping.from_dict({"duplicate_decisions": [decision]})
     assert any(error in message for message in mapping.validate([]))
+
+
+# -- the review page, through the test client ----------------------------------------------------
+
+WIZARD_FILE = [
+    ["Account Name", "First Name", "Last Name", "Email", "Phone"],
+    ["Smith Co., LLC", "Bob", "Smith", "bob@smith.example", ""],
+    ["Jon Smith", "Jon", "Smith", "", ""],
+    ["Garcia Dental", "Eva", "Garcia", "eva@garcia.example", ""],
+    ["John Smith", "John", "Smith", "", ""],
+]
+
+
+def review_url(job):
+    return reverse("imports:review", args=[job.pk])
+
+
+def decide_url(job):
+    return reverse("imports:decide_duplicates", args=[job.pk])
+
+
+def pair_fields(response):
+    """The page's pairs by (row, the other side): the radio buttons' name."""
+    return {(pair["row"]["row"], pair["other"]["account"] or pair["other"]["row"]): f"pair-{pair['index']}"
+            for group in response.context["duplicate_groups"] for pair in group["pairs"]}
+
+
+def test_review_lists_the_pairs_with_both_sides_and_the_run_applies_the_decisions(
+        owner_client, firm, django_capture_on_commit_callbacks):
+    smith = account(firm, "Smith Co", email="office@smith.example", first="Ann", last="Smith")
+    job = wizard_upload(owner_client, WIZARD_FILE)
+    response = owner_client.get(review_url(job))
+    html = response.content.decode()
+    assert "Likely duplicates (2)" in html
+    assert "Existing account" in html and "office@smith.example" in html and "Row 3 of the file" in html
+    fields = pair_fields(response)
+    assert set(fields) == {(2, smith.pk), (5, 3)}
+    response = owner_client.post(decide_url(job), {fields[(2, smith.pk)]: "same", fields[(5, 3)]: "different"})
+    assert response.status_code == 302
+    job.refresh_from_db()
+    assert job.mapping["duplicate_decisions"] == [
+        {"row": 2, "decision": "same", "account": smith.pk, "other_row": 0},
+        {"row": 5, "decision": "different", "account": 0, "other_row": 3},
+    ]
+    response = owner_client.get(review_url(job))  # checked again with the decisions
+    assert 'data-total="accounts_created">3<' in response.content.decode()
+    assert 'value="same" checked' in response.content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_client.post(reverse("imports:start_import", args=[job.pk]))
+    job.refresh_from_db()
+    assert job.status == "finished"
+    assert sorted(Account.objects.filter(firm=firm).values_list("name", flat=True)) == [
+        "Garcia Dental", "John Smith", "Jon Smith", "Smith Co"]
+    assert set(smith.contacts.values_list("email", flat=True)) == {"office@smith.example", "bob@smith.example"}
+
+
+def test_undecided_pairs_import_as_today(owner_client, firm, django_capture_on_commit_callbacks):
+    account(firm, "Smith Co")
+    job = wizard_upload(owner_client, WIZARD_FILE)
+    owner_client.get(review_url(job))
+    with django_capture_on_commit_callbacks(execute=True):
+        owner_client.post(reverse("imports:start_import", args=[job.pk]))
+    assert Account.objects.filter(firm=firm).count() == 5
+
+
+def test_a_choice_that_is_not_offered_is_refused_with_a_reason(owner_client, firm):
+    account(firm, "Smith Co")
+    job = wizard_upload(owner_client, WIZARD_FILE)
+    fields = pair_fields(owner_client.get(review_url(job)))
+    response = owner_client.post(decide_url(job), {next(iter(fields.values())): "merge"}, follow=True)
+    assert "choose “Same client” or “Different”" in response.content.decode()
+    response = owner_client.post(decide_url(job), {"pair-999": "same"}, follow=True)
+    assert "no longer listed" in response.content.decode()
+    job.refresh_from_db()
+    assert "duplicate_decisions" not in job.mapping or job.mapping["duplicate_decisions"] == []
+
+
+def test_the_pairs_are_paginated(owner_client, firm, monkeypatch):
+    monkeypatch.setattr(sys.modules["imports.views.review"], "DUPLICATES_PAGE_SIZE", 1)
+    account(firm, "Smith Co")
+    job = wizard_upload(owner_client, WIZARD_FILE)
+    first = owner_client.get(review_url(job))
+    second = owner_client.get(review_url(job) + "?page=2")
+    assert set(pair_fields(first)) == {(2, Account.objects.get().pk)} and set(pair_fields(second)) == {(5, 3)}
+    assert "Page 1 of 2" in first.content.decode()
+
+
+def test_another_firms_job_cannot_be_decided(client, other_owner, other_firm, firm, owner):
+    account(firm, "Smith Co")
+    job = upload(firm, owner, WIZARD_FILE)
+    jobs.job_dry_run(job)
+    client.force_login(other_owner)
+    assert client.post(decide_url(job), {"pair-0": "same"}).status_code == 404
+    job.refresh_from_db()
+    assert not job.mapping.get("duplicate_decisions")

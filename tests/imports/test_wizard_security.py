@@ -20,7 +20,8 @@ from tests.imports.conftest import csv_text, upload
 from tests.imports.test_wizard import CLIENTS, wizard_upload
 
 JOB_URLS = [
-    "file", "step_accounts", "step_settings", "step_contacts", "review", "check_progress", "start_import", "job",
+    "file", "step_accounts", "step_settings", "step_contacts", "review", "check_progress", "decide_duplicates",
+    "start_import", "job",
     "job_progress", "cancel", "resume", "skipped_rows",
 ]
 FIRM_URLS = [("start", []), ("history", []), ("upload", ["accounts-and-contacts"])]
