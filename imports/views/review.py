@@ -160,8 +160,8 @@ def decide_duplicates(request, pk):
     """Saves the decisions of one page of likely duplicates into the job's mapping. Only the
     pairs the check listed for this job can be decided: the form names them by position."""
     job = access_job(request, pk)
-    if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+    if request.method != "POST":  # the list lives on the review page
+        return redirect(f"{reverse('imports:review', args=[job.pk])}#duplicates")
     if not is_editable(job):
         return started_redirect(request, job)
     pairs = _stored_pairs(job)
