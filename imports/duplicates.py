@@ -95,7 +95,9 @@ class Duplicates:
 
 
 def pair_reasons(a: _Record, b: _Record, score: float) -> list[str]:
-    """Why two records may be one client, or none."""
+    """Why two records may be one client, or none. Two clients of one name and nothing else in
+    common are the planner's namesakes, already told apart and warned about (`same_name`): not
+    listed, or a firm with two Mary Smiths would see every Mary Smith of every file."""
     reasons = []
     if set(a.emails) & set(b.emails):
         reasons.append("same email" if a.loose == b.loose else "same email, different name")
@@ -114,7 +116,7 @@ def pair_reasons(a: _Record, b: _Record, score: float) -> list[str]:
                 reasons.append("names differ by one letter")
             else:
                 reasons.append(f"similar names ({round(score)}%)")
-    return reasons
+    return [] if reasons == ["same name"] else reasons
 
 
 def _digits(words: list[str]) -> list[str]:

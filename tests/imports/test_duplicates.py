@@ -20,8 +20,8 @@ COLUMNS = {"Client": "account.name", "First Name": "contact.first_name", "Last N
            "Email": "contact.email", "Phone": "contact.phone"}
 
 
-def account(firm, name, email="", phone="", first="", last=""):
-    made = services.account_create(actor=owner_of(firm), name=name, type="company", folder_template=None)
+def account(firm, name, email="", phone="", first="", last="", type="company"):
+    made = services.account_create(actor=owner_of(firm), name=name, type=type, folder_template=None)
     if email or phone or first:
         services.contact_create(actor=owner_of(firm), account=made, first_name=first, last_name=last, email=email,
                                 phones=[phone] if phone else [])
@@ -147,13 +147,24 @@ def _row(number, name):
 
 
 def test_cost_grows_linearly_for_a_common_name(firm, owner):
-    """500 rows of one name form one large block: neighbours are compared, not every pair."""
+    """500 rows of one name form one large block: neighbours are compared, not every pair, and
+    the one misspelling among them is still found."""
     finder = duplicates.DuplicateFinder()
     for number in range(500):
         finder.add_row(_row(number + 2, "John Smith"))
+    finder.add_row(_row(502, "Jon Smith"))
     found = finder.find(firm.pk)
     assert found.comparisons <= 500 * (duplicates.WINDOW + 1) * 3
-    assert found.total > 0
+    assert {pair.row.row for pair in found.pairs} == {502}
+
+
+def test_namesakes_the_planner_told_apart_are_not_listed_again(firm, owner):
+    """Two clients called Mary Jones with different emails: the `same_name` warning says so."""
+    account(firm, "Mary Jones", email="mary@a.example", first="Mary", last="Jones", type="individual")
+    job, pairs = check(firm, owner, [["Mary Jones", "Mary", "Jones", "mjones@b.example", ""]],
+                       mapping=make_mapping({k: v for k, v in COLUMNS.items() if k != "Client"}))
+    assert pairs == []
+    assert "same_name" in job.dry_run_counts["warning_codes"]
 
 
 # -- decisions: saved in the mapping, applied by the run -----------------------------------------
