@@ -16,12 +16,14 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from array import array
 from bisect import bisect_left
-from collections.abc import Iterator
+from collections import Counter
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 
 from django.db import connection
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
 from crm.models import Account, AccountContact, Contact
@@ -36,7 +38,11 @@ WINDOW = 4
 SHARED = 8  # an email or phone on more file records than this is shared, not a sign of one client
 MAX_PAIRS = 5_000  # stored for the review; `total` counts them all
 MAX_PER_RECORD = 10  # pairs of one file record with existing accounts
-CHUNK = 5_000  # existing accounts read at a time
+# Existing accounts read and indexed at a time, and the file's own records indexed at a time:
+# every file block entry is looked up once per chunk, so larger chunks cost fewer lookups and
+# more memory (an index costs ~100 bytes a block entry, four entries a record).
+CHUNK = 50_000
+FILE_CHUNK = 100_000
 NAME_WORDS = 4  # words of a name that make blocking keys
 
 _WORD = re.compile(r"[^\W_]+")
@@ -44,8 +50,10 @@ _WORD = re.compile(r"[^\W_]+")
 
 def name_words(name: str) -> list[str]:
     """A name's words: case, accents and punctuation dropped ("Smith Co., L.L.C." -> smith co llc)."""
-    text = unicodedata.normalize("NFKD", name or "").casefold().replace(".", "").replace("'", "")
-    return _WORD.findall("".join(char for char in text if not unicodedata.combining(char)))
+    text = (name or "").casefold().replace(".", "").replace("'", "")
+    if not text.isascii():
+        text = "".join(char for char in unicodedata.normalize("NFKD", text) if not unicodedata.combining(char))
+    return _WORD.findall(text)
 
 
 def loose_name(words: list[str]) -> str:
@@ -123,21 +131,20 @@ def _digits(words: list[str]) -> list[str]:
     return sorted(word for word in words if word.isdigit())
 
 
-def block_keys(record: _Record) -> Iterator[int]:
-    """The blocks a record belongs to, as hashes (a set of ints is a fraction of a set of strings)."""
-    for email in record.emails:
-        yield hash(("e", email))
-    for phone in record.phones:
-        yield hash(("p", phone))
-    if not record.loose:
-        return
-    yield hash(("n", record.loose))
-    words = record.loose.split()
-    digits = "".join(word for word in words if word.isdigit())
-    letters = [word for word in words if not word.isdigit()]
-    for index in sorted(range(len(letters)), key=lambda at: -len(letters[at]))[:NAME_WORDS]:
-        others = "".join(sorted(other[0] for at, other in enumerate(letters) if at != index))
-        yield hash(("t", letters[index][:4], others, digits))
+def block_keys(loose: str, emails, phones) -> list[int]:
+    """The blocks a record belongs to, as hashes whose low two bits say the kind (0 a name,
+    1 an email, 2 a phone): a hash is 8 bytes in an array, a string key ten times that."""
+    keys = [hash("e" + email) & ~3 | 1 for email in emails]
+    keys += [hash("p" + phone) & ~3 | 2 for phone in phones]
+    if loose:
+        words = loose.split()
+        digits = "".join(word for word in words if word.isdigit())
+        letters = [word for word in words if not word.isdigit()] or words
+        initials = [word[0] for word in letters]
+        for index in sorted(range(len(letters)), key=lambda at: -len(letters[at]))[:NAME_WORDS]:
+            others = "".join(sorted(initials[:index] + initials[index + 1:]))
+            keys.append(hash(f"t{letters[index][:4]}|{others}|{digits}") & ~3)
+    return keys
 
 
 def _record(side: Side, emails, phones) -> _Record:
@@ -147,14 +154,25 @@ def _record(side: Side, emails, phones) -> _Record:
 
 
 class DuplicateFinder:
-    """Collects the file's side during the dry run, then finds the pairs (`find`)."""
+    """Collects the file's side during the dry run, then finds the pairs (`find`).
 
-    def __init__(self, *, max_pairs: int = MAX_PAIRS):
-        self.records: list[_Record] = []
-        self.blocks: dict[int, list[int]] = {}
-        self.kinds: dict[int, str] = {}  # block hash -> "e"/"p" for the shared-value rule
+    The file's side is kept compact, since a large file makes many clients: per record its row,
+    its loose name and one packed string; its blocks as two arrays (key hash, record). Blocks are
+    indexed a chunk at a time (`CHUNK` existing accounts, or `FILE_CHUNK` of the file's records)
+    and every file block entry is looked up in that chunk's index: memory stays bounded, and the
+    cost is a dictionary lookup per entry and chunk."""
+
+    def __init__(self, *, max_pairs: int = MAX_PAIRS, chunk: int = CHUNK, file_chunk: int = FILE_CHUNK):
+        self.rows = array("q")
+        self.loose: list[str] = []
+        self.packed: list[str] = []  # name, email, phone, emails, phones joined by \x1f
+        self.keys = array("q")
+        self.owners = array("q")
+        self.first_key = array("q")  # each record's first entry in keys/owners
         self.max_pairs = max_pairs
-        self._sorted: dict[int, tuple[list[str], list[int]]] = {}
+        self.chunk, self.file_chunk = chunk, file_chunk
+        self.comparisons = 0
+        self.shared: set[int] = set()  # the blocks of emails and phones on more than SHARED records
 
     def add_row(self, row: CleanRow) -> None:
         """A file row that would make a new client (or that the user decided about)."""
@@ -163,98 +181,136 @@ class DuplicateFinder:
         name = row.account.name if row.account is not None and row.account.name else (
             first.display_name if first else "")
         emails = [person.email_key for person in people if person.email_key][:3]
-        phones = [phone for person in people for phone in person.phones][:3]
-        side = Side(row=row.number, name=name, email=first.email if first else "",
-                    phone=(first.phones[0] if first and first.phones else ""))
-        record = _record(side, emails, phones)
-        index = len(self.records)
-        self.records.append(record)
-        for key in block_keys(record):
-            members = self.blocks.setdefault(key, [])
-            if not members or members[-1] != index:
-                members.append(index)
-        for email in record.emails:
-            self.kinds[hash(("e", email))] = "e"
-        for phone in record.phones:
-            self.kinds[hash(("p", phone))] = "p"
+        phones = [phone.split(";", 1)[0] for person in people for phone in person.phones if phone[:1] == "+"][:3]
+        loose = loose_name(name_words(name))
+        index = len(self.rows)
+        self.rows.append(row.number)
+        self.loose.append(loose)
+        self.packed.append("\x1f".join((name, first.email if first else "", first.phones[0] if first and first.phones
+                                        else "", " ".join(emails), " ".join(phones))))
+        self.first_key.append(len(self.keys))
+        for key in dict.fromkeys(block_keys(loose, emails, phones)):
+            self.keys.append(key)
+            self.owners.append(index)
+
+    def _file_record(self, index: int) -> _Record:
+        name, email, phone, emails, phones = self.packed[index].split("\x1f")
+        side = Side(row=self.rows[index], name=name, email=email, phone=phone)
+        return _Record(side=side, words=name_words(name), loose=self.loose[index], emails=tuple(emails.split()),
+                       phones=tuple(phones.split()))
 
     # -- finding ------------------------------------------------------------------------------
     def find(self, firm_id: int) -> Duplicates:
         found = Duplicates()
         per_record: dict[int, int] = {}
-        self._within_file(found)
-        for records in _existing_accounts(firm_id):
-            for record in records:
-                self._against(record, found, per_record)
+        self.shared = _shared_values(self.keys)
+        for start in range(0, len(self.rows), self.file_chunk):
+            self._within_file(start, min(start + self.file_chunk, len(self.rows)), found)
+        if self.rows:
+            for records in _existing_accounts(firm_id, self.chunk):
+                self._against(records, found, per_record)
+        found.comparisons = self.comparisons
         found.pairs.sort(key=_group_order)
         return found
 
-    def _usable(self, key: int, members: list[int]) -> bool:
-        return not (self.kinds.get(key) and len(members) > SHARED)
+    def _within_file(self, start: int, end: int, found: Duplicates) -> None:
+        """Pairs whose earlier record is one of the file's records start..end-1."""
+        stop = self.first_key[end] if end < len(self.rows) else len(self.keys)
+        index = _Index(self.keys[self.first_key[start]:stop], self.owners[self.first_key[start]:stop], self.loose)
+        candidates = index.candidates(self.keys, self.owners, self.loose, self.shared,
+                                      from_entry=self.first_key[start], earlier_only=True)
+        for later, earlier, strong in candidates:
+            self._compare(later, self.loose[earlier], lambda: self._file_record(earlier), strong, found, None)
 
-    def _within_file(self, found: Duplicates) -> None:
-        seen: set[tuple[int, int]] = set()
-        for key, members in self.blocks.items():
-            if len(members) < 2 or not self._usable(key, members):
-                continue
-            if len(members) <= MAX_BLOCK:
-                candidates = ((members[i], members[j]) for i in range(len(members))
-                              for j in range(i + 1, len(members)))
-            else:
-                order = sorted(members, key=lambda index: self.records[index].loose)
-                candidates = ((order[i], order[j]) for i in range(len(order))
-                              for j in range(i + 1, min(i + 1 + WINDOW, len(order))))
-            for a, b in candidates:
-                pair_key = (min(a, b), max(a, b))
-                if pair_key in seen:
-                    continue
-                seen.add(pair_key)
-                first, second = self.records[pair_key[0]], self.records[pair_key[1]]
-                found.comparisons += 1
-                score = fuzz.ratio(first.loose, second.loose, score_cutoff=THRESHOLD)
-                reasons = pair_reasons(second, first, score)
-                if reasons:
-                    self._keep(found, Pair(row=second.side, other=first.side, reasons=reasons, score=round(score)))
+    def _against(self, records: list[_Record], found: Duplicates, per_record: dict[int, int]) -> None:
+        keys, owners = array("q"), array("q")
+        for position, record in enumerate(records):
+            for key in dict.fromkeys(block_keys(record.loose, record.emails, record.phones)):
+                keys.append(key)
+                owners.append(position)
+        index = _Index(keys, owners, [record.loose for record in records])
+        for row_index, position, strong in index.candidates(self.keys, self.owners, self.loose, self.shared):
+            record = records[position]
+            self._compare(row_index, record.loose, lambda: record, strong, found, per_record)
 
-    def _against(self, existing: _Record, found: Duplicates, per_record: dict[int, int]) -> None:
-        candidates: set[int] = set()
-        for key in block_keys(existing):
-            members = self.blocks.get(key)
-            if not members or not self._usable(key, members):
-                continue
-            if len(members) <= MAX_BLOCK:
-                candidates.update(members)
-            else:
-                candidates.update(self._neighbours(key, members, existing.loose))
-        if not candidates:
+    def _compare(self, index: int, other_loose: str, other_of: Callable[[], _Record], strong: bool,
+                 found: Duplicates, per_record: dict[int, int] | None) -> None:
+        """Scores one candidate pair (file record `index`, the other side) and keeps it if a
+        reason says so. The records are only unpacked for pairs worth a reason."""
+        self.comparisons += 1
+        loose = self.loose[index]
+        score = fuzz.ratio(loose, other_loose, score_cutoff=THRESHOLD) if loose and other_loose else 0
+        if not (strong or score or loose == other_loose):
             return
-        indexes = list(candidates)
-        found.comparisons += len(indexes)
-        scores = {index: score for _, score, index in process.extract(
-            existing.loose, [self.records[index].loose for index in indexes], scorer=fuzz.ratio, processor=None,
-            limit=None, score_cutoff=THRESHOLD)}
-        for position, index in enumerate(indexes):
-            record = self.records[index]
-            reasons = pair_reasons(record, existing, scores.get(position, 0))
-            if not reasons or per_record.get(index, 0) >= MAX_PER_RECORD:
-                continue
+        if per_record is not None and per_record.get(index, 0) >= MAX_PER_RECORD:
+            return
+        record, other_record = self._file_record(index), other_of()
+        reasons = pair_reasons(record, other_record, score)
+        if not reasons:
+            return
+        if per_record is not None:
             per_record[index] = per_record.get(index, 0) + 1
-            self._keep(found, Pair(row=record.side, other=existing.side, reasons=reasons,
-                                   score=round(scores.get(position, 0))))
+        found.total += 1
+        if len(found.pairs) < self.max_pairs:
+            found.pairs.append(Pair(row=record.side, other=other_record.side, reasons=reasons, score=round(score)))
+
+
+def _shared_values(keys: array) -> set[int]:
+    """The email and phone blocks of more than SHARED of the file's records (counted over the
+    whole file, not a chunk): an office's line or a family's address, not a sign of one client."""
+    counts = Counter(key for key in keys if key & 3)
+    return {key for key, count in counts.items() if count > SHARED}
+
+
+class _Index:
+    """One chunk's blocks: key -> its records (positions), each large block also sorted by
+    loose name for its neighbours."""
+
+    def __init__(self, keys: array, owners: array, loose: list[str]):
+        self.blocks: dict[int, list[int]] = {}
+        for key, owner in zip(keys, owners):
+            members = self.blocks.get(key)
+            if members is None:
+                self.blocks[key] = [owner]
+            else:
+                members.append(owner)
+        self.loose = loose
+        self._sorted: dict[int, tuple[list[str], list[int]]] = {}
+
+    def candidates(self, keys: array, owners: array, loose: list[str], shared: set[int], *, from_entry: int = 0,
+                   earlier_only: bool = False) -> Iterator[tuple[int, int, bool]]:
+        """(record, a member of one of its blocks here, whether the block is an email or a
+        phone) for each record of `keys`/`owners` from `from_entry`, once per pair."""
+        blocks = self.blocks
+        seen: set[int] = set()
+        current = -1
+        for at in range(from_entry, len(keys)):
+            key = keys[at]
+            members = blocks.get(key)
+            if members is None:
+                continue
+            owner = owners[at]
+            if owner != current:
+                current, seen = owner, set()
+            strong = bool(key & 3)
+            if strong and (len(members) > SHARED or key in shared):
+                continue  # an office's or a family's email or phone
+            if len(members) > MAX_BLOCK:
+                members = self._neighbours(key, members, loose[owner])
+            for member in members:
+                if (earlier_only and member >= owner) or member in seen:
+                    continue
+                seen.add(member)
+                yield owner, member, strong
 
     def _neighbours(self, key: int, members: list[int], loose: str) -> list[int]:
         """A large block's records nearest `loose` in sorted order."""
         if key not in self._sorted:
-            order = sorted(members, key=lambda index: self.records[index].loose)
-            self._sorted[key] = ([self.records[index].loose for index in order], order)
+            order = sorted(members, key=self.loose.__getitem__)
+            self._sorted[key] = ([self.loose[member] for member in order], order)
         names, order = self._sorted[key]
         at = bisect_left(names, loose)
         return order[max(0, at - WINDOW):at + WINDOW]
-
-    def _keep(self, found: Duplicates, pair: Pair) -> None:
-        found.total += 1
-        if len(found.pairs) < self.max_pairs:
-            found.pairs.append(pair)
 
 
 def _group_order(pair: Pair) -> tuple:
@@ -263,7 +319,7 @@ def _group_order(pair: Pair) -> tuple:
     return (0, other.account, pair.row.row) if other.account else (1, other.row, pair.row.row)
 
 
-def _existing_accounts(firm_id: int) -> Iterator[list[_Record]]:
+def _existing_accounts(firm_id: int, size: int = CHUNK) -> Iterator[list[_Record]]:
     """The firm's accounts, CHUNK at a time by id, each with its contacts' emails and phones:
     key columns only, so memory stays bounded whatever the firm's size."""
     quote = connection.ops.quote_name
@@ -272,7 +328,7 @@ def _existing_accounts(firm_id: int) -> Iterator[list[_Record]]:
     while True:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT id, name FROM {accounts} WHERE firm_id = %s AND id > %s ORDER BY id LIMIT %s",
-                           [firm_id, after, CHUNK])
+                           [firm_id, after, size])
             chunk = cursor.fetchall()
             if not chunk:
                 return

@@ -341,3 +341,15 @@ def test_another_firms_job_cannot_be_decided(client, other_owner, other_firm, fi
     assert client.post(decide_url(job), {"pair-0": "same"}).status_code == 404
     job.refresh_from_db()
     assert not job.mapping.get("duplicate_decisions")
+
+
+def test_pairs_are_found_across_chunks_of_the_file_and_of_the_existing_accounts(firm, owner):
+    """The pass indexes a chunk at a time (bounded memory): a pair split across chunks is found."""
+    for name in ("Acme", "Beta Bakery", "Jon Smith Trust", "Delta Dental"):
+        account(firm, name)
+    finder = duplicates.DuplicateFinder(chunk=2, file_chunk=2)
+    for number, name in enumerate(["Smith Co", "Garcia", "Patel", "Smith Co LLC", "John Smith Trust"], start=2):
+        finder.add_row(_row(number, name))
+    found = finder.find(firm.pk)
+    assert sorted((pair.row.row, pair.other.row or pair.other.name) for pair in found.pairs) == [
+        (5, 2), (6, "Jon Smith Trust")]
