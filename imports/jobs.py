@@ -641,7 +641,8 @@ UNSTARTED_STATUSES = (ImportJob.Status.DRAFT, ImportJob.Status.VALIDATING, Impor
 
 def jobs_purge_files(*, actor, now: datetime.datetime | None = None) -> tuple[int, int]:
     """Deletes what each firm keeps past its `import_file_retention_days`: the uploaded file and
-    the skipped rows' cells of imports that finished (failed, were cancelled) that long ago, and
+    the skipped rows' cells and the review's likely duplicates of imports that finished (failed,
+    were cancelled) that long ago, and
     whole imports never started (drafts, dry runs) uploaded that long ago, whose only use was
     that file. Returns (files of finished imports deleted, unstarted imports deleted).
 
@@ -657,7 +658,9 @@ def jobs_purge_files(*, actor, now: datetime.datetime | None = None) -> tuple[in
         for job in old:
             _delete_stored_file(job)
             ImportIssue.objects.filter(job=job, cells__isnull=False).update(cells=None)
-            ImportJob.objects.filter(pk=job.pk).update(file="", file_deleted_at=now)
+            # The review's likely duplicates quote the file's names, emails and phones: gone with it.
+            counts = {key: value for key, value in job.dry_run_counts.items() if key != "duplicates"}
+            ImportJob.objects.filter(pk=job.pk).update(file="", file_deleted_at=now, dry_run_counts=counts)
             finished += 1
         # Never started: drafts, dry runs, and uploads the worker could not read (whose sentence
         # nobody came to see).

@@ -2,6 +2,7 @@
 pairs the exact keys do not merge but a person should look at; the user's decisions travel in
 the mapping and the run applies them."""
 
+import datetime
 import sys
 
 import pytest
@@ -11,6 +12,7 @@ from crm import services
 from crm.models import Account, Contact
 from imports import duplicates, jobs
 from imports.mapping import Mapping
+from imports.models import ImportJob
 from tests.actors import owner_of, uploader
 from tests.imports.conftest import make_mapping, upload
 from tests.imports.test_wizard import wizard_upload
@@ -353,3 +355,18 @@ def test_pairs_are_found_across_chunks_of_the_file_and_of_the_existing_accounts(
     found = finder.find(firm.pk)
     assert sorted((pair.row.row, pair.other.row or pair.other.name) for pair in found.pairs) == [
         (5, 2), (6, "Jon Smith Trust")]
+
+
+def test_the_likely_duplicates_go_with_the_file_after_the_retention_period(firm, owner):
+    """They quote the file's names, emails and phones; the totals stay."""
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    account(firm, "Smith Co")
+    job, pairs = check(firm, owner, [["Smith Co, LLC", "", "", "", ""]])
+    assert pairs
+    job = run(job)
+    ImportJob.objects.filter(pk=job.pk).update(finished_at=timezone.now() - datetime.timedelta(days=400))
+    call_command("purge_import_files")
+    job.refresh_from_db()
+    assert "duplicates" not in job.dry_run_counts and job.dry_run_counts["rows_total"] == 1
