@@ -80,6 +80,7 @@ def run_import(path: Path, db: Path, dry_run: bool, *, existing: Path | None = N
         if result.duplicates is not None:
             counts["likely_duplicates"] = result.duplicates.total
             counts["duplicate_comparisons"] = result.duplicates.comparisons
+            counts["duplicate_seconds"] = result.duplicates.seconds
     else:
         jobs.job_start(job, actor=actor_for(firm, user), enqueue=False)
         job = jobs.job_run(job.pk)

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 import re
+import time
 import unicodedata
 from array import array
 from bisect import bisect_left
@@ -97,9 +98,11 @@ class Duplicates:
     pairs: list[Pair] = field(default_factory=list)
     total: int = 0
     comparisons: int = 0  # candidate pairs scored: what blocking keeps near-linear
+    seconds: float = 0.0  # the pass's own time within the dry run
 
     def as_dict(self) -> dict:
-        return {"total": self.total, "comparisons": self.comparisons, "pairs": [pair.as_dict() for pair in self.pairs]}
+        return {"total": self.total, "comparisons": self.comparisons, "seconds": self.seconds,
+                "pairs": [pair.as_dict() for pair in self.pairs]}
 
 
 def pair_reasons(a: _Record, b: _Record, score: float) -> list[str]:
@@ -172,6 +175,7 @@ class DuplicateFinder:
         self.max_pairs = max_pairs
         self.chunk, self.file_chunk = chunk, file_chunk
         self.comparisons = 0
+        self.seconds = 0.0  # spent collecting (the pipeline adds it) and finding: what the pass costs
         self.shared: set[int] = set()  # the blocks of emails and phones on more than SHARED records
 
     def add_row(self, row: CleanRow) -> None:
@@ -201,6 +205,7 @@ class DuplicateFinder:
 
     # -- finding ------------------------------------------------------------------------------
     def find(self, firm_id: int) -> Duplicates:
+        started = time.perf_counter()
         found = Duplicates()
         per_record: dict[int, int] = {}
         self.shared = _shared_values(self.keys)
@@ -211,6 +216,8 @@ class DuplicateFinder:
                 self._against(records, found, per_record)
         found.comparisons = self.comparisons
         found.pairs.sort(key=_group_order)
+        self.shared = set()
+        found.seconds = round(self.seconds + time.perf_counter() - started, 3)
         return found
 
     def _within_file(self, start: int, end: int, found: Duplicates) -> None:

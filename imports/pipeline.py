@@ -7,6 +7,7 @@ is the same loop with the writer left out, which is why it predicts the real run
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -416,7 +417,9 @@ def run_pipeline(
                                    rows_done=rows_done, totals=totals, before_write=ensure_definitions)
             totals.add(plan.counters)
             if finder is not None:
+                collecting = time.perf_counter()
                 _collect_candidates(finder, clean_rows, plan, prepared.planning.decisions, new_accounts)
+                finder.seconds += time.perf_counter() - collecting
             for row, problem in plan.skipped:
                 skipped.add(problem.code, row.number, problem.message)
             for number, problem in plan.warnings:
