@@ -11,6 +11,7 @@ from django.urls import reverse
 from crm import services
 from crm.models import Account, Contact
 from imports import duplicates, jobs
+from imports.extraction import PersonData
 from imports.mapping import Mapping
 from imports.models import ImportJob
 from tests.actors import owner_of, uploader
@@ -143,7 +144,7 @@ def _name(number):
 
 
 def _row(number, name):
-    from imports.extraction import AccountData, CleanRow
+    from imports.extraction import AccountData, CleanRow  # noqa: F811
 
     return CleanRow(number=number, cells=[], account=AccountData(name=name)).seal()
 
@@ -370,3 +371,13 @@ def test_the_likely_duplicates_go_with_the_file_after_the_retention_period(firm,
     call_command("purge_import_files")
     job.refresh_from_db()
     assert "duplicates" not in job.dry_run_counts and job.dry_run_counts["rows_total"] == 1
+
+
+def test_an_email_on_many_of_the_files_clients_is_not_a_sign(firm, owner):
+    """An office's address on ten clients' rows: counted over the whole file, even across chunks."""
+    finder = duplicates.DuplicateFinder(file_chunk=3)
+    for number in range(10):
+        row = _row(number + 2, f"Client {chr(65 + number)}{chr(75 + number)} Holdings")
+        row.people.append(PersonData(slot=1, email="office@example.com", email_key="office@example.com"))
+        finder.add_row(row)
+    assert finder.find(firm.pk).pairs == []
