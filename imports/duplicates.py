@@ -5,8 +5,8 @@ create; `find` compares them with each other and with the firm's accounts, read 
 key columns only.
 
 Blocking keeps the pass near-linear: only records that share a block are compared (an email,
-a phone, the name without punctuation, order and legal forms, or one word's first letters with
-the others' initials). A block too large to compare in full (a common name) compares each
+a phone, or one of the name's words, by its first four letters, with the other words' initials
+and the name's numbers; names equal apart from punctuation, order and legal forms share them all). A block too large to compare in full (a common name) compares each
 record with its neighbours in the block's sorted order only; an email or a phone on more than
 `SHARED` records is an office's or a family's, not a sign, and is not compared at all.
 """
