@@ -142,7 +142,7 @@ def _duplicates_context(request, job: ImportJob, counts: dict) -> dict:
     if not found:
         return {"duplicates": None}
     mapping = job_mapping(job)
-    pairs = [{**pair, "index": index, "decision": mapping.duplicate_decision(
+    pairs = [{**pair, "index": index, "key": _pair_key(pair), "decision": mapping.duplicate_decision(
         pair["row"]["row"], account=pair["other"]["account"], other_row=pair["other"]["row"])}
         for index, pair in enumerate(found["pairs"])]
     page = Paginator(pairs, DUPLICATES_PAGE_SIZE).get_page(request.GET.get("page"))
@@ -153,6 +153,11 @@ def _duplicates_context(request, job: ImportJob, counts: dict) -> dict:
         groups[-1]["pairs"].append(pair)
     return {"duplicates": found, "duplicates_page": page, "duplicate_groups": groups,
             "duplicates_decided": sum(1 for pair in pairs if pair["decision"])}
+
+
+def _pair_key(pair: dict) -> str:
+    """Which pair a form field decides, checked on saving: row, account, earlier row."""
+    return f"{pair['row']['row']}-{pair['other']['account']}-{pair['other']['row']}"
 
 
 @import_permission_required
@@ -174,6 +179,9 @@ def decide_duplicates(request, pk):
             errors.append("A pair on the page is no longer listed (the check ran again); look at the list again.")
             continue
         pair = pairs[int(index)]
+        if request.POST.get(f"key-{index}") != _pair_key(pair):  # the check ran again since the page was shown
+            errors.append("A pair on the page is no longer listed (the check ran again); look at the list again.")
+            continue
         if value not in DUPLICATE_CHOICES:
             errors.append(f"Row {pair['row']['row']}: choose “Same client” or “Different”, not {value!r}.")
             continue
