@@ -4,10 +4,14 @@ For each size it measures, each in a fresh SQLite database and its own process:
   ceiling   the same file parsed, cleaned with the same validators, written with sqlite3
   dry run   the real pipeline without writes (what the wizard's review step runs)
   import    the real import, exactly as `clientport import` runs it
-and prints rows/s, peak memory and the import's share of the ceiling.
+and prints rows/s, peak memory and the import's share of the ceiling. For files under 1M rows it
+also measures the dry run against as many existing accounts (another generated file, imported
+once), with and without the likely-duplicates pass, and prints what the pass costs (target:
+at most 1.25x).
 
     python -m bench                       # 100,000 rows x3 and 1,000,000 rows x1
     python -m bench --sizes 100000 --repeat 5
+    python -m bench --sizes 100000 --duplicates-only   # just the likely-duplicates measurement
 """
 
 from __future__ import annotations
@@ -27,10 +31,11 @@ ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "var" / "bench"
 
 
-def measure(what: str, path: Path, *, dry_run: bool = False) -> dict:
+def measure(what: str, path: Path, *, dry_run: bool = False, extra: tuple[str, ...] = ()) -> dict:
     workdir = Path(tempfile.mkdtemp(prefix="clientport-bench-"))
     try:
-        command = [sys.executable, "-m", "bench.worker", what, str(path), "--db", str(workdir / "bench.sqlite3")]
+        command = [sys.executable, "-m", "bench.worker", what, str(path), "--db", str(workdir / "bench.sqlite3"),
+                   *extra]
         if dry_run:
             command.append("--dry-run")
         done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
@@ -39,6 +44,23 @@ def measure(what: str, path: Path, *, dry_run: bool = False) -> dict:
         return json.loads(done.stdout.strip().splitlines()[-1])
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def existing_database(size: int) -> Path:
+    """A database holding one firm with `size` accounts (another generated file, imported once
+    and kept): what the dry run meets as the firm's existing clients."""
+    seeded = OUT / f"existing-{size}.sqlite3"
+    if not seeded.exists():
+        source = OUT / f"existing-{size}.csv"
+        if not source.exists():
+            write(source, size, seed=7)
+        print(f"importing {source.name} as the existing accounts (once) ...", flush=True)
+        command = [sys.executable, "-m", "bench.worker", "seed", str(source), "--db", str(seeded)]
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            seeded.unlink(missing_ok=True)
+            raise SystemExit(f"seeding failed:\n{done.stderr[-3000:]}")
+    return seeded
 
 
 def summarise(runs: list[dict]) -> dict:
@@ -58,6 +80,8 @@ def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[100_000, 1_000_000])
     parser.add_argument("--repeat", type=int, default=3, help="runs per measurement for files under 1M rows")
+    parser.add_argument("--duplicates-only", action="store_true",
+                        help="measure only the dry run against existing accounts, with and without the pass")
     args = parser.parse_args(argv)
     OUT.mkdir(parents=True, exist_ok=True)
     results_file = OUT / "results.json"
@@ -71,19 +95,45 @@ def main(argv: list[str]) -> None:
             print(f"generating {path.name} ...", flush=True)
             write(path, size)
         repeat = args.repeat if size < 1_000_000 else 1
-        results = {}
-        for label, what, dry in (("ceiling", "ceiling", False), ("dry run", "import", True), ("import", "import", False)):
+        results = dict(report.get(size, {})) if args.duplicates_only else {}
+        last_counts: dict = {}
+        last_run_seconds = 0.0
+        plan = [] if args.duplicates_only else [
+            ("ceiling", "ceiling", False, ()), ("dry run", "import", True, ()), ("import", "import", False, ())]
+        if size < 1_000_000:
+            seeded = existing_database(size)
+            plan += [("dry run, existing, no duplicates pass", "import", True, ("--existing", str(seeded),
+                                                                           "--no-duplicates")),
+                     ("dry run, existing", "import", True, ("--existing", str(seeded)))]
+        for label, what, dry, extra in plan:
             runs = []
             for attempt in range(repeat):
-                run = measure(what, path, dry_run=dry)
+                run = measure(what, path, dry_run=dry, extra=extra)
                 print(f"  {size:>9,} rows  {label:<8} run {attempt + 1}: {run['rows'] / run['seconds']:>8,.0f} rows/s  "
                       f"peak {run['peak_mb']:.0f} MB (main {run['peak_mb_main']:.0f} + worker "
                       f"{run['peak_mb_workers']:.0f})", flush=True)
                 runs.append(run)
+                last_counts, last_run_seconds = run.get("counts", {}), run["seconds"]
             results[label] = summarise(runs)
-        ceiling = results["ceiling"]["rows_per_s"]
+        ceiling = results["ceiling"]["rows_per_s"] if "ceiling" in results else None
         for label in ("dry run", "import"):
-            results[label]["share_of_ceiling"] = round(results[label]["rows_per_s"] / ceiling, 2)
+            if ceiling and label in results:
+                results[label]["share_of_ceiling"] = round(results[label]["rows_per_s"] / ceiling, 2)
+        if "dry run, existing" in results:
+            ratio = results["dry run, existing"]["seconds"] / results["dry run, existing, no duplicates pass"]["seconds"]
+            results["dry run, existing"]["duplicates_cost"] = round(ratio, 3)
+            results["dry run, existing"]["likely_duplicates"] = last_counts.get("likely_duplicates")
+            results["dry run, existing"]["duplicate_comparisons"] = last_counts.get("duplicate_comparisons")
+            # The pass's own time inside the last run: a second view, immune to the machine's
+            # load changing between the runs with and without it.
+            own = last_counts.get("duplicate_seconds") or 0
+            last_seconds = results["dry run, existing"]["last_seconds"] = last_run_seconds
+            inside = last_seconds / max(last_seconds - own, 1e-9)
+            results["dry run, existing"]["duplicates_seconds"] = own
+            results["dry run, existing"]["duplicates_cost_within_run"] = round(inside, 3)
+            print(f"  likely duplicates pass: {ratio:.2f}x the dry run without it (medians); within the last run "
+                  f"{own:.1f} s of {last_seconds:.1f} s = {inside:.2f}x ({last_counts.get('likely_duplicates')} "
+                  f"pairs, {last_counts.get('duplicate_comparisons')} comparisons)", flush=True)
         report[size] = results
     results_file.write_text(json.dumps(report, indent=2))
     print()
@@ -91,7 +141,8 @@ def main(argv: list[str]) -> None:
     print("|---:|---|---:|---:|---:|")
     for size, results in sorted(report.items()):
         for label, result in results.items():
-            share = f"{result['share_of_ceiling']:.0%}" if "share_of_ceiling" in result else "—"
+            share = f"{result['share_of_ceiling']:.0%}" if "share_of_ceiling" in result else (
+                f"pass: {result['duplicates_cost']:.2f}x" if "duplicates_cost" in result else "—")
             print(f"| {size:,} | {label} | {result['rows_per_s']:,} | {share} | "
                   f"{result['peak_mb']:.0f} |")
     print("\npeak memory: the import process plus its largest cleaning worker (separately in results.json)")

@@ -1,7 +1,13 @@
 """One measured run, in its own process so its peak memory is its own:
 
     python -m bench.worker import FILE --db DB.sqlite3 [--dry-run]
+    python -m bench.worker import FILE --db DB.sqlite3 --dry-run --existing SEEDED.sqlite3 [--no-duplicates]
+    python -m bench.worker seed FILE --db SEEDED.sqlite3
     python -m bench.worker ceiling FILE --db DB.sqlite3
+
+`seed` imports FILE into a new database (unmeasured); `--existing` runs against a copy of it,
+so the dry run meets the firm's existing accounts; `--no-duplicates` leaves out the likely
+duplicates pass, to measure what it costs.
 
 Prints one JSON line: rows, seconds, and peak resident memory: peak_mb_main (this process),
 peak_mb_workers (the largest child process: the import's cleaning worker) and peak_mb, their
@@ -15,6 +21,7 @@ import json
 import multiprocessing
 import os
 import resource
+import shutil
 import sys
 import time
 from pathlib import Path
@@ -34,7 +41,10 @@ def _peaks() -> dict:
     return {"peak_mb": round(main + workers, 1), "peak_mb_main": round(main, 1), "peak_mb_workers": round(workers, 1)}
 
 
-def run_import(path: Path, db: Path, dry_run: bool) -> dict:
+def run_import(path: Path, db: Path, dry_run: bool, *, existing: Path | None = None,
+               duplicates: bool = True) -> dict:
+    if existing is not None:
+        shutil.copyfile(existing, db)
     os.environ["DATABASE_URL"] = f"sqlite:///{db}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clientport.settings")
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
@@ -52,14 +62,25 @@ def run_import(path: Path, db: Path, dry_run: bool) -> dict:
     from crm.permissions import actor_for
     from imports import jobs
 
-    user = User.objects.create_user(email="bench@example.com", password="bench-password")
-    firm = services.firm_create(name="Bench Tax", slug="bench", owner=user)
-    services.custom_field_create(firm=firm, applies_to="account", name="Fiscal Year End", field_type="date")
+    from crm.models import Firm
+
+    firm = Firm.objects.filter(slug="bench").first()
+    if firm is not None:  # a seeded database
+        user = User.objects.get(email="bench@example.com")
+    else:
+        user = User.objects.create_user(email="bench@example.com", password="bench-password")
+        firm = services.firm_create(name="Bench Tax", slug="bench", owner=user)
+        services.custom_field_create(firm=firm, applies_to="account", name="Fiscal Year End", field_type="date")
     with path.open("rb") as handle:
         job = jobs.job_create(actor=actor_for(firm, user), file=File(handle, name=path.name), original_name=path.name)
     started = time.perf_counter()
     if dry_run:
-        counts = jobs.job_dry_run(job).counters.as_dict()
+        result = jobs.job_dry_run(job, find_duplicates=duplicates)
+        counts = result.counters.as_dict()
+        if result.duplicates is not None:
+            counts["likely_duplicates"] = result.duplicates.total
+            counts["duplicate_comparisons"] = result.duplicates.comparisons
+            counts["duplicate_seconds"] = result.duplicates.seconds
     else:
         jobs.job_start(job, actor=actor_for(firm, user), enqueue=False)
         job = jobs.job_run(job.pk)
@@ -81,15 +102,21 @@ def run_ceiling(path: Path, db: Path) -> dict:
 
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("what", choices=["import", "ceiling"])
+    parser.add_argument("what", choices=["import", "ceiling", "seed"])
     parser.add_argument("file", type=Path)
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--dry-run", action="store_true")
+    parser.add_argument("--existing", type=Path, help="a seeded database to run against (a copy of it)")
+    parser.add_argument("--no-duplicates", action="store_true")
     args = parser.parse_args(argv)
     if args.what == "ceiling":
         result = run_ceiling(args.file, args.db)
+    elif args.what == "seed":
+        args.db.parent.mkdir(parents=True, exist_ok=True)
+        result = run_import(args.file, args.db, dry_run=False)
     else:
-        result = run_import(args.file, args.db, args.dry_run)
+        result = run_import(args.file, args.db, args.dry_run, existing=args.existing,
+                            duplicates=not args.no_duplicates)
     print(json.dumps(result))
 
 

@@ -323,6 +323,18 @@ def job_set_mapping(job: ImportJob, mapping: Mapping, *, actor: Membership) -> l
     return []
 
 
+def job_decide_duplicates(job: ImportJob, decisions: list[tuple[int, int, int, str]], *,
+                          actor: Membership) -> list[str]:
+    """Records the user's decisions on likely duplicates, (row, account id, earlier row,
+    "same" / "different" / "" for undecided) each, in the job's mapping: they travel with it,
+    the run applies them, and the review checks every row again. Returns the problems."""
+    _require_on_job(actor, job)
+    mapping = Mapping.from_dict(job.mapping)
+    for row, account, other_row, decision in decisions:
+        mapping.decide_duplicate(row, decision, account=account, other_row=other_row)
+    return job_set_mapping(job, mapping, actor=actor)
+
+
 def _member_name_errors(choices, members: set[str]) -> list[str]:
     """What is wrong with the firm's choices for names matching no member (`member_names`):
     each must name an active member of this firm by email, or be "" for nobody."""
@@ -337,12 +349,17 @@ def _member_name_errors(choices, members: set[str]) -> list[str]:
     return errors
 
 
-def job_dry_run(job: ImportJob, *, progress=None, cleaning_processes: int | None = None) -> PipelineResult:
-    """The real pipeline without writes: the review step's totals."""
-    result = run_pipeline(job, dry_run=True, progress=progress, cleaning_processes=cleaning_processes)
+def job_dry_run(job: ImportJob, *, progress=None, cleaning_processes: int | None = None,
+                find_duplicates: bool = True) -> PipelineResult:
+    """The real pipeline without writes: the review step's totals, and its likely duplicates
+    (`imports.duplicates`; `find_duplicates=False` leaves them out, for the benchmark)."""
+    result = run_pipeline(job, dry_run=True, progress=progress, cleaning_processes=cleaning_processes,
+                          find_duplicates=find_duplicates)
     job.dry_run_counts = {
         **result.counters.as_dict(), "skipped": result.skipped.as_dict(), "warning_codes": result.warnings.as_dict(),
     }
+    if result.duplicates is not None:
+        job.dry_run_counts["duplicates"] = result.duplicates.as_dict()
     job.rows_estimate = result.counters.rows_total
     job.save(update_fields=["dry_run_counts", "rows_estimate"])
     # Conditional: a dry run that ends after Start must not put a queued job back to "ready".
@@ -640,7 +657,8 @@ UNSTARTED_STATUSES = (ImportJob.Status.DRAFT, ImportJob.Status.VALIDATING, Impor
 
 def jobs_purge_files(*, actor, now: datetime.datetime | None = None) -> tuple[int, int]:
     """Deletes what each firm keeps past its `import_file_retention_days`: the uploaded file and
-    the skipped rows' cells of imports that finished (failed, were cancelled) that long ago, and
+    the skipped rows' cells and the review's likely duplicates of imports that finished (failed,
+    were cancelled) that long ago, and
     whole imports never started (drafts, dry runs) uploaded that long ago, whose only use was
     that file. Returns (files of finished imports deleted, unstarted imports deleted).
 
@@ -656,7 +674,9 @@ def jobs_purge_files(*, actor, now: datetime.datetime | None = None) -> tuple[in
         for job in old:
             _delete_stored_file(job)
             ImportIssue.objects.filter(job=job, cells__isnull=False).update(cells=None)
-            ImportJob.objects.filter(pk=job.pk).update(file="", file_deleted_at=now)
+            # The review's likely duplicates quote the file's names, emails and phones: gone with it.
+            counts = {key: value for key, value in job.dry_run_counts.items() if key != "duplicates"}
+            ImportJob.objects.filter(pk=job.pk).update(file="", file_deleted_at=now, dry_run_counts=counts)
             finished += 1
         # Never started: drafts, dry runs, and uploads the worker could not read (whose sentence
         # nobody came to see).

@@ -143,6 +143,35 @@ class ReadChoices:
     keep_footer: bool = False
 
 
+DUPLICATE_CHOICES = ("same", "different")
+
+
+@dataclass
+class DuplicateDecision:
+    """What the user said of one likely duplicate pair (docs/import-rules.md, "Likely
+    duplicates"): the file's `row` is the same client as existing account `account`, or as the
+    client of the file's earlier row `other_row` ("same"), or not ("different")."""
+
+    row: int
+    decision: str
+    account: int = 0
+    other_row: int = 0
+
+    def errors(self) -> list[str]:
+        where = f"The duplicate decision for row {self.row!r}"
+        if not isinstance(self.row, int) or isinstance(self.row, bool) or self.row < 1:
+            return [f"{where}: the row must be a row number of the file."]
+        if self.decision not in DUPLICATE_CHOICES:
+            return [f"{where}: the decision must be \"same\" or \"different\", not {self.decision!r}."]
+        other = (self.account, self.other_row)
+        if any(not isinstance(value, int) or isinstance(value, bool) or value < 0 for value in other) or (
+                bool(self.account) == bool(self.other_row)):
+            return [f"{where} must name either an existing account (\"account\") or an earlier row (\"other_row\")."]
+        if self.other_row and self.other_row >= self.row:
+            return [f"{where}: the other row must come before it in the file."]
+        return []
+
+
 @dataclass
 class Mapping:
     kind: str = "accounts-and-contacts"
@@ -151,6 +180,8 @@ class Mapping:
     settings: ImportSettings = field(default_factory=ImportSettings)
     read: ReadChoices = field(default_factory=ReadChoices)
     preset: str = ""  # the recognised export this mapping came from, if any
+    # The review's likely duplicates as the user decided them; undecided pairs import as usual.
+    duplicate_decisions: list[DuplicateDecision] = field(default_factory=list)
 
     def column(self, name: str) -> ColumnMapping | None:
         return next((c for c in self.columns if c.column == name), None)
@@ -160,6 +191,20 @@ class Mapping:
 
     def columns_for(self, target: str) -> list[ColumnMapping]:
         return [c for c in self.columns if c.target == target]
+
+    def duplicate_decision(self, row: int, *, account: int = 0, other_row: int = 0) -> str:
+        """"same", "different" or "" (undecided) for one pair."""
+        return next((d.decision for d in self.duplicate_decisions
+                     if d.row == row and d.account == account and d.other_row == other_row), "")
+
+    def decide_duplicate(self, row: int, decision: str, *, account: int = 0, other_row: int = 0) -> None:
+        """Records (or, with "", forgets) the user's decision on one pair."""
+        self.duplicate_decisions = [d for d in self.duplicate_decisions
+                                    if not (d.row == row and d.account == account and d.other_row == other_row)]
+        if decision:
+            self.duplicate_decisions.append(DuplicateDecision(row=row, decision=decision, account=account,
+                                                              other_row=other_row))
+        self.duplicate_decisions.sort(key=lambda d: (d.row, d.account, d.other_row))
 
     def validate(self, headers: list[str]) -> list[str]:
         """Sentences naming each thing wrong with this mapping for a file with these headers."""
@@ -199,6 +244,13 @@ class Mapping:
                         f"Columns {seen_single[key]!r} and {col.column!r} both feed {col.target}; keep one."
                     )
                 seen_single[key] = col.column
+        same: dict[int, int] = {}
+        for decision in self.duplicate_decisions:
+            errors += decision.errors()
+            if decision.decision == "same":
+                same[decision.row] = same.get(decision.row, 0) + 1
+        errors += [f"Row {row} is marked the same client as {count} records; keep one." for row, count in same.items()
+                   if count > 1]
         if self.account_type.mode not in ACCOUNT_TYPE_MODES:
             errors.append(f"Unknown account type mode {self.account_type.mode!r}.")
         if self.account_type.mode == "fixed" and self.account_type.value not in ("individual", "company", "other"):
@@ -232,6 +284,8 @@ class Mapping:
                 settings=ImportSettings(**settings),
                 read=ReadChoices(**(data.get("read") or {})),
                 preset=data.get("preset", ""),
+                duplicate_decisions=[DuplicateDecision(**decision)
+                                     for decision in data.get("duplicate_decisions") or []],
             )
         except TypeError as exc:
             raise ValueError(f"The mapping has a key this version does not know: {exc}.") from exc

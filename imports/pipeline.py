@@ -7,6 +7,7 @@ is the same loop with the writer left out, which is why it predicts the real run
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -27,6 +28,7 @@ from imports.members import member_directory
 from imports.models import ImportChange, ImportJob
 from imports.parallel import clean_batches
 from imports.checkpoints import resume_state
+from imports.duplicates import DuplicateFinder, Duplicates, decided_duplicates
 from imports.planning import BatchPlan, Counters, FileState, PlanContext, Planner
 from imports.profiling import stored_profiles
 from imports.reading import ReadOptions, Table, TableInfo, open_table
@@ -70,6 +72,7 @@ class PipelineResult:
     # The file's data rows. A cancelled run stopped before the end: `counters` cover the rows
     # it reached, and this counts the rest too (read, not cleaned).
     rows_in_file: int = 0
+    duplicates: Duplicates | None = None  # a dry run's likely duplicates, when asked for
 
 
 @dataclass
@@ -195,7 +198,7 @@ def prepare(job: ImportJob, *, mapping: Mapping | None = None, dry_run: bool = F
     extraction.date_orders, extraction.number_formats = column_reading(job, table, extraction)
     planning = PlanContext(
         mapping=mapping, job_id=job.pk, catalogue=load_catalogue(firm), importer_member_id=importer,
-        bulk_assignee_ids=bulk_assignees, dry_run=dry_run,
+        bulk_assignee_ids=bulk_assignees, dry_run=dry_run, decisions=decided_duplicates(firm.pk, mapping),
     )
     return Prepared(
         table=table, mapping=mapping, extraction=extraction, planning=planning,
@@ -346,12 +349,14 @@ def run_pipeline(
     should_stop: Callable[[], bool] | None = None,
     cleaning_processes: int | None = None,
     run_token: int | None = None,
+    find_duplicates: bool = False,
 ) -> PipelineResult:
     """Runs the import of `job` (or its dry run) and returns the counters.
 
     A real run resumes after `job.checkpoint` when an earlier run was interrupted: the rows
     before it were committed with the checkpoint, so they are neither repeated nor lost. With
     a `run_token` (the worker's claim), a batch commits only while the claim is current.
+    `find_duplicates` (a dry run's): the likely duplicates of the clients it would create.
     """
     from django.conf import settings
 
@@ -379,6 +384,8 @@ def run_pipeline(
     )
     rows_done = resume_after
     cancelled = False
+    finder = DuplicateFinder() if find_duplicates and prepared.mapping.kind != "contacts" else None
+    new_accounts: set[str] = set()
     # The custom fields and roles the mapping asks for are created with the first batch that
     # imports a row: a file whose rows are all skipped adds nothing to the firm. Idempotent, so a
     # resumed run (whose first part may have created them) simply finds them.
@@ -409,6 +416,10 @@ def run_pipeline(
             plan = _plan_and_write(job, prepared, planner, write_ctx, clean_rows, dry_run=dry_run,
                                    rows_done=rows_done, totals=totals, before_write=ensure_definitions)
             totals.add(plan.counters)
+            if finder is not None:
+                collecting = time.perf_counter()
+                _collect_candidates(finder, clean_rows, plan, prepared.planning.decisions, new_accounts)
+                finder.seconds += time.perf_counter() - collecting
             for row, problem in plan.skipped:
                 skipped.add(problem.code, row.number, problem.message)
             for number, problem in plan.warnings:
@@ -422,8 +433,25 @@ def run_pipeline(
         if cancelled:
             cleaned.close()  # the cleaning workers stop before the rest of the file is read
             rows_in_file = rows_read + count_rows(rows)
+    duplicates = finder.find(job.firm_id) if finder is not None and not cancelled else None
     return PipelineResult(counters=totals, skipped=skipped, warnings=warnings, cancelled=cancelled,
-                          rows_in_file=rows_in_file)
+                          rows_in_file=rows_in_file, duplicates=duplicates)
+
+
+def _collect_candidates(finder: DuplicateFinder, rows: list, plan: BatchPlan, decisions,
+                        new_accounts: set[str]) -> None:
+    """The rows the likely-duplicates pass compares: the first row of each client the file
+    would create (a row the exact keys send to an existing account is that account), and
+    every row the user decided about, so its pair stays listed with the decision."""
+    for row in rows:
+        ref = plan.row_accounts.get(row.number)
+        if ref is None:
+            continue
+        if row.number in decisions.accounts or row.number in decisions.rows:
+            finder.add_row(row)
+        elif ref[0] == "n" and ref not in new_accounts:
+            new_accounts.add(ref)
+            finder.add_row(row)
 
 
 def count_rows(rows: Iterable) -> int:

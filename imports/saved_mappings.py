@@ -67,7 +67,7 @@ def remember(job: ImportJob, *, actor: Membership) -> SavedMapping | None:
     headers = list(read_info["headers"])
     now = timezone.now()
     fields = {
-        "kind": stored["kind"], "headers": headers, "mapping": stored["mapping"],
+        "kind": stored["kind"], "headers": headers, "mapping": _without_row_decisions(stored["mapping"]),
         "read_options": _read_options(stored["mapping"], read_info), "source_job": job,
         "created_by": actor.user, "last_used_at": now,
     }
@@ -112,6 +112,12 @@ class Adapted:
     notes: list[str]  # what could not be kept, one sentence each
 
 
+def _without_row_decisions(mapping: dict) -> dict:
+    """The mapping without the review's likely-duplicate decisions: they name rows of one file
+    ("row 12 is account #5") and would merge the wrong clients in the next file."""
+    return {key: value for key, value in mapping.items() if key != "duplicate_decisions"}
+
+
 def adapt(saved: dict, automatic: Mapping, headers: list[str], firm) -> Adapted | None:
     """The saved mapping fitted to this file and to the firm as it is now: each column of the
     file takes its saved entry, except where that names a custom field or role the firm no
@@ -139,7 +145,7 @@ def adapt(saved: dict, automatic: Mapping, headers: list[str], firm) -> Adapted 
             fell_back.append(len(columns) - 1)
         else:
             columns.append({**entry, "column": auto.column})
-    data = {**saved, "columns": columns, "kind": automatic.kind}
+    data = {**_without_row_decisions(saved), "columns": columns, "kind": automatic.kind}
     data["settings"] = _current_settings(data.get("settings"), headers, firm, notes)
     if _problems(data, headers) and fell_back:
         # An automatic target of a fallen-back column may be one another column already feeds.

@@ -14,6 +14,7 @@ urlpatterns = [
     path("clients/import/<int:pk>/contacts/", views.contacts, name="step_contacts"),
     path("clients/import/<int:pk>/review/", views.review, name="review"),
     path("clients/import/<int:pk>/review/check/", views.check_progress, name="check_progress"),
+    path("clients/import/<int:pk>/review/duplicates/", views.decide_duplicates, name="decide_duplicates"),
     path("clients/import/<int:pk>/start/", views.start_import, name="start_import"),
     path("clients/import/<int:pk>/", views.job_page, name="job"),
     path("clients/import/<int:pk>/progress/", views.job_progress, name="job_progress"),

@@ -45,6 +45,9 @@ _CODES = [
     ProblemCode("same_name", "Another client has this name", WARNING,
                 "A new client shares a name with another (a different email, phone, date of birth, tax ID or "
                 "ZIP tells them apart): a separate account was made."),
+    ProblemCode("duplicate_decision_gone", "Duplicate decision not applied", WARNING,
+                "The row was marked the same client as an account deleted since (or as a row that made no "
+                "account): it was imported as if undecided."),
     ProblemCode("account_named_after_email", "Account named after an email", WARNING,
                 "The row has no account or person name: the account is named after the email."),
     ProblemCode("shared_email", "Email shared by two people", WARNING,

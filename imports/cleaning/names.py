@@ -178,6 +178,10 @@ def _given_names(text: str, last: str) -> PersonName:
     return PersonName(" ".join(prefix), words[0] if words else "", " ".join(words[1:]), last)
 
 
+# Legal forms: "Smith Co" and "Smith Co., LLC" are one name apart from them (likely duplicates).
+LEGAL_FORMS = frozenset(
+    "llc llp lllp pllc plc lp ltd limited inc incorporated corp corporation co company pc pa pllp gmbh pty sarl".split()
+)
 # Words that, on their own, make a name an organisation's. Legal forms first; then words
 # that name a business or institution and are rare as personal names. Checked as whole words
 # after dots are removed ("L.L.C." is "llc", "Co." is "co").

@@ -21,7 +21,9 @@ predicts the real counters.
 
 from imports.planning.memory import DryRunMemory, NothingRemembered, PeopleSeen
 from imports.planning.people import Person
-from imports.planning.plan import AccountWork, BatchPlan, ContactWork, Counters, LinkPlan, PlanContext
+from imports.planning.plan import (
+    AccountWork, BatchPlan, ContactWork, Counters, DecidedDuplicates, LinkPlan, PlanContext,
+)
 from imports.planning.planner import Planner
 from imports.planning.refs import _pack_ref
 from imports.planning.snapshots import (
@@ -33,6 +35,6 @@ from imports.planning.state import TYPE_CODES, TYPE_NAMES, FileState
 __all__ = [
     "ACCOUNT_FIELDS", "ACCOUNT_MERGED_FIELDS", "CONTACT_FIELDS", "NAME_FIELDS", "TYPE_CODES", "TYPE_NAMES",
     "AccountSnapshot", "AccountWork", "BatchPlan", "Catalogue", "ContactSnapshot", "ContactWork", "Counters",
-    "DryRunMemory", "Existing", "FileState", "LinkPlan", "NothingRemembered", "PeopleSeen", "Person", "PlanContext",
+    "DecidedDuplicates", "DryRunMemory", "Existing", "FileState", "LinkPlan", "NothingRemembered", "PeopleSeen", "Person", "PlanContext",
     "Planner", "_pack_ref",
 ]

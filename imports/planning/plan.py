@@ -138,6 +138,24 @@ class BatchPlan:
 
 
 @dataclass
+class DecidedDuplicates:
+    """The user's "same client" decisions on likely duplicates, resolved against the firm
+    (docs/import-rules.md, "Likely duplicates"): row -> existing account id, row -> the earlier
+    row whose client it is, and row -> the id of a chosen account that no longer exists."""
+
+    accounts: dict[int, int] = field(default_factory=dict)
+    rows: dict[int, int] = field(default_factory=dict)
+    gone: dict[int, int] = field(default_factory=dict)
+
+    def __bool__(self) -> bool:
+        return bool(self.accounts or self.rows or self.gone)
+
+    @property
+    def target_rows(self) -> set[int]:
+        return set(self.rows.values())
+
+
+@dataclass
 class PlanContext:
     """Per-import facts the planner needs besides the rows."""
 
@@ -149,6 +167,7 @@ class PlanContext:
     # A dry run writes nothing, so what earlier batches "created" exists only in its
     # DryRunMemory; a real run finds it in the database and never plans a virtual record.
     dry_run: bool = False
+    decisions: DecidedDuplicates = field(default_factory=DecidedDuplicates)
 
     @property
     def overwrite(self) -> bool:

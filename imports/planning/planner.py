@@ -10,7 +10,7 @@ from imports.planning.contacts import ContactsMixin
 from imports.planning.memory import DryRunMemory, NothingRemembered
 from imports.planning.merging import _KEEP, _merge
 from imports.planning.plan import AccountWork, BatchPlan, ContactWork, PlanContext
-from imports.planning.refs import _pack_ref
+from imports.planning.refs import _pack_ref, _unpack_ref
 from imports.planning.snapshots import Catalogue, Existing
 from imports.planning.state import FileState
 from imports.problems import Problem
@@ -65,8 +65,19 @@ class Planner(AccountsMixin, ContactsMixin):
 
     def account_ids_to_load(self, rows: list[CleanRow]) -> set[int]:
         """Existing accounts a dry run's memory says the batch's rows belong to (an earlier
-        batch linked the row's email to them), which the batch's own lookups would not find."""
-        return self.memory.account_ids_for(rows)
+        batch linked the row's email to them), and the ones the user decided rows are the same
+        client as, which the batch's own lookups would not find."""
+        ids = self.memory.account_ids_for(rows)
+        decisions, state = self.ctx.decisions, self.state
+        if decisions or state.decided_keys:
+            for row in rows:
+                refs = [state.decided_row_refs.get(decisions.rows.get(row.number, 0))]
+                if row.account is not None and row.account.name_given:
+                    refs.append(state.decided_keys.get(hash(row.account.key)))
+                ids.update(_unpack_id(packed) for packed in refs if packed is not None and not packed & 1)
+                if row.number in decisions.accounts:
+                    ids.add(decisions.accounts[row.number])
+        return ids
 
     def written(self, plan: BatchPlan, created: dict[str, int], catalogue: Catalogue) -> None:
         """After the batch's write: the accounts it made are known by their ids (`created`:
@@ -80,6 +91,11 @@ class Planner(AccountsMixin, ContactsMixin):
                 state.person_accounts.add(_pack_ref(f"a{created_id}"))
             if state.named_accounts.get(hash(work.key)) == _pack_ref(work.ref):
                 state.named_accounts[hash(work.key)] = _pack_ref(f"a{created_id}")
+        if state.decided_row_refs or state.decided_keys:  # a handful: the user's decisions
+            made = {_pack_ref(ref): _pack_ref(f"a{created_id}") for ref, created_id in created.items()}
+            for decided in (state.decided_row_refs, state.decided_keys):
+                for key, packed in decided.items():
+                    decided[key] = made.get(packed, packed)
 
     def forget(self, plan: BatchPlan) -> None:
         """Undoes what planning `plan` taught the FileState, for a batch whose write was rolled
@@ -95,6 +111,12 @@ class Planner(AccountsMixin, ContactsMixin):
         # the row: a batch planned again after a conflict must start from the same rows.
         self._row_warnings: list[Problem] = []
         account_work = None
+        if row.number in self.ctx.decisions.gone:
+            self._row_warnings.append(Problem(
+                "duplicate_decision_gone",
+                f"Row {row.number} was marked the same client as account #{self.ctx.decisions.gone[row.number]}, "
+                f"which no longer exists; the row was imported as if undecided.",
+            ))
         if row.account is not None:
             account_work, problem = self._account_for(row, row.account, existing, plan)
             if problem is not None:
@@ -106,7 +128,10 @@ class Planner(AccountsMixin, ContactsMixin):
     def _account_for(self, row, data: AccountData, existing: Existing, plan: BatchPlan):
         """The account a row belongs to (docs/import-rules.md, "Matching"). A row that names
         its account finds it by name; a row that does not is its person's own account."""
-        if data.name_given:
+        work = self._decided_account(row, data, existing) if (self.ctx.decisions or self.state.decided_keys) else None
+        if work is not None:
+            type_key = data.key if data.name_given else work.ref
+        elif data.name_given:
             work, problem = self._named_account(row, data, existing)
             if problem is not None:
                 return None, problem
@@ -132,12 +157,50 @@ class Planner(AccountsMixin, ContactsMixin):
                 )
         plan.accounts[work.ref] = work
         plan.row_accounts[row.number] = work.ref
+        if row.number in self.ctx.decisions.target_rows:
+            state.decided_row_refs[row.number] = _pack_ref(work.ref)
         self._apply_account(work, data, row)
         if data.type_from_file and not work.decided_type:
             work.decided_type, work.decided_row = data.type, row.number
         if data.type_from_file and state.remember_type(type_key, work.decided_type, row.number) and data.name_given:
             plan.decided_types[type_key] = (work.decided_type, row.number)
         return work, None
+
+    def _decided_account(self, row: CleanRow, data: AccountData, existing: Existing) -> AccountWork | None:
+        """The account the user said this row's client is (a likely duplicate decided "same"):
+        an existing account, or the account of an earlier row; for a row with an account name,
+        also the account an earlier row of that name was sent to. None: decide as usual."""
+        decisions, state = self.ctx.decisions, self.state
+        ref = None
+        if row.number in decisions.accounts:
+            ref = f"a{decisions.accounts[row.number]}"
+        elif row.number in decisions.rows:
+            packed = state.decided_row_refs.get(decisions.rows[row.number])
+            if packed is None:  # that row was skipped, or planned before a resume
+                self._row_warnings.append(Problem(
+                    "duplicate_decision_gone",
+                    f"Row {row.number} was marked the same client as row {decisions.rows[row.number]}, which made "
+                    f"no account this run can follow; the row was imported as if undecided.",
+                ))
+            else:
+                ref = _unpack_ref(packed)
+        elif data.name_given and hash(data.key) in state.decided_keys:
+            ref = _unpack_ref(state.decided_keys[hash(data.key)])
+        work = self._work_of(ref, data.key, existing) if ref else None
+        if work is not None and data.name_given:
+            state.decided_keys[hash(data.key)] = _pack_ref(work.ref)
+            self._named[data.key] = work
+        return work
+
+    def _work_of(self, ref: str, key: str, existing: Existing) -> AccountWork | None:
+        """The account of a plan reference: this batch's, an existing one (loaded: see
+        `account_ids_to_load`), or, in a dry run, one an earlier batch made."""
+        if ref in self._plan.accounts:
+            return self._plan.accounts[ref]
+        if ref[0] == "a":
+            snapshot = existing.accounts_by_id.get(int(ref[1:]))
+            return self._existing_account(snapshot) if snapshot is not None else None
+        return self._virtual_account(ref, key) if self.ctx.dry_run else None
 
     # -- shared by both halves: the additive rule on fields, custom values and tags -----------
     def _merge_custom(self, work: AccountWork | ContactWork, values: dict, applies_to: str) -> None:
@@ -194,3 +257,8 @@ class Planner(AccountsMixin, ContactsMixin):
                     counters.contacts_updated += 1
         counters.tags_created += len(plan.new_tags)
         state.new_tags.update(plan.new_tags)
+
+
+def _unpack_id(packed: int) -> int:
+    """The account id of a packed existing-account reference ("a12" -> 12)."""
+    return packed >> 1

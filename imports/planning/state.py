@@ -35,6 +35,11 @@ class FileState:
         # Packed refs of the accounts made for rows without an account name (both runs: "n"
         # refs in a dry run, "a" + id once a real run wrote them).
         self.person_accounts = CompactIntSet()
+        # Likely duplicates the user decided are one client (`DecidedDuplicates`): the packed
+        # ref of each row another row was merged into, and the account an account-name key
+        # was sent to, so the name's later rows follow it.
+        self.decided_row_refs: dict[int, int] = {}
+        self.decided_keys: dict[int, int] = {}
 
     def next_ref(self) -> str:
         self.accounts_made += 1

@@ -8,8 +8,10 @@ back and changing anything asks for a new check. Start is the only button that w
 from __future__ import annotations
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django_htmx.http import HttpResponseClientRefresh
 
@@ -22,6 +24,8 @@ from imports.reading import UnreadableFile
 from imports.review import review_examples
 from imports.views.common import REVIEW, access_job, is_editable, job_mapping, started_redirect, step_context
 
+DUPLICATES_PAGE_SIZE = 25
+DUPLICATE_CHOICES = ("", "same", "different")
 # A check that has not moved for this long is probably lost (worker restarted): offer a restart.
 CHECK_STALE_SECONDS = 90
 
@@ -118,8 +122,79 @@ def review(request, pk):
         "examples": examples,
         "error": error,
         "summary": _choices_summary(job),
+        **_duplicates_context(request, job, _checked_counts(job)),
     }
     return render(request, "imports/review.html", context)
+
+
+def _checked_counts(job: ImportJob) -> dict:
+    return job.dry_run_counts if check_status(job) == "done" else {}
+
+
+def _stored_pairs(job: ImportJob) -> list[dict]:
+    return ((job.dry_run_counts or {}).get("duplicates") or {}).get("pairs") or []
+
+
+def _duplicates_context(request, job: ImportJob, counts: dict) -> dict:
+    """The check's likely duplicates, a page at a time, grouped by the existing account or
+    earlier row they pair with, each with the decision the mapping holds."""
+    found = counts.get("duplicates")
+    if not found:
+        return {"duplicates": None}
+    mapping = job_mapping(job)
+    pairs = [{**pair, "index": index, "key": _pair_key(pair), "decision": mapping.duplicate_decision(
+        pair["row"]["row"], account=pair["other"]["account"], other_row=pair["other"]["row"])}
+        for index, pair in enumerate(found["pairs"])]
+    page = Paginator(pairs, DUPLICATES_PAGE_SIZE).get_page(request.GET.get("page"))
+    groups: list[dict] = []
+    for pair in page.object_list:
+        if not groups or groups[-1]["other"] != pair["other"]:
+            groups.append({"other": pair["other"], "pairs": []})
+        groups[-1]["pairs"].append(pair)
+    return {"duplicates": found, "duplicates_page": page, "duplicate_groups": groups,
+            "duplicates_decided": sum(1 for pair in pairs if pair["decision"])}
+
+
+def _pair_key(pair: dict) -> str:
+    """Which pair a form field decides, checked on saving: row, account, earlier row."""
+    return f"{pair['row']['row']}-{pair['other']['account']}-{pair['other']['row']}"
+
+
+@import_permission_required
+def decide_duplicates(request, pk):
+    """Saves the decisions of one page of likely duplicates into the job's mapping. Only the
+    pairs the check listed for this job can be decided: the form names them by position."""
+    job = access_job(request, pk)
+    if request.method != "POST":  # the list lives on the review page
+        return redirect(f"{reverse('imports:review', args=[job.pk])}#duplicates")
+    if not is_editable(job):
+        return started_redirect(request, job)
+    pairs = _stored_pairs(job)
+    decisions, errors = [], []
+    for name, value in request.POST.items():
+        if not name.startswith("pair-"):
+            continue
+        index = name.removeprefix("pair-")
+        if not index.isdigit() or int(index) >= len(pairs):
+            errors.append("A pair on the page is no longer listed (the check ran again); look at the list again.")
+            continue
+        pair = pairs[int(index)]
+        if request.POST.get(f"key-{index}") != _pair_key(pair):  # the check ran again since the page was shown
+            errors.append("A pair on the page is no longer listed (the check ran again); look at the list again.")
+            continue
+        if value not in DUPLICATE_CHOICES:
+            errors.append(f"Row {pair['row']['row']}: choose “Same client” or “Different”, not {value!r}.")
+            continue
+        decisions.append((pair["row"]["row"], pair["other"]["account"], pair["other"]["row"], value))
+    if not errors:
+        errors = jobs.job_decide_duplicates(job, decisions, actor=request.membership)
+    for error in errors:
+        messages.error(request, error)
+    if not errors:
+        messages.success(request, "Decisions saved. Every row is checked again with them.")
+    page = request.POST.get("page", "")
+    query = f"?page={page}" if page.isdigit() else ""
+    return redirect(f"{reverse('imports:review', args=[job.pk])}{query}#duplicates")
 
 
 @import_permission_required

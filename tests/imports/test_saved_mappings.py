@@ -12,7 +12,7 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from crm import services
-from crm.models import CustomField
+from crm.models import Account, CustomField
 from imports import jobs, presets, saved_mappings
 from imports.mapping import Mapping
 from imports.models import ImportJob, SavedMapping
@@ -71,6 +71,18 @@ def test_a_second_file_with_the_same_columns_starts_with_the_first_imports_edite
     assert f"Using the mapping of import #{first_import.pk} from " in html
     assert "for files with these columns" in html
     assert "Use the automatic mapping instead" in html
+
+
+def test_the_review_decisions_on_likely_duplicates_are_not_carried_to_the_next_file(owner_client, firm, first_import):
+    """A decision says "row 2 of that file is account #N": applied to another file's row 2 it
+    would merge a stranger into that account."""
+    account = Account.objects.filter(firm=firm).first()
+    stored = dict(first_import.mapping, duplicate_decisions=[{"row": 2, "decision": "same", "account": account.pk}])
+    ImportJob.objects.filter(pk=first_import.pk).update(mapping=stored)
+    saved_mappings.remember(first_import, actor=owner_of(firm))
+    assert "duplicate_decisions" not in SavedMapping.objects.get(firm=firm, is_named=False).mapping
+    second = wizard_upload(owner_client, NEXT_MONTH, name="clients-january.csv")
+    assert mapping_of(second).duplicate_decisions == []
 
 
 def test_a_file_with_other_columns_gets_the_automatic_mapping(owner_client, first_import):

@@ -20,8 +20,8 @@ from tests.imports.conftest import csv_text, upload
 from tests.imports.test_wizard import CLIENTS, wizard_upload
 
 JOB_URLS = [
-    "file", "step_accounts", "step_settings", "step_contacts", "review", "check_progress", "start_import", "job",
-    "job_progress", "cancel", "resume", "skipped_rows", "use_automatic_mapping",
+    "file", "step_accounts", "step_settings", "step_contacts", "review", "check_progress", "decide_duplicates",
+    "start_import", "job", "job_progress", "cancel", "resume", "skipped_rows", "use_automatic_mapping",
 ]
 FIRM_URLS = [("start", []), ("history", []), ("upload", ["accounts-and-contacts"]), ("saved_mappings", [])]
 # Settings > Import mappings: one saved mapping's actions.
