@@ -67,6 +67,11 @@ class Column:
         return f"c{self.index}"
 
     @property
+    def empty(self) -> bool:
+        """No row of the file fills it (as far as the upload's profile read): nothing to import."""
+        return self.profile is not None and self.profile.filled == 0
+
+    @property
     def holds_dates(self) -> bool:
         profile = self.profile
         return (self.mapping.attribute == "date_of_birth" or self.mapping.date_order != AUTO
@@ -205,6 +210,37 @@ class TargetCatalogue:
 ACTION_CHOICES = [("sync", "Sync"), ("ignore", "Ignore")]
 
 
+@dataclass
+class TableRow:
+    """One column's row of a field table: the column and its bound fields (None when locked)."""
+
+    column: Column
+    action: forms.BoundField | None = None
+    target: forms.BoundField | None = None
+    name: forms.BoundField | None = None
+    type: forms.BoundField | None = None
+
+    @property
+    def collapsed_empty(self) -> bool:
+        """An empty column left on Ignore, with nothing to correct: folded away."""
+        if self.action is None or not self.column.empty:
+            return False
+        return self.action.value() == "ignore" and not (self.target.errors or self.name.errors)
+
+    @property
+    def target_option(self) -> tuple[str, str] | None:
+        """(value, label) of the field chosen in the row's list, the one option the page writes
+        into each row (the browser adds the others); None when no field is chosen."""
+        value = self.target.value() or ""
+        if not value:
+            return None
+        for group_or_value, options in self.target.field.choices:
+            for option_value, label in (options if isinstance(options, (list, tuple)) else [(group_or_value, options)]):
+                if option_value == value:
+                    return value, label
+        return None
+
+
 class FieldTableForm(forms.Form):
     """One row per column: Sync/Ignore, the target, and a new custom field's name and type."""
 
@@ -274,14 +310,36 @@ class FieldTableForm(forms.Form):
         col.number_format = data.get(f"{column.prefix}-numbers") or column.mapping.number_format
         return col
 
-    def rows(self):
-        """(column, action, target, name, type) bound fields, for the template."""
-        for column in self.table:
-            if column.locked_reason:
-                yield column, None, None, None, None
-            else:
-                p = column.prefix
-                yield column, self[f"{p}-action"], self[f"{p}-target"], self[f"{p}-name"], self[f"{p}-type"]
+    def target_choices(self) -> list:
+        """Every field a column can feed in this step, as (group, options): the page renders them
+        once and the browser copies them into each row's list (see `TableRow.target_option`)."""
+        return self.catalogue.choices(self.step)
+
+    def _row(self, column: Column) -> TableRow:
+        if column.locked_reason:
+            return TableRow(column)
+        p = column.prefix
+        return TableRow(column, self[f"{p}-action"], self[f"{p}-target"], self[f"{p}-name"], self[f"{p}-type"])
+
+    def rows(self) -> list[TableRow]:
+        """Every column's row, in file order."""
+        return [self._row(column) for column in self.table]
+
+    def shown_rows(self) -> list[TableRow]:
+        """The rows of the table itself: not the collapsed ones (`empty_rows`, `elsewhere_rows`)."""
+        return [row for row in self.rows() if not row.collapsed_empty and not self._mapped_elsewhere(row.column)]
+
+    def empty_rows(self) -> list[TableRow]:
+        """Columns no row fills, left ignored: listed under "N empty columns ignored", where
+        they can still be changed."""
+        return [row for row in self.rows() if row.collapsed_empty and not self._mapped_elsewhere(row.column)]
+
+    def elsewhere_rows(self) -> list[TableRow]:
+        """Columns set in another step and not editable here (step 4: the account fields)."""
+        return [row for row in self.rows() if self._mapped_elsewhere(row.column)]
+
+    def _mapped_elsewhere(self, column: Column) -> bool:
+        return self.step == "contacts" and bool(column.locked_reason)
 
     def clean(self):
         cleaned = super().clean()
