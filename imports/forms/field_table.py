@@ -267,7 +267,9 @@ class FieldTableForm(forms.Form):
             p = column.prefix
             guessed = column.mapping.field_type or guess_field_type(column.samples)
             self.fields[f"{p}-action"] = forms.ChoiceField(
-                choices=ACTION_CHOICES, initial="ignore" if not current else "sync", label=f"Action for {column.header}"
+                # An empty column has nothing to import: it starts on Ignore, its field kept chosen.
+                choices=ACTION_CHOICES, initial="ignore" if not current or column.empty else "sync",
+                label=f"Action for {column.header}",
             )
             self.fields[f"{p}-target"] = forms.ChoiceField(
                 choices=choices, required=False, initial=proposed, label=f"Field for {column.header}"
@@ -326,8 +328,19 @@ class FieldTableForm(forms.Form):
         return [self._row(column) for column in self.table]
 
     def shown_rows(self) -> list[TableRow]:
-        """The rows of the table itself: not the collapsed ones (`empty_rows`, `elsewhere_rows`)."""
-        return [row for row in self.rows() if not row.collapsed_empty and not self._mapped_elsewhere(row.column)]
+        """The rows of the table itself: not the folded ones (`empty_rows`, `contact_rows`,
+        `elsewhere_rows`)."""
+        return [row for row in self.rows() if not row.collapsed_empty and not self._mapped_elsewhere(row.column)
+                and not self._contact_row(row)]
+
+    def contact_rows(self) -> list[TableRow]:
+        """Step 2: the columns feeding contact fields, set in step 4, folded here (still editable)."""
+        return [row for row in self.rows() if self._contact_row(row) and not row.collapsed_empty]
+
+    def _contact_row(self, row: TableRow) -> bool:
+        if self.step != "accounts" or not row.column.elsewhere or row.action is None:
+            return False
+        return row.action.value() == "sync" and not (row.target.errors or row.name.errors)
 
     def empty_rows(self) -> list[TableRow]:
         """Columns no row fills, left ignored: listed under "N empty columns ignored", where
@@ -362,6 +375,10 @@ class FieldTableForm(forms.Form):
             if data.get(f"{p}-action") == "ignore":
                 offered = column.mapping.offer and column.mapping.target == IGNORE
                 ignored = replace(column.mapping) if offered else ColumnMapping(column=column.header)
+                if column.empty and column.mapping.target != IGNORE:
+                    # Kept as an offer, so a later file of these columns that fills it shows the field.
+                    ignored = ColumnMapping(column=column.header, offer=column.mapping.target,
+                                            field=column.mapping.field, field_type=column.mapping.field_type)
                 result.append(self._with_reading(column, ignored))  # an offered column stays offered
                 continue
             result.append(self._with_reading(column, self.catalogue.decode(

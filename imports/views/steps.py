@@ -111,7 +111,8 @@ def accounts(request, pk):
         return go_on(request, job, ACCOUNTS.key)
     source = form.account_source(job_mapping(job)) if job.kind == ImportJob.Kind.ACCOUNTS_AND_CONTACTS else None
     return render(request, "imports/accounts.html", {**step_context(job, ACCOUNTS.key), "form": form,
-                                                     "source": source, "all_options": _all_options(request)})
+                                                     "source": source, "all_options": _all_options(request),
+        "contacts_step": _step_number(job, CONTACTS.key) if CONTACTS in steps_of(job.kind) else None})
 
 
 @import_permission_required

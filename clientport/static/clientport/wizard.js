@@ -112,10 +112,7 @@
     list.id = select.id + "-listbox";
     list.className = "picker__list";
     list.setAttribute("role", "listbox");
-    if (label) {
-      label.htmlFor = input.id;
-      list.setAttribute("aria-label", label.textContent);
-    }
+    if (label) label.htmlFor = input.id;
     list.hidden = true;
     picker.appendChild(input);
     picker.appendChild(list);
