@@ -253,6 +253,7 @@ def job_detect(job: ImportJob, *, mapping: Mapping | None = None, use_saved: boo
         # A fresh suggestion of columns keeps the reading choices and settings already made.
         suggested.read, suggested.settings = base.read, base.settings
         mapping = suggested
+        _offer_empty_columns(mapping, profile)
         ignored_for_limit = _within_custom_field_limit(mapping, job.firm)
     else:
         ignored_for_limit = 0
@@ -271,6 +272,20 @@ def job_detect(job: ImportJob, *, mapping: Mapping | None = None, use_saved: boo
     if not given and use_saved:
         saved_mappings.preselect(job)
     return job
+
+
+def _offer_empty_columns(mapping: Mapping, profile) -> None:
+    """A column no row of the file fills has nothing to import: the automatic mapping ignores it,
+    keeping the field it would feed as the offer the field table shows ("N empty columns
+    ignored"). A person who syncs it anyway is then stored, and shown, as syncing it. A file
+    with no data rows at all keeps its suggestion (there is nothing to tell columns apart by)."""
+    columns = profile.columns
+    if not any(column.filled for column in columns):
+        return
+    for index, column in enumerate(mapping.columns):
+        if index < len(columns) and not columns[index].filled and column.target != IGNORE:
+            mapping.columns[index] = ColumnMapping(column=column.column, offer=column.target, field=column.field,
+                                                   field_type=column.field_type)
 
 
 def job_reread(job: ImportJob, mapping: Mapping, *, actor: Membership) -> bool:

@@ -67,6 +67,11 @@ class Column:
         return f"c{self.index}"
 
     @property
+    def empty(self) -> bool:
+        """No row of the file fills it (as far as the upload's profile read): nothing to import."""
+        return self.profile is not None and self.profile.filled == 0
+
+    @property
     def holds_dates(self) -> bool:
         profile = self.profile
         return (self.mapping.attribute == "date_of_birth" or self.mapping.date_order != AUTO
@@ -205,6 +210,37 @@ class TargetCatalogue:
 ACTION_CHOICES = [("sync", "Sync"), ("ignore", "Ignore")]
 
 
+@dataclass
+class TableRow:
+    """One column's row of a field table: the column and its bound fields (None when locked)."""
+
+    column: Column
+    action: forms.BoundField | None = None
+    target: forms.BoundField | None = None
+    name: forms.BoundField | None = None
+    type: forms.BoundField | None = None
+
+    @property
+    def collapsed_empty(self) -> bool:
+        """An empty column left on Ignore, with nothing to correct: folded away."""
+        if self.action is None or not self.column.empty:
+            return False
+        return self.action.value() == "ignore" and not (self.target.errors or self.name.errors)
+
+    @property
+    def target_option(self) -> tuple[str, str] | None:
+        """(value, label) of the field chosen in the row's list, the one option the page writes
+        into each row (the browser adds the others); None when no field is chosen."""
+        value = self.target.value() or ""
+        if not value:
+            return None
+        for group_or_value, options in self.target.field.choices:
+            for option_value, label in (options if isinstance(options, (list, tuple)) else [(group_or_value, options)]):
+                if option_value == value:
+                    return value, label
+        return None
+
+
 class FieldTableForm(forms.Form):
     """One row per column: Sync/Ignore, the target, and a new custom field's name and type."""
 
@@ -231,7 +267,10 @@ class FieldTableForm(forms.Form):
             p = column.prefix
             guessed = column.mapping.field_type or guess_field_type(column.samples)
             self.fields[f"{p}-action"] = forms.ChoiceField(
-                choices=ACTION_CHOICES, initial="ignore" if not current else "sync", label=f"Action for {column.header}"
+                # An empty column starts on Ignore with its field offered (the automatic mapping
+                # ignores it); a person's Sync of it is stored and shown as such.
+                choices=ACTION_CHOICES, initial="ignore" if not current else "sync",
+                label=f"Action for {column.header}",
             )
             self.fields[f"{p}-target"] = forms.ChoiceField(
                 choices=choices, required=False, initial=proposed, label=f"Field for {column.header}"
@@ -274,14 +313,47 @@ class FieldTableForm(forms.Form):
         col.number_format = data.get(f"{column.prefix}-numbers") or column.mapping.number_format
         return col
 
-    def rows(self):
-        """(column, action, target, name, type) bound fields, for the template."""
-        for column in self.table:
-            if column.locked_reason:
-                yield column, None, None, None, None
-            else:
-                p = column.prefix
-                yield column, self[f"{p}-action"], self[f"{p}-target"], self[f"{p}-name"], self[f"{p}-type"]
+    def target_choices(self) -> list:
+        """Every field a column can feed in this step, as (group, options): the page renders them
+        once and the browser copies them into each row's list (see `TableRow.target_option`)."""
+        return self.catalogue.choices(self.step)
+
+    def _row(self, column: Column) -> TableRow:
+        if column.locked_reason:
+            return TableRow(column)
+        p = column.prefix
+        return TableRow(column, self[f"{p}-action"], self[f"{p}-target"], self[f"{p}-name"], self[f"{p}-type"])
+
+    def rows(self) -> list[TableRow]:
+        """Every column's row, in file order."""
+        return [self._row(column) for column in self.table]
+
+    def shown_rows(self) -> list[TableRow]:
+        """The rows of the table itself: not the folded ones (`empty_rows`, `contact_rows`,
+        `elsewhere_rows`)."""
+        return [row for row in self.rows() if not row.collapsed_empty and not self._mapped_elsewhere(row.column)
+                and not self._contact_row(row)]
+
+    def contact_rows(self) -> list[TableRow]:
+        """Step 2: the columns feeding contact fields, set in step 4, folded here (still editable)."""
+        return [row for row in self.rows() if self._contact_row(row) and not row.collapsed_empty]
+
+    def _contact_row(self, row: TableRow) -> bool:
+        if self.step != "accounts" or not row.column.elsewhere or row.action is None:
+            return False
+        return row.action.value() == "sync" and not (row.target.errors or row.name.errors)
+
+    def empty_rows(self) -> list[TableRow]:
+        """Columns no row fills, left ignored: listed under "N empty columns ignored", where
+        they can still be changed."""
+        return [row for row in self.rows() if row.collapsed_empty and not self._mapped_elsewhere(row.column)]
+
+    def elsewhere_rows(self) -> list[TableRow]:
+        """Columns set in another step and not editable here (step 4: the account fields)."""
+        return [row for row in self.rows() if self._mapped_elsewhere(row.column)]
+
+    def _mapped_elsewhere(self, column: Column) -> bool:
+        return self.step == "contacts" and bool(column.locked_reason)
 
     def clean(self):
         cleaned = super().clean()
@@ -304,6 +376,10 @@ class FieldTableForm(forms.Form):
             if data.get(f"{p}-action") == "ignore":
                 offered = column.mapping.offer and column.mapping.target == IGNORE
                 ignored = replace(column.mapping) if offered else ColumnMapping(column=column.header)
+                if column.empty and column.mapping.target != IGNORE:
+                    # Kept as an offer, so a later file of these columns that fills it shows the field.
+                    ignored = ColumnMapping(column=column.header, offer=column.mapping.target,
+                                            field=column.mapping.field, field_type=column.mapping.field_type)
                 result.append(self._with_reading(column, ignored))  # an offered column stays offered
                 continue
             result.append(self._with_reading(column, self.catalogue.decode(

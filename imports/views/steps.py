@@ -74,6 +74,11 @@ def _table(job: ImportJob, mapping: Mapping, preview: FilePreview, step: str, ca
     return columns
 
 
+def _all_options(request) -> bool:
+    """Every field written into every row's list: the field tables' way without JavaScript."""
+    return request.GET.get("options") == "all"
+
+
 def _save(request, form, job: ImportJob, mapping: Mapping) -> bool:
     """Stores the form's part of the mapping; the services' objections become form errors."""
     errors = jobs.job_set_mapping(job, form.apply(mapping), actor=request.membership)
@@ -106,7 +111,8 @@ def accounts(request, pk):
         return go_on(request, job, ACCOUNTS.key)
     source = form.account_source(job_mapping(job)) if job.kind == ImportJob.Kind.ACCOUNTS_AND_CONTACTS else None
     return render(request, "imports/accounts.html", {**step_context(job, ACCOUNTS.key), "form": form,
-                                                     "source": source})
+                                                     "source": source, "all_options": _all_options(request),
+        "contacts_step": _step_number(job, CONTACTS.key) if CONTACTS in steps_of(job.kind) else None})
 
 
 @import_permission_required
@@ -128,6 +134,8 @@ def contacts(request, pk):
         **step_context(job, CONTACTS.key),
         "form": form,
         "settings_step": _step_number(job, SETTINGS.key),
+        "accounts_url": step_url(job, ACCOUNTS) if ACCOUNTS in steps_of(job.kind) else "",
+        "all_options": _all_options(request),
     }
     return render(request, "imports/contacts.html", context)
 

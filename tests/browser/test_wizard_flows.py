@@ -95,7 +95,8 @@ def test_accounts_and_contacts_import_from_drop_to_skipped_rows(signed_in, live_
     continue_to(page, "Accounts")
 
     expect(page.get_by_label("Column with the account name")).to_have_value("0")
-    page.get_by_label("Field for Filing status", exact=True).select_option(label="New account field…")
+    page.get_by_label("Field for Filing status", exact=True).fill("new account")
+    page.keyboard.press("Enter")
     page.get_by_label("New field name for Filing status", exact=True).fill("Filing status")
     page.get_by_label("Type of the new field for Filing status", exact=True).select_option("text")
     shots("accounts")
@@ -185,7 +186,7 @@ def test_contacts_only_import_creates_unlinked_contacts(signed_in, live_server, 
     page.get_by_label("Overwrite existing values").check()
     shots("settings")
     continue_to(page, "Contacts")
-    expect(page.get_by_label("Field for E-mail Address", exact=True)).to_have_value("contact.email")
+    expect(page.get_by_label("Field for E-mail Address", exact=True)).to_have_value("Email")
     shots("contacts")
     continue_to(page, "Review")
     expect(page.get_by_test_id("example").first).to_contain_text("Nora Prospect")

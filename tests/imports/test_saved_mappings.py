@@ -27,7 +27,7 @@ EXPORTS = Path(__file__).parent / "fixtures" / "exports"
 # The same columns as CLIENTS, in another order, other people.
 NEXT_MONTH = [
     ["Tags", "Email", "Account Name", "First Name", "Last Name", "Spouse First Name", "Spouse Email", "Client Since"],
-    ["", "cara@example.com", "Diaz Household", "Cara", "Diaz", "", "", "2022-05-06"],
+    ["VIP", "cara@example.com", "Diaz Household", "Cara", "Diaz", "", "", "2022-05-06"],
 ]
 
 
