@@ -1,0 +1,421 @@
+"""Undoing an import puts the firm's data back as it was before the import (for every kind of
+record, with *overwrite* on and off, after a resume), keeps what people changed since and
+lists it, does nothing the second time, and is refused while the import runs."""
+
+import datetime
+import json
+from functools import partial
+from io import StringIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from crm import services
+from crm.models import (
+    Account, AccountContact, AccountRole, AccountRoleAssignment, Contact, CustomField, Membership, Tag,
+)
+from crm.permissions import SYSTEM
+from imports import jobs, pipeline, undo
+from imports.models import ImportJob, ImportUndo
+from tests.actors import owner_of, uploader
+from tests.imports.conftest import import_rows, make_mapping, upload
+
+IMMEDIATE = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+COLUMNS = {
+    "Client": "account.name",
+    "Type": "account.type",
+    "Client ID": "account.client_id",
+    "First": "contact.first_name",
+    "Last": "contact.last_name",
+    "Email": "contact.email",
+    "Other emails": "contact.additional_emails",
+    "Phone": "contact.phone",
+    "City": "contact.city",
+    "Born": "contact.date_of_birth",
+    "Tags": "account.tags",
+    "Contact tags": "contact.tags",
+    "Assignee": "account.assignees",
+    "Preparer": "account.role:Preparer",
+    "Year end": "account.custom:Year end",
+    "Referral": "contact.custom:Referral",
+}
+ACCOUNT_COLUMNS = {k: v for k, v in COLUMNS.items() if v.startswith("account.")}
+CONTACT_COLUMNS = {k: v for k, v in COLUMNS.items() if not v.startswith("account.")}  # contacts on no account
+
+
+def snapshot(firm) -> dict:
+    """Everything of the firm an import can touch, by kind (updated_at aside: it only says when)."""
+    def rows(queryset, *exclude):
+        return sorted((json.dumps({k: v for k, v in row.items() if k not in exclude}, sort_keys=True, default=str)
+                       for row in queryset.values()))
+    return {
+        "accounts": rows(Account.objects.filter(firm=firm), "updated_at"),
+        "contacts": rows(Contact.objects.filter(firm=firm), "updated_at"),
+        "links": rows(AccountContact.objects.filter(account__firm=firm)),
+        "tags": rows(Tag.objects.filter(firm=firm)),
+        "account_tags": rows(Account.tags.through.objects.filter(account__firm=firm)),
+        "contact_tags": rows(Contact.tags.through.objects.filter(contact__firm=firm)),
+        "assignees": rows(Account.assignees.through.objects.filter(account__firm=firm)),
+        "roles": rows(AccountRole.objects.filter(firm=firm)),
+        "role_holders": rows(AccountRoleAssignment.objects.filter(account__firm=firm)),
+        "custom_fields": rows(CustomField.objects.filter(firm=firm)),
+    }
+
+
+@pytest.fixture
+def existing(firm, owner, manager):
+    """Clients the firm had before the import, some of which the file names again."""
+    actor = owner_of(firm)
+    vip = services.tag_get_or_create(firm=firm, name="Existing")
+    ana = services.account_create(actor=actor, name="Rivera Household", type="individual", client_id="",
+                                  tags=[vip])
+    contact = services.contact_create(actor=actor, account=ana, first_name="Ana", last_name="Rivera",
+                                      email="ana@example.com", city="", phones=["+13125550100"])
+    services.contact_link(actor=actor, account=ana, contact=contact, login=False)
+    services.account_create(actor=actor, name="Untouched LLC", type="company")
+    services.custom_field_create(firm=firm, applies_to="account", name="Year end", field_type="text")
+    return ana
+
+
+def file_rows(manager_email):
+    header = list(COLUMNS)
+    return [
+        header,
+        ["Rivera Household", "Company", "C-1", "Ana", "Rivera", "ana@example.com", "ana.work@example.com",
+         "312 555 0199", "Chicago", "01/02/1980", "VIP, 1040", "Spouse", manager_email, manager_email, "Dec",
+         "Friend"],
+        ["Rivera Household", "", "", "Luis", "Rivera", "luis@example.com", "", "", "Austin", "", "New tag", "",
+         "", "", "", ""],
+        ["Brand New Co", "Company", "C-2", "Bea", "New", "bea@example.com", "", "", "", "", "VIP", "", "", "", "Jun",
+         "Ad"],
+        ["", "", "", "Carl", "Solo", "carl@example.com", "", "", "Boston", "", "", "", "", "", "", ""],
+    ]
+
+
+def run_undo_now(job, actor=None):
+    assert undo.undo_request(job, actor=actor or uploader(job), enqueue=False)
+    return undo.run_undo(job.pk)
+
+
+@pytest.mark.parametrize("overwrite", [False, True])
+@pytest.mark.parametrize("kind, columns", [("accounts-and-contacts", COLUMNS), ("accounts", ACCOUNT_COLUMNS),
+                                           ("contacts", CONTACT_COLUMNS)])
+def test_undo_puts_the_firm_back_as_it_was_before_the_import(firm, owner, manager, existing, kind, columns,
+                                                             overwrite):
+    before = snapshot(firm)
+    rows = [[cell for header, cell in zip(file_rows(manager.email)[0], row) if header in columns]
+            for row in file_rows(manager.email)]
+    job, counts = import_rows(firm, owner, rows, columns, kind=kind, overwrite=overwrite,
+                              portal={"Email": {"login": True, "notify": True, "email_sync": False}}
+                              if kind != "accounts" else {})
+    assert snapshot(firm) != before
+    plan = undo.plan_undo(job)
+    assert plan.conflicts == []
+    result = run_undo_now(job)
+    assert result.status == ImportUndo.Status.DONE and result.conflicts == []
+    after = snapshot(firm)
+    for name in before:
+        assert after[name] == before[name], name
+    assert result.counts == plan.counts
+
+
+def test_undo_counts_say_what_is_removed_and_restored(firm, owner, manager, existing):
+    job, _ = import_rows(firm, owner, file_rows(manager.email), COLUMNS, overwrite=True)
+    counts = undo.plan_undo(job).counts
+    assert counts["accounts_removed"] == 2  # Brand New Co and Carl Solo
+    assert counts["contacts_removed"] == 3  # Luis, Bea, Carl
+    assert counts["tags_removed"] == 4  # VIP, 1040, New tag, Spouse
+    assert counts["custom_fields_removed"] == 1 and counts["roles_removed"] == 1  # Referral; Preparer
+    assert counts["fields_restored"] >= 4  # the type, client ID, city, date of birth of Ana's records...
+    assert counts["tags_restored"] == 4  # VIP, 1040, New tag on the household; Spouse on Ana
+    assert counts["conflicts"] == 0
+
+
+def test_records_changed_after_the_import_are_kept_and_listed(firm, owner, manager, existing):
+    job, _ = import_rows(firm, owner, file_rows(manager.email), COLUMNS)
+    actor = owner_of(firm)
+    brand_new = Account.objects.get(name="Brand New Co")
+    services.account_update(actor=actor, account=brand_new, company_name="Brand New Company Inc")
+    household = Account.objects.get(name="Rivera Household")
+    services.account_update(actor=actor, account=household, client_id="HAND-1")
+    carl = Contact.objects.get(email="carl@example.com")
+    spouse = Tag.objects.get(name="Spouse")
+    services.contact_update(actor=actor, contact=Contact.objects.get(email="bea@example.com"), tags=[spouse])
+
+    plan = undo.plan_undo(job)
+    names = {(row["kind"], row["name"]) for row in plan.conflicts}
+    assert ("account", "Brand New Co") in names and ("account", "Rivera Household") in names
+    assert ("contact", "Bea New") in names  # her tags were set by hand
+    result = run_undo_now(job)
+    assert Account.objects.get(pk=brand_new.pk).company_name == "Brand New Company Inc"
+    assert Account.objects.get(pk=household.pk).client_id == "HAND-1"
+    assert not Contact.objects.filter(pk=carl.pk).exists()  # untouched: removed
+    assert Contact.objects.filter(email="bea@example.com").exists()
+    assert Tag.objects.filter(pk=spouse.pk).exists()  # Bea keeps it, so it stays
+    assert {row["name"] for row in result.conflicts} >= {"Brand New Co", "Rivera Household", "Bea New"}
+
+
+def test_a_tag_the_import_created_and_a_person_used_since_stays(firm, owner, manager, existing):
+    job, _ = import_rows(firm, owner, file_rows(manager.email), COLUMNS)
+    untouched = Account.objects.get(name="Untouched LLC")
+    services.account_update(actor=owner_of(firm), account=untouched, tags=[Tag.objects.get(name="1040")])
+    result = run_undo_now(job)
+    assert {"kind": "tag", "id": Tag.objects.get(name="1040").pk, "name": "1040",
+            "reason": "used by records that stay"} in result.conflicts
+    assert not Tag.objects.filter(name="VIP").exists()
+
+
+def test_a_later_import_makes_its_records_conflicts(firm, owner, manager, existing):
+    job, _ = import_rows(firm, owner, file_rows(manager.email), COLUMNS)
+    later, _ = import_rows(firm, owner, [["Client", "Tags"], ["Brand New Co", "Later"]],
+                           {"Client": "account.name", "Tags": "account.tags"}, kind="accounts")
+    result = run_undo_now(job)
+    assert {"kind": "account", "id": Account.objects.get(name="Brand New Co").pk, "name": "Brand New Co",
+            "reason": f"changed by import #{later.pk}"} in result.conflicts
+
+
+def test_an_account_with_history_by_a_person_is_kept(firm, owner, manager, existing):
+    from crm import history
+
+    job, _ = import_rows(firm, owner, file_rows(manager.email), COLUMNS)
+    brand_new = Account.objects.get(name="Brand New Co")
+    history.record(account=brand_new, kind="note", summary="Called them", actor=owner_of(firm))
+    result = run_undo_now(job)
+    assert Account.objects.filter(pk=brand_new.pk).exists()
+    assert [row["reason"] for row in result.conflicts if row["name"] == "Brand New Co"] == [
+        "has history entries by people"]
+
+
+def test_undoing_twice_does_nothing_the_second_time(firm, owner, manager, existing):
+    job, _ = import_rows(firm, owner, file_rows(manager.email), COLUMNS)
+    run_undo_now(job)
+    state = snapshot(firm)
+    assert not undo.undo_request(job, actor=uploader(job), enqueue=False)
+    assert "undone already" in undo.undo_refusal(job)
+    assert undo.run_undo(job.pk).status == ImportUndo.Status.DONE
+    assert snapshot(firm) == state
+
+
+def test_an_import_cannot_be_undone_while_it_runs(firm, owner, manager, existing):
+    job = upload(firm, owner, file_rows(manager.email), mapping=make_mapping(COLUMNS))
+    assert "not run" in undo.undo_refusal(job)
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
+    job.refresh_from_db()
+    assert "while it runs" in undo.undo_refusal(job)
+    assert not undo.undo_request(job, actor=uploader(job), enqueue=False)
+    assert not ImportUndo.objects.exists()
+
+
+def test_an_undone_import_cannot_be_resumed(firm, owner, manager, existing):
+    job, _ = import_rows(firm, owner, file_rows(manager.email), COLUMNS)
+    ImportJob.objects.filter(pk=job.pk).update(status=ImportJob.Status.CANCELLED)
+    assert jobs.job_is_resumable(job)
+    run_undo_now(job)
+    assert not jobs.job_is_resumable(job)
+
+
+# --- Cancelled and resumed imports, a crashed undo ---------------------------------------------
+
+ROWS = 60
+BATCH = 20
+
+
+def many_rows(count=ROWS):
+    rows = [["Client", "First", "Last", "Email", "Tags"]]
+    for i in range(count):
+        rows.append([f"Client {i % 25}", f"First{i}", "Last", f"p{i}@example.com", "VIP" if i % 3 else "B"])
+    return rows
+
+
+MANY = {"Client": "account.name", "First": "contact.first_name", "Last": "contact.last_name",
+        "Email": "contact.email", "Tags": "account.tags"}
+
+
+def test_a_cancelled_import_can_be_undone(firm, owner, existing, monkeypatch):
+    monkeypatch.setattr(jobs, "run_pipeline", partial(pipeline.run_pipeline, batch_size=BATCH))
+    before = snapshot(firm)
+    job = upload(firm, owner, many_rows(), mapping=make_mapping(MANY))
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
+    real = pipeline.write_batch
+
+    def cancel_after_first(plan, ctx, *, rows_done, totals):
+        written = real(plan, ctx, rows_done=rows_done, totals=totals)
+        ImportJob.objects.filter(pk=job.pk).update(cancel_requested=True)
+        return written
+
+    monkeypatch.setattr(pipeline, "write_batch", cancel_after_first)
+    job = jobs.job_run(job.pk)
+    assert job.status == ImportJob.Status.CANCELLED and Account.objects.filter(created_by_import=job).exists()
+    assert run_undo_now(job).status == ImportUndo.Status.DONE
+    assert snapshot(firm) == before
+
+
+def test_a_resumed_import_is_undone_whole(firm, owner, existing, monkeypatch):
+    monkeypatch.setattr(jobs, "run_pipeline", partial(pipeline.run_pipeline, batch_size=BATCH))
+    before = snapshot(firm)
+    job = upload(firm, owner, many_rows(), mapping=make_mapping(MANY, overwrite=True))
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
+    real = pipeline.write_batch
+    failures = {"left": 1}
+
+    def fail_second(plan, ctx, *, rows_done, totals):
+        if rows_done == 2 * BATCH and failures["left"]:
+            failures["left"] = 0
+            raise RuntimeError("worker died")
+        return real(plan, ctx, rows_done=rows_done, totals=totals)
+
+    monkeypatch.setattr(pipeline, "write_batch", fail_second)
+    job = jobs.job_run(job.pk)
+    assert job.status == ImportJob.Status.FAILED
+    assert jobs.job_resume(job, actor=uploader(job), enqueue=False)
+    job = jobs.job_run(job.pk)
+    assert job.status == ImportJob.Status.FINISHED and job.counts["rows_total"] == ROWS
+    run_undo_now(job)
+    assert snapshot(firm) == before
+
+
+def test_a_crashed_undo_resumes_after_its_last_batch(firm, owner, existing, monkeypatch):
+    monkeypatch.setattr(undo, "BATCH", 7)
+    before = snapshot(firm)
+    job, _ = import_rows(firm, owner, many_rows(), MANY)
+    real = undo._undo_changes
+    calls = {"n": 0}
+    original_created = undo._Run._created
+
+    def crash_on_third(self, model, kept, after):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise RuntimeError("killed")
+        return original_created(self, model, kept, after)
+
+    monkeypatch.setattr(undo._Run, "_created", crash_on_third)
+    assert undo.undo_request(job, actor=uploader(job), enqueue=False)
+    crashed = undo.run_undo(job.pk)
+    assert crashed.status == ImportUndo.Status.FAILED and crashed.units_done == 14
+    monkeypatch.setattr(undo._Run, "_created", original_created)
+    monkeypatch.setattr(undo, "_undo_changes", real)
+    assert undo.undo_request(job, actor=uploader(job), enqueue=False)  # undo again: goes on
+    done = undo.run_undo(job.pk)
+    assert done.status == ImportUndo.Status.DONE and done.units_done == done.units_total
+    assert snapshot(firm) == before
+
+
+def test_a_running_undo_whose_worker_stopped_is_queued_again(firm, owner, existing):
+    job, _ = import_rows(firm, owner, many_rows(), MANY)
+    assert undo.undo_request(job, actor=uploader(job), enqueue=False)
+    ImportUndo.objects.filter(pk=job.pk).update(status=ImportUndo.Status.RUNNING,
+                                                heartbeat_at=timezone.now() - datetime.timedelta(minutes=10))
+    with override_settings(TASKS=IMMEDIATE):
+        requeued = undo.undo_requeue_interrupted(actor=SYSTEM, silent_for=datetime.timedelta(minutes=5))
+    assert [u.pk for u in requeued] == [job.pk]
+    assert ImportUndo.objects.get(pk=job.pk).status == ImportUndo.Status.DONE
+
+
+def test_a_cancelled_undo_stops_between_batches_and_goes_on_when_asked_again(firm, owner, existing, monkeypatch):
+    monkeypatch.setattr(undo, "BATCH", 5)
+    before = snapshot(firm)
+    job, _ = import_rows(firm, owner, many_rows(), MANY)
+    original = undo._Run._checkpoint
+
+    def cancel_at_first_checkpoint(self, checkpoint, units):
+        original(self, checkpoint, units)
+        undo.undo_cancel(job, actor=uploader(job))
+
+    monkeypatch.setattr(undo._Run, "_checkpoint", cancel_at_first_checkpoint)
+    assert run_undo_now(job).status == ImportUndo.Status.CANCELLED
+    assert Contact.objects.filter(created_by_import=job).count() == ROWS - 5
+    monkeypatch.setattr(undo._Run, "_checkpoint", original)
+    assert run_undo_now(job).status == ImportUndo.Status.DONE
+    assert snapshot(firm) == before
+
+
+# --- The pages --------------------------------------------------------------------------------
+
+def undo_url(job):
+    return reverse("imports:undo", args=[job.pk])
+
+
+def test_the_results_page_offers_undo_and_the_confirmation_counts(owner_client, firm, owner, manager, existing):
+    job, _ = import_rows(firm, owner, file_rows(manager.email), COLUMNS)
+    assert f'href="{undo_url(job)}"' in owner_client.get(reverse("imports:job", args=[job.pk])).content.decode()
+    page = owner_client.get(undo_url(job)).content.decode()
+    assert "Undo this import?" in page and 'data-count="accounts_removed">2<' in page
+
+
+def test_undo_from_the_page_runs_and_emails(owner_client, firm, owner, manager, existing, mailoutbox,
+                                            django_capture_on_commit_callbacks):
+    job, _ = import_rows(firm, owner, file_rows(manager.email), COLUMNS)
+    mailoutbox.clear()
+    with override_settings(TASKS=IMMEDIATE), django_capture_on_commit_callbacks(execute=True):
+        assert owner_client.post(undo_url(job)).status_code == 302
+    page = owner_client.get(undo_url(job)).content.decode()
+    assert "Undone by Olivia Owner" in page and "was undone" in page
+    assert not Account.objects.filter(name="Brand New Co").exists()
+    assert [mail.subject for mail in mailoutbox] == ["Your import of clients.csv was undone"]
+    assert "Accounts removed: 2" in mailoutbox[0].body
+    history = owner_client.get(reverse("imports:history")).content.decode()
+    assert "Undone by Olivia Owner" in history
+
+
+def test_a_second_undo_from_the_page_says_it_was_done(owner_client, firm, owner, manager, existing):
+    job, _ = import_rows(firm, owner, file_rows(manager.email), COLUMNS)
+    run_undo_now(job)
+    response = owner_client.post(undo_url(job), follow=True)
+    assert "undone already" in response.content.decode()
+
+
+def test_a_member_without_manage_contacts_may_not_undo(client, firm, owner, plain_member, manager, existing):
+    job, _ = import_rows(firm, owner, file_rows(manager.email), COLUMNS)
+    client.force_login(plain_member)
+    assert client.get(undo_url(job)).status_code == 403
+    assert client.post(undo_url(job)).status_code == 403
+    member = Membership.objects.get(user=plain_member)
+    with pytest.raises(Exception):
+        undo.undo_request(job, actor=member, enqueue=False)
+    assert not ImportUndo.objects.exists()
+
+
+def test_another_firms_import_is_404(client, other_owner, other_firm, firm, owner, manager, existing):
+    job, _ = import_rows(firm, owner, file_rows(manager.email), COLUMNS)
+    client.force_login(other_owner)
+    for url in (undo_url(job), reverse("imports:undo_progress", args=[job.pk]),
+                reverse("imports:undo_cancel", args=[job.pk])):
+        assert client.get(url).status_code == 404
+        assert client.post(url).status_code == 404
+
+
+# --- CLI --------------------------------------------------------------------------------------
+
+def test_cli_dry_run_says_what_would_happen_and_changes_nothing(firm, owner, manager, existing):
+    job, _ = import_rows(firm, owner, file_rows(manager.email), COLUMNS)
+    state = snapshot(firm)
+    out = StringIO()
+    call_command("undo", str(job.pk), "--user", owner.email, "--dry-run", "--json", stdout=out)
+    payload = json.loads(out.getvalue())
+    assert payload["dry_run"] is True and payload["counts"]["accounts_removed"] == 2
+    assert snapshot(firm) == state and not ImportUndo.objects.exists()
+
+
+def test_cli_undo_undoes(firm, owner, manager, existing):
+    before_job = snapshot(firm)
+    job, _ = import_rows(firm, owner, file_rows(manager.email), COLUMNS)
+    out = StringIO()
+    call_command("undo", str(job.pk), "--user", owner.email, "--json", stdout=out)
+    payload = json.loads(out.getvalue())
+    assert payload["status"] == "done" and payload["counts"]["contacts_removed"] == 3
+    assert snapshot(firm) == before_job
+    out = StringIO()
+    call_command("undo", str(job.pk), "--user", owner.email, stdout=out)
+    assert "undone already" in out.getvalue()
+
+
+def test_cli_refuses_another_firms_member(firm, owner, manager, other_owner, existing):
+    job, _ = import_rows(firm, owner, file_rows(manager.email), COLUMNS)
+    with pytest.raises(CommandError, match="may not undo"):
+        call_command("undo", str(job.pk), "--user", other_owner.email)
+    with pytest.raises(CommandError, match="No import"):
+        call_command("undo", "99999", "--user", owner.email)
