@@ -419,3 +419,108 @@ def test_cli_refuses_another_firms_member(firm, owner, manager, other_owner, exi
         call_command("undo", str(job.pk), "--user", other_owner.email)
     with pytest.raises(CommandError, match="No import"):
         call_command("undo", "99999", "--user", owner.email)
+
+
+# --- The property: untouched records come back exactly, touched ones are listed ----------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from imports.models import ImportChange  # noqa: E402
+from imports.undo import ACCOUNT_LOG, CONTACT_LOG  # noqa: E402
+
+PROPERTY_COLUMNS = {"Client": "account.name", "First": "contact.first_name", "Last": "contact.last_name",
+                    "Email": "contact.email", "City": "contact.city", "Client ID": "account.client_id",
+                    "Tags": "account.tags", "Person tags": "contact.tags", "Source": "contact.custom:Source"}
+PROPERTY_ROW = st.tuples(
+    st.sampled_from(["Acme LLC", "Smith Family", "New Co", "Other Co", ""]),
+    st.sampled_from(["Ann", "Bob", "Cy", ""]),
+    st.sampled_from(["Lee", "Smith", ""]),
+    st.sampled_from(["ann@example.com", "bob@example.com", "new@example.com", "x@example.com", ""]),
+    st.sampled_from(["Boston", "Chicago", ""]),
+    st.sampled_from(["ID-1", "ID-2", ""]),
+    st.sampled_from(["VIP", "Existing", "VIP; Fresh", ""]),
+    st.sampled_from(["Spouse", "", "Existing"]),
+    st.sampled_from(["Web", "Ad", ""]),
+)
+_firms = iter(range(10**6))
+
+
+def _records(firm):
+    accounts = {a["id"]: a for a in Account.objects.filter(firm=firm).values()}
+    contacts = {c["id"]: c for c in Contact.objects.filter(firm=firm).values()}
+    for records in (accounts, contacts):
+        for row in records.values():
+            row.pop("updated_at")
+    tags = {(kind, pk, tag) for kind, through, column in (("account", Account.tags.through, "account_id"),
+                                                          ("contact", Contact.tags.through, "contact_id"))
+            for pk, tag in through.objects.filter(tag__firm=firm).values_list(column, "tag_id")}
+    links = set(AccountContact.objects.filter(account__firm=firm).values_list(
+        "account_id", "contact_id", "login", "notify", "email_sync"))
+    return accounts, contacts, tags, links
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
+                                                                  HealthCheck.too_slow])
+@given(rows=st.lists(PROPERTY_ROW, min_size=1, max_size=12), overwrite=st.booleans(),
+       edits=st.lists(st.tuples(st.sampled_from(["account", "contact"]), st.integers(0, 20)), max_size=4))
+def test_undo_restores_every_untouched_record_and_lists_every_touched_one(owner, rows, overwrite, edits):
+    firm = services.firm_create(name="Generated", slug=f"undo-{next(_firms)}", owner=owner)
+    actor = owner_of(firm)
+    existing_tag = services.tag_get_or_create(firm=firm, name="Existing")
+    acme = services.account_create(actor=actor, name="Acme LLC", type="company", client_id="A-0", tags=[existing_tag])
+    services.contact_create(actor=actor, account=acme, first_name="Ann", last_name="Lee", email="ann@example.com",
+                            city="Denver")
+    smith = services.account_create(actor=actor, name="Smith Family", type="individual")
+    services.contact_create(actor=actor, account=smith, first_name="Bob", last_name="Smith", email="bob@example.com")
+    services.account_create(actor=actor, name="Quiet Inc", type="company")
+    before_accounts, before_contacts, before_tags, before_links = _records(firm)
+
+    job, _ = import_rows(firm, owner, [list(PROPERTY_COLUMNS), *map(list, rows)], PROPERTY_COLUMNS,
+                         overwrite=overwrite)
+    # People edit a few records (any: created, changed or untouched by the import) after it.
+    accounts = list(Account.objects.filter(firm=firm).order_by("pk"))
+    contacts = list(Contact.objects.filter(firm=firm).order_by("pk"))
+    edited = {"account": set(), "contact": set()}
+    for kind, index in edits:
+        records = accounts if kind == "account" else contacts
+        if not records:
+            continue
+        record = records[index % len(records)]
+        if kind == "account":
+            services.account_update(actor=actor, account=record, client_id=f"HAND-{index}")
+        else:
+            services.contact_update(actor=actor, contact=record, notes=f"hand {index}")
+        edited[kind].add(record.pk)
+    after_edits_accounts, after_edits_contacts, _, _ = _records(firm)
+    log = list(ImportChange.objects.filter(job=job).values_list("model", "object_id"))
+    touched = {"account": {pk for model, pk in log if model in ACCOUNT_LOG}
+               | set(Account.objects.filter(created_by_import=job).values_list("pk", flat=True)),
+               "contact": {pk for model, pk in log if model in CONTACT_LOG}
+               | set(Contact.objects.filter(created_by_import=job).values_list("pk", flat=True))}
+
+    result = run_undo_now(job)
+    assert result.status == ImportUndo.Status.DONE
+    listed = {(row["kind"], row["id"]) for row in result.conflicts}
+    for kind in ("account", "contact"):
+        for pk in edited[kind] & touched[kind]:
+            assert (kind, pk) in listed, (kind, pk)
+    assert {key for key in listed if key[0] in ("account", "contact")} <= {
+        (kind, pk) for kind in ("account", "contact") for pk in edited[kind]}
+
+    accounts_now, contacts_now, tags_now, links_now = _records(firm)
+    for kind, before, now, after_edits in (("account", before_accounts, accounts_now, after_edits_accounts),
+                                           ("contact", before_contacts, contacts_now, after_edits_contacts)):
+        for pk in set(before) | set(now):
+            if pk in edited[kind]:
+                assert now[pk] == after_edits[pk]  # kept as the person left it
+            else:
+                assert now.get(pk) == before.get(pk), (kind, pk)  # back as before, or gone
+
+    def untouched(kind_ids):
+        return {row for row in kind_ids if (row[0], row[1]) not in listed}
+
+    assert untouched(tags_now) == untouched(before_tags)
+    kept = {pk for kind, pk in listed if kind in ("account", "contact")}
+    assert {link for link in links_now if link[0] not in kept and link[1] not in kept} == {
+        link for link in before_links if link[0] not in kept and link[1] not in kept}
