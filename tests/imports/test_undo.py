@@ -524,3 +524,14 @@ def test_undo_restores_every_untouched_record_and_lists_every_touched_one(owner,
     kept = {pk for kind, pk in listed if kind in ("account", "contact")}
     assert {link for link in links_now if link[0] not in kept and link[1] not in kept} == {
         link for link in before_links if link[0] not in kept and link[1] not in kept}
+
+
+def test_resume_imports_queues_an_undo_whose_worker_stopped(firm, owner, existing):
+    job, _ = import_rows(firm, owner, many_rows(), MANY)
+    assert undo.undo_request(job, actor=uploader(job), enqueue=False)
+    ImportUndo.objects.filter(pk=job.pk).update(status=ImportUndo.Status.RUNNING, heartbeat_at=None)
+    out = StringIO()
+    with override_settings(TASKS=IMMEDIATE):
+        call_command("resume_imports", "--silent-for", "0", stdout=out)
+    assert out.getvalue() == f"The undo of import #{job.pk} queued to go on after its last batch.\n"
+    assert ImportUndo.objects.get(pk=job.pk).status == ImportUndo.Status.DONE
