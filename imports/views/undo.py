@@ -43,7 +43,7 @@ def undo_page(request, pk):
 
 def _start(request, job):
     if undoing.undo_request(job, actor=request.membership):
-        messages.info(request, "The import is being undone in the background. You can leave this page: you will "
+        messages.info(request, "The undo has started. It runs in the background: you can leave this page, and you will "
                                "get an email when it is done.")
     else:
         messages.info(request, undoing.undo_refusal(job) or "This import cannot be undone now.")
