@@ -373,6 +373,8 @@ def plan_undo(job: ImportJob) -> UndoPlan:
     removed_links = {(a, c) for a, c in links if a in gone_accounts or c in gone_contacts}
     removed_links |= {(a, c) for a, c in log.link_adds if a not in kept_accounts and c not in kept_contacts}
 
+    settled_accounts, settled_contacts = created_accounts | kept_accounts, created_contacts | kept_contacts
+
     def stays(model_kind: str, pk: int) -> bool:
         return pk not in (kept_accounts if model_kind.startswith("account") else kept_contacts)
 
@@ -386,7 +388,10 @@ def plan_undo(job: ImportJob) -> UndoPlan:
         "fields_restored": sum(1 for model, pk, _ in log.fields if stays(model, pk)),
         "tags_restored": sum(1 for model, pk, _ in log.tag_adds if stays(model, pk)),
         "assignments_restored": log.assignments - sum(1 for a, _, _ in log.role_rows if a in kept_accounts),
-        "switches_restored": sum(1 for a, c, _ in log.switch_rows if a not in kept_accounts and c not in kept_contacts),
+        # (A link of a record the import created goes with it: switches the import changed on it
+        # in a later batch are not restored, the link is removed.)
+        "switches_restored": sum(1 for a, c, _ in log.switch_rows if a not in settled_accounts
+                                 and c not in settled_contacts),
         "conflicts": len(conflicts.found),
     }
     counts["assignments_restored"] = max(0, counts["assignments_restored"])

@@ -535,3 +535,14 @@ def test_resume_imports_queues_an_undo_whose_worker_stopped(firm, owner, existin
         call_command("resume_imports", "--silent-for", "0", stdout=out)
     assert out.getvalue() == f"The undo of import #{job.pk} queued to go on after its last batch.\n"
     assert ImportUndo.objects.get(pk=job.pk).status == ImportUndo.Status.DONE
+
+
+def test_the_confirmation_lists_the_kept_records_by_name(owner_client, firm, owner, manager, existing):
+    job, _ = import_rows(firm, owner, file_rows(manager.email), COLUMNS)
+    brand_new = Account.objects.get(name="Brand New Co")
+    services.account_update(actor=owner_of(firm), account=brand_new, name="<b>Brand</b> & Co")
+    page = owner_client.get(undo_url(job)).content.decode()
+    assert 'data-count="conflicts">2<' in page  # the account, and its tag VIP, which it keeps
+    assert "used by records that stay" in page
+    assert "&lt;b&gt;Brand&lt;/b&gt; &amp; Co" in page and "edited after the import" in page
+    assert 'data-count="accounts_removed">1<' in page
