@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from imports.models import ImportJob, ImportUndo
 from imports.report import counter_rows
+from imports.undo import undo_counter_rows
 
 logger = logging.getLogger(__name__)
 
@@ -67,8 +68,6 @@ def notify_undo_finished(undo: ImportUndo) -> bool:
         return False
     if not ImportUndo.objects.filter(pk=undo.pk, notified_at__isnull=True).update(notified_at=timezone.now()):
         return False
-    from imports.undo import undo_counter_rows
-
     undo = ImportUndo.objects.select_related("job__firm", "job__created_by", "requested_by").get(pk=undo.pk)
     job = undo.job
     recipient = undo.requested_by or job.created_by

@@ -85,6 +85,8 @@ def undo_refusal(job: ImportJob) -> str:
         return "This import has not run, so there is nothing to undo."
     if job.is_active:
         return "An import cannot be undone while it runs: wait for it to end, or cancel it first."
+    if job.started_at is None:
+        return "This import stopped before it started, so it changed nothing and there is nothing to undo."
     undo = ImportUndo.objects.filter(pk=job.pk).select_related("requested_by").first()
     if undo is None:
         return ""
@@ -102,7 +104,8 @@ def undo_request(job: ImportJob, *, actor, enqueue: bool = True) -> bool:
     second click or another tab finds it queued or done already."""
     require(actor, IMPORT, firm=job.firm_id)
     with transaction.atomic():
-        if not ImportJob.objects.select_for_update().filter(pk=job.pk, status__in=ENDED).exists():
+        if not ImportJob.objects.select_for_update().filter(pk=job.pk, status__in=ENDED,
+                                                             started_at__isnull=False).exists():
             return False
         undo, created = ImportUndo.objects.get_or_create(job=job, defaults={"requested_by": actor.user})
         if not created and not ImportUndo.objects.filter(

@@ -546,3 +546,13 @@ def test_the_confirmation_lists_the_kept_records_by_name(owner_client, firm, own
     assert "used by records that stay" in page
     assert "&lt;b&gt;Brand&lt;/b&gt; &amp; Co" in page and "edited after the import" in page
     assert 'data-count="accounts_removed">1<' in page
+
+
+def test_an_import_cancelled_before_it_started_offers_no_undo(owner_client, firm, owner, manager, existing):
+    job = upload(firm, owner, file_rows(manager.email), mapping=make_mapping(COLUMNS))
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
+    jobs.job_cancel(job, actor=uploader(job))
+    assert job.status == ImportJob.Status.CANCELLED
+    assert "Undo this import" not in owner_client.get(reverse("imports:job", args=[job.pk])).content.decode()
+    assert "nothing to undo" in undo.undo_refusal(job)
+    assert not undo.undo_request(job, actor=uploader(job), enqueue=False)

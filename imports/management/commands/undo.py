@@ -14,6 +14,7 @@ from crm.models import User
 from crm.permissions import actor_for, can_import
 from imports import undo as undoing
 from imports.models import ImportJob
+from imports.notifications import notify_undo_finished
 
 
 class Command(BaseCommand):
@@ -43,8 +44,6 @@ class Command(BaseCommand):
         if not undoing.undo_request(job, actor=actor, enqueue=False):
             return self._print(options, job, "refused", {}, [], refusal or "This import cannot be undone now.")
         undo = undoing.run_undo(job.pk)
-        from imports.notifications import notify_undo_finished
-
         notify_undo_finished(undo)
         if undo.status == undo.Status.FAILED:
             raise CommandError(undo.error)
