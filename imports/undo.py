@@ -9,8 +9,8 @@ stops it between batches, and a worker that lost its claim writes nothing more.
 
 A record is *kept as it is now* (a conflict, listed by name) when it was changed after the
 import ended: its `updated_at` is later than the import's end, a later import changed it, a
-person wrote in its account history, a client signed in to it, or its portal switches or roles
-are no longer what the import set. Tags, custom fields and roles the import created are kept
+link was put on it since, a person wrote in its account history, a client signed in to it, or
+its portal switches or roles are no longer what the import set. Tags, custom fields and roles the import created are kept
 while records that stay use them. Rules: docs/import-rules.md, "Undo".
 """
 
@@ -301,6 +301,12 @@ def _find_conflicts(job: ImportJob, log: _Log, created_accounts: set[int],
         for pk in mine & later.keys():
             conflicts.add(kind, [pk], f"changed by import #{later[pk]}")
 
+    # A link put on a record after the import (by hand, or by a later import that created its
+    # other end, which its change log does not list) is someone's work on that record.
+    conflicts.add("account", AccountContact.objects.filter(account__created_by_import=job, created_at__gt=ended)
+                  .values_list("account_id", flat=True), "a contact was put on it after the import")
+    conflicts.add("contact", AccountContact.objects.filter(contact__created_by_import=job, created_at__gt=ended)
+                  .values_list("contact_id", flat=True), "was put on an account after the import")
     people = (AccountEvent.objects.filter(account__created_by_import=job)
               .exclude(actor_kind=AccountEvent.Actor.SYSTEM).values_list("account_id", flat=True).distinct())
     conflicts.add("account", people, "has history entries by people")

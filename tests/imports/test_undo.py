@@ -556,3 +556,23 @@ def test_an_import_cancelled_before_it_started_offers_no_undo(owner_client, firm
     assert "Undo this import" not in owner_client.get(reverse("imports:job", args=[job.pk])).content.decode()
     assert "nothing to undo" in undo.undo_refusal(job)
     assert not undo.undo_request(job, actor=uploader(job), enqueue=False)
+
+
+def test_an_account_a_later_import_put_a_new_person_on_is_kept(firm, owner, manager, existing):
+    job, _ = import_rows(firm, owner, file_rows(manager.email), COLUMNS)
+    import_rows(firm, owner, [["Client", "First", "Email"], ["Brand New Co", "Dee", "dee@example.com"]],
+                {"Client": "account.name", "First": "contact.first_name", "Email": "contact.email"})
+    result = run_undo_now(job)
+    brand_new = Account.objects.get(name="Brand New Co")
+    assert {"kind": "account", "id": brand_new.pk, "name": "Brand New Co",
+            "reason": "a contact was put on it after the import"} in result.conflicts
+    assert brand_new.contacts.filter(email="dee@example.com").exists()
+
+
+def test_a_contact_put_by_hand_on_an_imported_account_keeps_it(firm, owner, manager, existing):
+    job, _ = import_rows(firm, owner, file_rows(manager.email), COLUMNS)
+    brand_new = Account.objects.get(name="Brand New Co")
+    services.contact_create(actor=owner_of(firm), account=brand_new, first_name="Hand", email="hand@example.com")
+    run_undo_now(job)
+    assert Account.objects.filter(pk=brand_new.pk).exists()
+    assert not Account.objects.filter(name="Carl Solo").exists()
