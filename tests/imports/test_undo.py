@@ -576,3 +576,17 @@ def test_a_contact_put_by_hand_on_an_imported_account_keeps_it(firm, owner, mana
     run_undo_now(job)
     assert Account.objects.filter(pk=brand_new.pk).exists()
     assert not Account.objects.filter(name="Carl Solo").exists()
+
+
+def test_the_undo_page_polls_its_progress_and_can_cancel_it(owner_client, firm, owner, manager, existing):
+    job, _ = import_rows(firm, owner, file_rows(manager.email), COLUMNS)
+    assert undo.undo_request(job, actor=uploader(job), enqueue=False)  # queued: no worker in this test
+    page = owner_client.get(undo_url(job)).content.decode()
+    assert 'data-testid="undo-progress"' in page and "Cancel undo" in page
+    fragment = owner_client.get(reverse("imports:undo_progress", args=[job.pk]))
+    assert "Waiting to start" in fragment.content.decode()
+    response = owner_client.post(reverse("imports:undo_cancel", args=[job.pk]), follow=True)
+    assert "Undo the rest of this import" in response.content.decode()
+    assert ImportUndo.objects.get(pk=job.pk).status == ImportUndo.Status.CANCELLED
+    assert owner_client.get(reverse("imports:undo_progress", args=[job.pk])).headers["HX-Refresh"] == "true"
+    assert Account.objects.filter(name="Brand New Co").exists()  # nothing was undone
