@@ -50,6 +50,7 @@ UNDO_COUNTS = (
     ("tags_restored", "Tags taken off existing records"),
     ("assignments_restored", "Assignees and roles restored"),
     ("switches_restored", "Portal switches restored"),
+    ("invitations_withdrawn", "Portal invitations withdrawn"),
     ("conflicts", "Records kept as they are now"),
 )
 
@@ -364,6 +365,20 @@ def _kept_definitions(job: ImportJob, log: _Log, conflicts: _Conflicts, gone_acc
                 conflicts.add("role", [r], "held on accounts that stay")
 
 
+# What an invitation the import queued on a link that existed before may have become, short of
+# accepted (an accepted one is a client who signed in: that record is kept, see above).
+WITHDRAWN = (AccountContact.Invitation.QUEUED, AccountContact.Invitation.INVITED, AccountContact.Invitation.FAILED)
+
+
+def _invited_links(job: ImportJob, skip_accounts: set[int], skip_contacts: set[int]) -> list[int]:
+    """Links of records that stay, on which the import queued a portal invitation (the writer
+    marks them `queued_by_import`; links it created go with their records)."""
+    rows = AccountContact.objects.filter(queued_by_import=job.pk, invitation__in=WITHDRAWN).values_list(
+        "pk", "account_id", "contact_id")
+    return [pk for pk, account, contact in rows.iterator() if account not in skip_accounts
+            and contact not in skip_contacts]
+
+
 def plan_undo(job: ImportJob) -> UndoPlan:
     """What undoing `job` would remove, restore and keep, in a bounded number of queries (the
     change log and the created records are read in chunks, never loaded as model objects)."""
@@ -401,6 +416,8 @@ def plan_undo(job: ImportJob) -> UndoPlan:
         # in a later batch are not restored, the link is removed.)
         "switches_restored": sum(1 for a, c, _ in log.switch_rows if a not in settled_accounts
                                  and c not in settled_contacts),
+        "invitations_withdrawn": len(_invited_links(job, kept_accounts | gone_accounts,
+                                                    kept_contacts | gone_contacts)),
         "conflicts": len(conflicts.found),
     }
     counts["assignments_restored"] = max(0, counts["assignments_restored"])
@@ -525,6 +542,12 @@ class _Run:
             doomed = [pk for pk in created[name] if pk not in self.kept[kind]]
             for chunk in _chunks(doomed):
                 model.objects.filter(firm_id=self.job.firm_id, pk__in=chunk).delete()
+        # An invitation the import queued on a link that existed before is withdrawn as a revoke
+        # does (`crm.invitations.invitation_revoke`): its mailed link stops working.
+        for chunk in _chunks(_invited_links(self.job, self.kept["account"], self.kept["contact"])):
+            AccountContact.objects.filter(pk__in=chunk, invitation__in=WITHDRAWN).update(
+                invitation=AccountContact.Invitation.NOT_INVITED, invited_at=None, invitation_error="",
+                invitation_attempts=0, queued_by_import=None)
         return 0, 1
 
 

@@ -109,9 +109,9 @@ def test_undo_puts_the_firm_back_as_it_was_before_the_import(firm, owner, manage
     before = snapshot(firm)
     rows = [[cell for header, cell in zip(file_rows(manager.email)[0], row) if header in columns]
             for row in file_rows(manager.email)]
-    job, counts = import_rows(firm, owner, rows, columns, kind=kind, overwrite=overwrite,
-                              portal={"Email": {"login": True, "notify": True, "email_sync": False}}
-                              if kind != "accounts" else {})
+    portal = {"portal": {"Email": {"login": True, "notify": True, "email_sync": False}},
+              "send_invitations": True} if kind != "accounts" else {}
+    job, counts = import_rows(firm, owner, rows, columns, kind=kind, overwrite=overwrite, **portal)
     assert snapshot(firm) != before
     plan = undo.plan_undo(job)
     assert plan.conflicts == []
@@ -590,3 +590,33 @@ def test_the_undo_page_polls_its_progress_and_can_cancel_it(owner_client, firm, 
     assert ImportUndo.objects.get(pk=job.pk).status == ImportUndo.Status.CANCELLED
     assert owner_client.get(reverse("imports:undo_progress", args=[job.pk])).headers["HX-Refresh"] == "true"
     assert Account.objects.filter(name="Brand New Co").exists()  # nothing was undone
+
+
+def test_an_invitation_the_import_sent_on_an_existing_link_is_withdrawn(firm, owner, manager, existing, mailoutbox,
+                                                                         django_capture_on_commit_callbacks):
+    ana_link = AccountContact.objects.get(contact__email="ana@example.com")
+    with override_settings(TASKS=IMMEDIATE), django_capture_on_commit_callbacks(execute=True):
+        job, _ = import_rows(firm, owner, file_rows(manager.email), COLUMNS, send_invitations=True,
+                             portal={"Email": {"login": True, "notify": False, "email_sync": False}})
+    ana_link.refresh_from_db()
+    assert ana_link.login and ana_link.invitation == AccountContact.Invitation.INVITED  # the mail went out
+    assert undo.plan_undo(job).counts["invitations_withdrawn"] == 1
+    run_undo_now(job)
+    ana_link.refresh_from_db()
+    assert (ana_link.login, ana_link.invitation, ana_link.invited_at, ana_link.queued_by_import_id) == (
+        False, AccountContact.Invitation.NOT_INVITED, None, None)
+
+
+def test_an_imported_account_with_documents_is_kept(firm, owner, manager, existing):
+    from django.core.files.base import ContentFile
+
+    from portal.models import Document
+
+    job, _ = import_rows(firm, owner, file_rows(manager.email), COLUMNS)
+    brand_new = Account.objects.get(name="Brand New Co")
+    # Stored without a history entry, so only the document itself can keep the account.
+    Document.objects.create(firm=firm, account=brand_new, file=ContentFile(b"%PDF-1.4", name="letter.pdf"),
+                            original_name="letter.pdf", size=8, side=Document.Side.TEAM)
+    result = run_undo_now(job)
+    assert Account.objects.filter(pk=brand_new.pk).exists() and brand_new.documents.count() == 1
+    assert [row["reason"] for row in result.conflicts if row["name"] == "Brand New Co"] == ["has documents"]
