@@ -308,6 +308,13 @@ def _find_conflicts(job: ImportJob, log: _Log, created_accounts: set[int],
                   .values_list("account_id", flat=True), "a contact was put on it after the import")
     conflicts.add("contact", AccountContact.objects.filter(contact__created_by_import=job, created_at__gt=ended)
                   .values_list("contact_id", flat=True), "was put on an account after the import")
+    # A merge after the import moves the merged account's people onto the account that stays
+    # (crm/merging.py), keeping the links' dates: the people it moved are someone's work now.
+    survivors = set(AccountEvent.objects.filter(firm_id=job.firm_id, kind="merged", created_at__gt=ended)
+                    .values_list("account_id", flat=True))
+    for chunk in _chunks(survivors):
+        conflicts.add("contact", AccountContact.objects.filter(account_id__in=chunk, contact__created_by_import=job)
+                      .values_list("contact_id", flat=True), "its account was merged with another after the import")
     people = (AccountEvent.objects.filter(account__created_by_import=job)
               .exclude(actor_kind=AccountEvent.Actor.SYSTEM).values_list("account_id", flat=True).distinct())
     conflicts.add("account", people, "has history entries by people")

@@ -620,3 +620,18 @@ def test_an_imported_account_with_documents_is_kept(firm, owner, manager, existi
     result = run_undo_now(job)
     assert Account.objects.filter(pk=brand_new.pk).exists() and brand_new.documents.count() == 1
     assert [row["reason"] for row in result.conflicts if row["name"] == "Brand New Co"] == ["has documents"]
+
+
+def test_people_a_merge_moved_onto_an_existing_client_stay(firm, owner, manager, existing):
+    from crm.merging import merge_accounts
+
+    job, _ = import_rows(firm, owner, file_rows(manager.email), COLUMNS)
+    untouched = Account.objects.get(name="Untouched LLC")
+    duplicate = Account.objects.get(name="Brand New Co")
+    merge_accounts(actor=owner_of(firm), survivor=untouched, other=duplicate)
+    bea = Contact.objects.get(email="bea@example.com")
+    result = run_undo_now(job)
+    assert untouched.contacts.filter(pk=bea.pk).exists()
+    assert {"kind": "contact", "id": bea.pk, "name": "Bea New",
+            "reason": "its account was merged with another after the import"} in result.conflicts
+    assert not Contact.objects.filter(email="carl@example.com").exists()
