@@ -208,7 +208,7 @@ class _Log:
     rows: int = 0
     fields: set = field(default_factory=set)  # (model, id, field)
     tag_adds: list = field(default_factory=list)  # (model, id, tag id)
-    assignments: int = 0
+    assignments: list = field(default_factory=list)  # account ids, one per assignee or role row
     role_rows: list = field(default_factory=list)  # (account id, role id, member set)
     link_adds: list = field(default_factory=list)  # (account id, contact id)
     switch_rows: list = field(default_factory=list)  # (account id, contact id, switches set)
@@ -232,9 +232,9 @@ def _read_log(job: ImportJob) -> _Log:
         elif model in ("account_tag", "contact_tag"):
             log.tag_adds.append((model, object_id, int(name)))
         elif model == "account_assignee":
-            log.assignments += 1
+            log.assignments.append(object_id)
         elif model == "account_role":
-            log.assignments += 1
+            log.assignments.append(object_id)
             log.role_rows.append((object_id, int(name), new))
         elif model == "account_contact" and action == ImportChange.Action.ADD:
             log.link_adds.append((int(name), object_id))
@@ -406,7 +406,7 @@ def plan_undo(job: ImportJob) -> UndoPlan:
 
     settled_accounts, settled_contacts = created_accounts | kept_accounts, created_contacts | kept_contacts
 
-    def stays(model_kind: str, pk: int) -> bool:
+    def undone(model_kind: str, pk: int) -> bool:
         return pk not in (kept_accounts if model_kind.startswith("account") else kept_contacts)
 
     counts = {
@@ -416,9 +416,9 @@ def plan_undo(job: ImportJob) -> UndoPlan:
         "tags_removed": len(set(log.created["tag"]) - conflicts.ids("tag")),
         "custom_fields_removed": len(set(log.created["custom_field"]) - conflicts.ids("custom_field")),
         "roles_removed": len(set(log.created["account_role"]) - conflicts.ids("role")),
-        "fields_restored": sum(1 for model, pk, _ in log.fields if stays(model, pk)),
-        "tags_restored": sum(1 for model, pk, _ in log.tag_adds if stays(model, pk)),
-        "assignments_restored": log.assignments - sum(1 for a, _, _ in log.role_rows if a in kept_accounts),
+        "fields_restored": sum(1 for model, pk, _ in log.fields if undone(model, pk)),
+        "tags_restored": sum(1 for model, pk, _ in log.tag_adds if undone(model, pk)),
+        "assignments_restored": sum(1 for a in log.assignments if a not in kept_accounts),
         # (A link of a record the import created goes with it: switches the import changed on it
         # in a later batch are not restored, the link is removed.)
         "switches_restored": sum(1 for a, c, _ in log.switch_rows if a not in settled_accounts
@@ -427,7 +427,6 @@ def plan_undo(job: ImportJob) -> UndoPlan:
                                                     kept_contacts | gone_contacts)),
         "conflicts": len(conflicts.found),
     }
-    counts["assignments_restored"] = max(0, counts["assignments_restored"])
     units = len(created_accounts) + len(created_contacts) + log.rows + 1
     return UndoPlan(counts=counts, conflicts=conflicts.as_list(), units=units)
 

@@ -635,3 +635,11 @@ def test_people_a_merge_moved_onto_an_existing_client_stay(firm, owner, manager,
     assert {"kind": "contact", "id": bea.pk, "name": "Bea New",
             "reason": "its account was merged with another after the import"} in result.conflicts
     assert not Contact.objects.filter(email="carl@example.com").exists()
+
+
+def test_assignees_of_a_kept_account_are_not_counted_as_restored(firm, owner, manager, existing):
+    job, _ = import_rows(firm, owner, file_rows(manager.email), COLUMNS)
+    assert undo.plan_undo(job).counts["assignments_restored"] == 2  # the household's assignee and preparer
+    household = Account.objects.get(name="Rivera Household")
+    services.account_update(actor=owner_of(firm), account=household, client_id="HAND")
+    assert undo.plan_undo(job).counts["assignments_restored"] == 0
