@@ -4,7 +4,9 @@ For each size it measures, each in a fresh SQLite database and its own process:
   ceiling   the same file parsed, cleaned with the same validators, written with sqlite3
   dry run   the real pipeline without writes (what the wizard's review step runs)
   import    the real import, exactly as `clientport import` runs it
-and prints rows/s, peak memory and the import's share of the ceiling. For files under 1M rows it
+  undo      the undo of that import, exactly as `clientport undo` runs it (timed apart, after it)
+and prints rows/s, peak memory, the import's share of the ceiling and the undo's time next to
+the import's. For files under 1M rows it
 also measures the dry run against as many existing accounts (another generated file, imported
 once), with and without the likely-duplicates pass, and prints what the pass costs (target:
 at most 1.25x).
@@ -99,7 +101,7 @@ def main(argv: list[str]) -> None:
         last_counts: dict = {}
         last_run_seconds = 0.0
         plan = [] if args.duplicates_only else [
-            ("ceiling", "ceiling", False, ()), ("dry run", "import", True, ()), ("import", "import", False, ())]
+            ("ceiling", "ceiling", False, ()), ("dry run", "import", True, ()), ("import", "import", False, ("--undo",))]
         if size < 1_000_000:
             seeded = existing_database(size)
             plan += [("dry run, existing, no duplicates pass", "import", True, ("--existing", str(seeded),
@@ -112,9 +114,17 @@ def main(argv: list[str]) -> None:
                 print(f"  {size:>9,} rows  {label:<8} run {attempt + 1}: {run['rows'] / run['seconds']:>8,.0f} rows/s  "
                       f"peak {run['peak_mb']:.0f} MB (main {run['peak_mb_main']:.0f} + worker "
                       f"{run['peak_mb_workers']:.0f})", flush=True)
+                if "undo_seconds" in run:
+                    print(f"  {size:>9,} rows  undo     run {attempt + 1}: {run['undo_seconds']:>8.1f} s "
+                          f"(the import: {run['seconds']:.1f} s)", flush=True)
                 runs.append(run)
                 last_counts, last_run_seconds = run.get("counts", {}), run["seconds"]
             results[label] = summarise(runs)
+            if label == "import":
+                undo_seconds = statistics.median(run["undo_seconds"] for run in runs)
+                results["undo"] = {"rows": runs[0]["rows"], "runs": len(runs), "seconds": round(undo_seconds, 2),
+                                   "rows_per_s": round(runs[0]["rows"] / undo_seconds),
+                                   "share_of_import": round(undo_seconds / results["import"]["seconds"], 2)}
         ceiling = results["ceiling"]["rows_per_s"] if "ceiling" in results else None
         for label in ("dry run", "import"):
             if ceiling and label in results:
@@ -137,14 +147,16 @@ def main(argv: list[str]) -> None:
         report[size] = results
     results_file.write_text(json.dumps(report, indent=2))
     print()
-    print("| rows | measurement | rows/s (median) | share of ceiling | peak memory MB |")
-    print("|---:|---|---:|---:|---:|")
+    print("| rows | measurement | rows/s (median) | seconds (median) | share of ceiling | peak memory MB |")
+    print("|---:|---|---:|---:|---:|---:|")
     for size, results in sorted(report.items()):
         for label, result in results.items():
             share = f"{result['share_of_ceiling']:.0%}" if "share_of_ceiling" in result else (
                 f"pass: {result['duplicates_cost']:.2f}x" if "duplicates_cost" in result else "—")
-            print(f"| {size:,} | {label} | {result['rows_per_s']:,} | {share} | "
-                  f"{result['peak_mb']:.0f} |")
+            if "share_of_import" in result:
+                share = f"{result['share_of_import']:.0%} of the import's time"
+            peak = f"{result['peak_mb']:.0f}" if "peak_mb" in result else "—"
+            print(f"| {size:,} | {label} | {result['rows_per_s']:,} | {result['seconds']} | {share} | {peak} |")
     print("\npeak memory: the import process plus its largest cleaning worker (separately in results.json)")
     print(f"written to {results_file}")
 

@@ -1,13 +1,14 @@
 """One measured run, in its own process so its peak memory is its own:
 
-    python -m bench.worker import FILE --db DB.sqlite3 [--dry-run]
+    python -m bench.worker import FILE --db DB.sqlite3 [--dry-run | --undo]
     python -m bench.worker import FILE --db DB.sqlite3 --dry-run --existing SEEDED.sqlite3 [--no-duplicates]
     python -m bench.worker seed FILE --db SEEDED.sqlite3
     python -m bench.worker ceiling FILE --db DB.sqlite3
 
 `seed` imports FILE into a new database (unmeasured); `--existing` runs against a copy of it,
 so the dry run meets the firm's existing accounts; `--no-duplicates` leaves out the likely
-duplicates pass, to measure what it costs.
+duplicates pass, to measure what it costs; `--undo` undoes the import afterwards (as `clientport
+undo` does), timed apart: `undo_seconds` is added, the peaks are the import's.
 
 Prints one JSON line: rows, seconds, and peak resident memory: peak_mb_main (this process),
 peak_mb_workers (the largest child process: the import's cleaning worker) and peak_mb, their
@@ -42,7 +43,7 @@ def _peaks() -> dict:
 
 
 def run_import(path: Path, db: Path, dry_run: bool, *, existing: Path | None = None,
-               duplicates: bool = True) -> dict:
+               duplicates: bool = True, undo: bool = False) -> dict:
     if existing is not None:
         shutil.copyfile(existing, db)
     os.environ["DATABASE_URL"] = f"sqlite:///{db}"
@@ -88,7 +89,26 @@ def run_import(path: Path, db: Path, dry_run: bool, *, existing: Path | None = N
             raise SystemExit(f"import {job.status}: {job.error}")
         counts = job.counts
     seconds = time.perf_counter() - started
-    return {"rows": counts["rows_total"], "seconds": round(seconds, 3), **_peaks(), "counts": counts}
+    result = {"rows": counts["rows_total"], "seconds": round(seconds, 3), **_peaks(), "counts": counts}
+    if undo:
+        result.update(_undo(job, actor_for(firm, user)))
+    return result
+
+
+def _undo(job, actor) -> dict:
+    from crm.models import Account, Contact
+    from imports import undo
+
+    started = time.perf_counter()
+    if not undo.undo_request(job, actor=actor, enqueue=False):
+        raise SystemExit(f"undo refused: {undo.undo_refusal(job)}")
+    done = undo.run_undo(job.pk)
+    seconds = time.perf_counter() - started
+    left = Account.objects.filter(created_by_import=job).exists() or Contact.objects.filter(
+        created_by_import=job).exists()
+    if done.status != "done" or left:
+        raise SystemExit(f"undo {done.status}: {done.error}")
+    return {"undo_seconds": round(seconds, 3), "undo_counts": done.counts}
 
 
 def run_ceiling(path: Path, db: Path) -> dict:
@@ -108,6 +128,7 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--dry-run", action="store_true")
     parser.add_argument("--existing", type=Path, help="a seeded database to run against (a copy of it)")
     parser.add_argument("--no-duplicates", action="store_true")
+    parser.add_argument("--undo", action="store_true", help="undo the import afterwards, timed apart")
     args = parser.parse_args(argv)
     if args.what == "ceiling":
         result = run_ceiling(args.file, args.db)
@@ -116,7 +137,7 @@ def main(argv: list[str]) -> None:
         result = run_import(args.file, args.db, dry_run=False)
     else:
         result = run_import(args.file, args.db, args.dry_run, existing=args.existing,
-                            duplicates=not args.no_duplicates)
+                            duplicates=not args.no_duplicates, undo=args.undo)
     print(json.dumps(result))
 
 

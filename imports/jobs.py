@@ -607,10 +607,12 @@ AUTOMATIC_RESUMES = 2
 
 
 def _resumable() -> Q:
-    """Imports that failed or were cancelled after they started, whose file is still there.
+    """Imports that failed or were cancelled after they started, whose file is still there and
+    that nobody asked to undo.
     (An upload the worker could not read failed without starting; a queued import cancelled
     before it ran imported nothing, and its page says so.)"""
-    return Q(status__in=RESUMABLE_STATUSES, started_at__isnull=False, file_deleted_at__isnull=True) & ~Q(file="")
+    return (Q(status__in=RESUMABLE_STATUSES, started_at__isnull=False, file_deleted_at__isnull=True) & ~Q(file="")
+            & Q(undo__isnull=True))  # an import being undone, or undone, stays as the undo left it
 
 
 def job_is_resumable(job: ImportJob) -> bool:

@@ -238,3 +238,54 @@ class SavedMapping(models.Model):
         if self.source_job_id:
             return f"Mapping of import #{self.source_job_id}"
         return "Automatic mapping"
+
+class ImportUndo(models.Model):
+    """The undo of one import (imports/undo.py): its state, progress and checkpoint, what it
+    removed and restored, and the records it kept because someone changed them since. One per
+    import, so a second undo finds this row and does nothing."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to undo"
+        RUNNING = "running", "Undoing"
+        DONE = "done", "Undone"
+        FAILED = "failed", "Undo stopped"
+        CANCELLED = "cancelled", "Undo cancelled"
+
+    job = models.OneToOneField(ImportJob, on_delete=models.CASCADE, primary_key=True, related_name="undo")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                     related_name="+")
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # What it removes and restores (`undo.UNDO_COUNTS`), and the records it keeps as they are:
+    # [{"kind", "id", "name", "reason"}]. Decided once, when the first run starts, so a resumed
+    # run keeps to them.
+    counts = models.JSONField(default=dict, blank=True)
+    conflicts = models.JSONField(default=list, blank=True)
+    planned = models.BooleanField(default=False)
+    # Progress in units (records deleted, change-log rows undone) and where a resumed run goes
+    # on: {"phase": ..., "after": last id done}, stored in the transaction of the batch that did it.
+    units_done = models.BigIntegerField(default=0)
+    units_total = models.BigIntegerField(default=0)
+    checkpoint = models.JSONField(default=dict, blank=True)
+    cancel_requested = models.BooleanField(default=False)
+    run_token = models.PositiveIntegerField(default=0)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+    notified_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self):
+        return f"Undo of import #{self.job_id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def progress_percent(self) -> int:
+        if self.status == self.Status.DONE:
+            return 100
+        if not self.units_total:
+            return 0
+        return min(100, int(self.units_done * 100 / self.units_total))

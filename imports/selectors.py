@@ -9,7 +9,8 @@ from imports.models import ImportJob, SavedMapping
 
 
 def _firm_jobs(firm: Firm):
-    return ImportJob.objects.filter(firm=firm).select_related("firm", "created_by", "started_by", "cancelled_by")
+    return ImportJob.objects.filter(firm=firm).select_related("firm", "created_by", "started_by", "cancelled_by",
+                                                             "undo", "undo__requested_by")
 
 
 def access_job(firm: Firm, pk) -> ImportJob:

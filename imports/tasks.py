@@ -3,7 +3,8 @@
 from django_tasks import task
 
 from imports.jobs import job_check_run, job_detect_run, job_run
-from imports.notifications import notify_import_finished
+from imports.notifications import notify_import_finished, notify_undo_finished
+from imports.undo import run_undo
 
 
 @task()
@@ -25,3 +26,11 @@ def detect_import_job(job_id: int) -> str:
     """An uploaded workbook too large to parse in the upload request: read it, suggest the mapping."""
     job = job_detect_run(job_id)
     return job.status if job is not None else "gone"
+
+
+@task()
+def run_undo_job(job_id: int) -> str:
+    """Undoes an import (imports/undo.py), going on after its checkpoint if it ran before."""
+    undo = run_undo(job_id)
+    notify_undo_finished(undo)
+    return undo.status

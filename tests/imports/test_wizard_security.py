@@ -21,7 +21,8 @@ from tests.imports.test_wizard import CLIENTS, wizard_upload
 
 JOB_URLS = [
     "file", "step_accounts", "step_settings", "step_contacts", "review", "check_progress", "decide_duplicates",
-    "start_import", "job", "job_progress", "cancel", "resume", "skipped_rows", "use_automatic_mapping",
+    "start_import", "job", "job_progress", "cancel", "resume", "skipped_rows", "use_automatic_mapping", "undo",
+    "undo_progress", "undo_cancel",
 ]
 FIRM_URLS = [("start", []), ("history", []), ("upload", ["accounts-and-contacts"]), ("saved_mappings", [])]
 # Settings > Import mappings: one saved mapping's actions.
@@ -138,7 +139,7 @@ def test_upload_without_the_csrf_token_is_refused(csrf_client):
 
 
 @pytest.mark.parametrize("name", ["file", "step_accounts", "step_settings", "step_contacts", "review", "start_import",
-                                  "cancel", "resume"])
+                                  "cancel", "resume", "undo", "undo_cancel"])
 def test_every_wizard_post_needs_the_csrf_token(csrf_client, job, name):
     assert csrf_client.post(reverse(f"imports:{name}", args=[job.pk]), {"nav": "next"}).status_code == 403
 

@@ -12,6 +12,9 @@ An import that failed (an error its batch retries did not get past) resumes the 
 it has been failed for as long, and at most twice (`jobs.AUTOMATIC_RESUMES`): a failure that
 comes back is left to a person, who has the *Resume* button of the import's page.
 
+An undo whose worker stopped (imports/undo.py) is queued again the same way, to go on after its
+last batch.
+
 No person asks for this: it acts as `crm.permissions.SYSTEM`, the actor that holds only the
 maintenance right.
 """
@@ -22,6 +25,7 @@ from django.core.management.base import BaseCommand
 
 from crm.permissions import SYSTEM
 from imports.jobs import job_requeue_failed, job_requeue_interrupted
+from imports.undo import undo_requeue_interrupted
 
 
 class Command(BaseCommand):
@@ -40,5 +44,8 @@ class Command(BaseCommand):
                 + job_requeue_failed(actor=SYSTEM, failed_for=silent_for))
         for job in jobs:
             self.stdout.write(f"Import #{job.pk} ({job.original_name}) queued to resume after row {job.rows_done:,}.")
-        if not jobs and options["verbosity"] > 1:
+        undos = undo_requeue_interrupted(actor=SYSTEM, silent_for=silent_for)
+        for undo in undos:
+            self.stdout.write(f"The undo of import #{undo.pk} queued to go on after its last batch.")
+        if not jobs and not undos and options["verbosity"] > 1:
             self.stdout.write("No interrupted or failed import.")
