@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 1000
 WRITE_ATTEMPTS = 3  # a batch whose records somebody else created meanwhile is planned again
 EXAMPLES_PER_CODE = 5
+MAX_NEW_TAG_NAMES = 50  # the review names this many of the tags a file creates
 
 
 @dataclass
@@ -70,6 +71,8 @@ class PipelineResult:
     # The file's data rows. A cancelled run stopped before the end: `counters` cover the rows
     # it reached, and this counts the rest too (read, not cleaned).
     rows_in_file: int = 0
+    # The names of the tags the run creates (the first MAX_NEW_TAG_NAMES), for the review.
+    new_tag_names: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -379,6 +382,7 @@ def run_pipeline(
     )
     rows_done = resume_after
     cancelled = False
+    new_tag_names: list[str] = []
     # The custom fields and roles the mapping asks for are created with the first batch that
     # imports a row: a file whose rows are all skipped adds nothing to the firm. Idempotent, so a
     # resumed run (whose first part may have created them) simply finds them.
@@ -409,6 +413,7 @@ def run_pipeline(
             plan = _plan_and_write(job, prepared, planner, write_ctx, clean_rows, dry_run=dry_run,
                                    rows_done=rows_done, totals=totals, before_write=ensure_definitions)
             totals.add(plan.counters)
+            new_tag_names.extend(list(plan.new_tags.values())[:MAX_NEW_TAG_NAMES - len(new_tag_names)])
             for row, problem in plan.skipped:
                 skipped.add(problem.code, row.number, problem.message)
             for number, problem in plan.warnings:
@@ -423,7 +428,7 @@ def run_pipeline(
             cleaned.close()  # the cleaning workers stop before the rest of the file is read
             rows_in_file = rows_read + count_rows(rows)
     return PipelineResult(counters=totals, skipped=skipped, warnings=warnings, cancelled=cancelled,
-                          rows_in_file=rows_in_file)
+                          rows_in_file=rows_in_file, new_tag_names=new_tag_names)
 
 
 def count_rows(rows: Iterable) -> int:

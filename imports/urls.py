@@ -19,6 +19,7 @@ urlpatterns = [
     path("clients/import/<int:pk>/progress/", views.job_progress, name="job_progress"),
     path("clients/import/<int:pk>/cancel/", views.cancel, name="cancel"),
     path("clients/import/<int:pk>/resume/", views.resume, name="resume"),
+    path("clients/import/<int:pk>/discard/", views.discard, name="discard"),
     path("clients/import/<int:pk>/skipped-rows.zip", views.skipped_rows, name="skipped_rows"),
     path("clients/import/<int:pk>/automatic-mapping/", views.use_automatic_mapping, name="use_automatic_mapping"),
     path("settings/import-mappings/", views.mapping_list, name="saved_mappings"),

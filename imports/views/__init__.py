@@ -1,6 +1,7 @@
 """The import wizard's pages. Views parse and check input and call the job services
 (imports/jobs.py); the ImportJob row is the wizard's state."""
 
+from imports.views.drafts import discard
 from imports.views.results import cancel, history, job_page, job_progress, resume, skipped_rows
 from imports.views.review import check_progress, review, start_import
 from imports.views.saved_mappings import (
@@ -10,7 +11,7 @@ from imports.views.steps import accounts, contacts, settings_step
 from imports.views.upload import file, start, upload
 
 __all__ = [
-    "accounts", "cancel", "check_progress", "contacts", "file", "history", "job_page", "job_progress", "resume",
+    "accounts", "cancel", "check_progress", "contacts", "discard", "file", "history", "job_page", "job_progress", "resume",
     "review", "settings_step", "skipped_rows", "start", "start_import", "upload",
     "mapping_delete", "mapping_download", "mapping_list", "mapping_rename", "use_automatic_mapping",
 ]
