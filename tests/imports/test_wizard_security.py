@@ -21,7 +21,7 @@ from tests.imports.test_wizard import CLIENTS, wizard_upload
 
 JOB_URLS = [
     "file", "step_accounts", "step_settings", "step_contacts", "review", "check_progress", "start_import", "job",
-    "job_progress", "cancel", "resume", "skipped_rows", "use_automatic_mapping",
+    "job_progress", "cancel", "resume", "skipped_rows", "use_automatic_mapping", "discard",
 ]
 FIRM_URLS = [("start", []), ("history", []), ("upload", ["accounts-and-contacts"]), ("saved_mappings", [])]
 # Settings > Import mappings: one saved mapping's actions.
