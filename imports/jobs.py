@@ -372,6 +372,7 @@ def job_dry_run(job: ImportJob, *, progress=None, cleaning_processes: int | None
                           find_duplicates=find_duplicates)
     job.dry_run_counts = {
         **result.counters.as_dict(), "skipped": result.skipped.as_dict(), "warning_codes": result.warnings.as_dict(),
+        "new_tag_names": result.new_tag_names,
     }
     if result.duplicates is not None:
         job.dry_run_counts["duplicates"] = result.duplicates.as_dict()
@@ -544,7 +545,9 @@ def job_check_run(job_id: int, *, in_request: bool = False) -> ImportJob:
     token = job.dry_run_token
     claimed = ImportJob.objects.filter(
         pk=job.pk, dry_run_token=token, dry_run_state=ImportJob.DryRunState.QUEUED
-    ).update(dry_run_state=ImportJob.DryRunState.RUNNING, dry_run_mapping=job.mapping, dry_run_updated_at=timezone.now())
+    ).update(dry_run_state=ImportJob.DryRunState.RUNNING, dry_run_mapping=job.mapping, dry_run_updated_at=timezone.now(),
+             # Until the totals replace it: when it began, for the review's time left.
+             dry_run_counts={"check_started_at": timezone.now().isoformat()})
     if not claimed:
         return job
     this_check = ImportJob.objects.filter(pk=job.pk, dry_run_token=token)
@@ -669,15 +672,18 @@ def job_requeue_failed(*, actor, failed_for: datetime.timedelta) -> list[ImportJ
 # --- Retention: uploaded files do not outlive the firm's retention period ---------------------
 
 FINISHED_STATUSES = (ImportJob.Status.FINISHED, ImportJob.Status.FAILED, ImportJob.Status.CANCELLED)
+# A draft nobody started expires after this many days (sooner if the firm keeps uploads for
+# less): a forgotten draft is an uploaded client list kept for nothing.
+DRAFT_EXPIRY_DAYS = 30
 UNSTARTED_STATUSES = (ImportJob.Status.DRAFT, ImportJob.Status.VALIDATING, ImportJob.Status.READY)
 
 
 def jobs_purge_files(*, actor, now: datetime.datetime | None = None) -> tuple[int, int]:
     """Deletes what each firm keeps past its `import_file_retention_days`: the uploaded file and
     the skipped rows' cells and the review's likely duplicates of imports that finished (failed,
-    were cancelled) that long ago, and
-    whole imports never started (drafts, dry runs) uploaded that long ago, whose only use was
-    that file. Returns (files of finished imports deleted, unstarted imports deleted).
+    were cancelled) that long ago, and whole imports never started (drafts, dry runs) uploaded
+    that long ago, or DRAFT_EXPIRY_DAYS ago if that is sooner, whose only use was that file.
+    Returns (files of finished imports deleted, unstarted imports deleted).
 
     Queued and running imports are never touched. Running it twice deletes nothing more.
     Maintenance: only `permissions.SYSTEM` acts here."""
@@ -699,7 +705,7 @@ def jobs_purge_files(*, actor, now: datetime.datetime | None = None) -> tuple[in
         # nobody came to see).
         unstarted_jobs = ImportJob.objects.filter(
             Q(status__in=UNSTARTED_STATUSES) | Q(status=ImportJob.Status.FAILED, started_at__isnull=True),
-            firm=firm, created_at__lt=cutoff,
+            firm=firm, created_at__lt=max(cutoff, now - datetime.timedelta(days=DRAFT_EXPIRY_DAYS)),
         )
         for job in unstarted_jobs:
             # Conditional: a draft started since it was read is left to run.

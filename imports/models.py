@@ -18,6 +18,7 @@ COUNTER_NAMES = (
     "custom_fields_created",
     "tags_created",
     "warnings",
+    "rows_unchanged",
 )
 # Stored with the counters of a cancelled import only: the file's data rows, of which the
 # counters (`rows_total` included) cover the ones the run reached before it stopped.

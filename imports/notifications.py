@@ -37,7 +37,7 @@ def notify_import_finished(job: ImportJob) -> bool:
     if not claimed:
         return False
     job = ImportJob.objects.select_related("firm", "created_by").get(pk=job.pk)
-    context = {"job": job, "counters": counter_rows(job.counts), "url": results_url(job)}
+    context = {"job": job, "counters": counter_rows(job.counts, job.kind), "url": results_url(job)}
     body = render_to_string("imports/emails/finished.txt", context)
     subject = SUBJECTS[job.status].format(name=job.original_name)
     try:

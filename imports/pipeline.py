@@ -39,6 +39,7 @@ logger = logging.getLogger(__name__)
 BATCH_SIZE = 1000
 WRITE_ATTEMPTS = 3  # a batch whose records somebody else created meanwhile is planned again
 EXAMPLES_PER_CODE = 5
+MAX_NEW_TAG_NAMES = 50  # the review names this many of the tags a file creates
 
 
 @dataclass
@@ -73,6 +74,8 @@ class PipelineResult:
     # it reached, and this counts the rest too (read, not cleaned).
     rows_in_file: int = 0
     duplicates: Duplicates | None = None  # a dry run's likely duplicates, when asked for
+    # The names of the tags the run creates (the first MAX_NEW_TAG_NAMES), for the review.
+    new_tag_names: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -386,6 +389,7 @@ def run_pipeline(
     cancelled = False
     finder = DuplicateFinder() if find_duplicates and prepared.mapping.kind != "contacts" else None
     new_accounts: set[str] = set()
+    new_tag_names: list[str] = []
     # The custom fields and roles the mapping asks for are created with the first batch that
     # imports a row: a file whose rows are all skipped adds nothing to the firm. Idempotent, so a
     # resumed run (whose first part may have created them) simply finds them.
@@ -420,6 +424,7 @@ def run_pipeline(
                 collecting = time.perf_counter()
                 _collect_candidates(finder, clean_rows, plan, prepared.planning.decisions, new_accounts)
                 finder.seconds += time.perf_counter() - collecting
+            new_tag_names.extend(list(plan.new_tags.values())[:MAX_NEW_TAG_NAMES - len(new_tag_names)])
             for row, problem in plan.skipped:
                 skipped.add(problem.code, row.number, problem.message)
             for number, problem in plan.warnings:
@@ -435,7 +440,8 @@ def run_pipeline(
             rows_in_file = rows_read + count_rows(rows)
     duplicates = finder.find(job.firm_id) if finder is not None and not cancelled else None
     return PipelineResult(counters=totals, skipped=skipped, warnings=warnings, cancelled=cancelled,
-                          rows_in_file=rows_in_file, duplicates=duplicates)
+                          rows_in_file=rows_in_file, duplicates=duplicates,
+                          new_tag_names=new_tag_names)
 
 
 def _collect_candidates(finder: DuplicateFinder, rows: list, plan: BatchPlan, decisions,

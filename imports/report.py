@@ -36,11 +36,15 @@ COUNTER_LABELS = {
     "custom_fields_created": "Custom fields created",
     "tags_created": "Tags created",
     "warnings": "Warnings",
+    "rows_unchanged": "Rows that changed nothing",
 }
+# Counted for accounts-only imports (planning.planner): shown for those only.
+ACCOUNTS_ONLY_COUNTERS = ("rows_unchanged",)
 assert set(COUNTER_LABELS) == set(COUNTER_NAMES)
 
-def counter_rows(counts: dict) -> list[tuple[str, str, int]]:
-    """(name, label, number) for every counter, in the order of COUNTER_NAMES.
+def counter_rows(counts: dict, kind: str = "") -> list[tuple[str, str, int]]:
+    """(name, label, number) for every counter of an import of `kind`, in the order of
+    COUNTER_NAMES.
 
     After a cancel the counters cover the rows reached, not the file: the file's count comes
     first as "Rows in the file", and `rows_total` is "Rows reached"."""
@@ -50,7 +54,8 @@ def counter_rows(counts: dict) -> list[tuple[str, str, int]]:
     if ROWS_IN_FILE in counts:
         rows.append((ROWS_IN_FILE, labels["rows_total"], int(counts[ROWS_IN_FILE])))
         labels["rows_total"] = "Rows reached"
-    return rows + [(name, labels[name], int(counts.get(name, 0))) for name in COUNTER_NAMES]
+    names = [name for name in COUNTER_NAMES if kind == "accounts" or name not in ACCOUNTS_ONLY_COUNTERS]
+    return rows + [(name, labels[name], int(counts.get(name, 0))) for name in names]
 
 
 def counters(job: ImportJob) -> dict[str, int]:

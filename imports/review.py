@@ -284,6 +284,11 @@ def _account(data: AccountData, work: AccountWork | None, mapping: Mapping, name
     note = ""
     if snapshot is None and not data.assignees and not names.bulk_assignees and names.importer in assignee_ids:
         note = "you, because neither the file nor the settings name anyone"
+    elif snapshot is not None:
+        # An existing account keeps its assignees; the import only adds.
+        added = [names.members.get(pk, "") for pk in sorted(work.assignees)]
+        assignee_ids = sorted(set(snapshot.assignee_ids) | set(work.assignees))
+        note = f"added by this import: {', '.join(added)}" if added else ""
     return AccountExample(
         name=data.name, status=status, lines=lines, tags=tag_names,
         assignees=[names.members.get(pk, "") for pk in assignee_ids], assignee_note=note,

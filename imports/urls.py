@@ -23,6 +23,7 @@ urlpatterns = [
     path("clients/import/<int:pk>/undo/", views.undo_page, name="undo"),
     path("clients/import/<int:pk>/undo/progress/", views.undo_progress, name="undo_progress"),
     path("clients/import/<int:pk>/undo/cancel/", views.undo_cancel, name="undo_cancel"),
+    path("clients/import/<int:pk>/discard/", views.discard, name="discard"),
     path("clients/import/<int:pk>/skipped-rows.zip", views.skipped_rows, name="skipped_rows"),
     path("clients/import/<int:pk>/automatic-mapping/", views.use_automatic_mapping, name="use_automatic_mapping"),
     path("settings/import-mappings/", views.mapping_list, name="saved_mappings"),

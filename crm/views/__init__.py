@@ -16,6 +16,7 @@ from crm.views.contacts import contact_create, contact_detail, contact_edit, con
 from crm.views.firm import firm_switch
 from crm.views.merging import account_merge, account_merge_pick
 from crm.views.invitations import accounts_invite, invitation_accept, link_invite
+from crm.views.custom_fields import custom_fields_delete, custom_fields_merge
 from crm.views.firm_settings import (
     custom_field_delete,
     custom_fields,
@@ -50,6 +51,8 @@ __all__ = [
     "contact_list",
     "custom_field_delete",
     "custom_fields",
+    "custom_fields_delete",
+    "custom_fields_merge",
     "firm_settings",
     "firm_switch",
     "folder_template_default",

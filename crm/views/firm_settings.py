@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from crm import selectors, services
+from crm.custom_fields import custom_field_usage
 from crm.forms import (
     AccountRoleForm,
     CustomFieldForm,
@@ -183,15 +184,16 @@ def custom_fields(request):
         field = services.custom_field_create(firm=firm, **form.cleaned_data)
         messages.success(request, f'Custom field "{field.name}" created.')
         return redirect("crm:settings_custom_fields")
+    account_fields = list(selectors.custom_fields(firm=firm, applies_to=CustomField.AppliesTo.ACCOUNT))
+    contact_fields = list(selectors.custom_fields(firm=firm, applies_to=CustomField.AppliesTo.CONTACT))
+    usage = custom_field_usage(account_fields + contact_fields)
+    for field in account_fields + contact_fields:
+        field.usage = usage.get(field.pk, 0)
     return _render(
         request,
         "crm/settings/custom_fields.html",
         "custom_fields",
-        {
-            "form": form,
-            "account_fields": selectors.custom_fields(firm=firm, applies_to=CustomField.AppliesTo.ACCOUNT),
-            "contact_fields": selectors.custom_fields(firm=firm, applies_to=CustomField.AppliesTo.CONTACT),
-        },
+        {"form": form, "account_fields": account_fields, "contact_fields": contact_fields},
     )
 
 

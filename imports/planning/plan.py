@@ -104,6 +104,8 @@ class Counters:
     custom_fields_created: int = 0
     tags_created: int = 0
     warnings: int = 0
+    # Accounts-only imports: imported rows whose existing account they matched changed nothing.
+    rows_unchanged: int = 0
 
     def add(self, other: Counters) -> None:
         for name in self.__dataclass_fields__:

@@ -257,8 +257,17 @@ class Planner(AccountsMixin, ContactsMixin):
                     counters.contacts_updated += 1
         counters.tags_created += len(plan.new_tags)
         state.new_tags.update(plan.new_tags)
+        if self.ctx.mapping.kind == "accounts":
+            counters.rows_unchanged += sum(1 for ref in plan.row_accounts.values()
+                                           if _matched_unchanged(plan.accounts[ref], job_id))
 
 
 def _unpack_id(packed: int) -> int:
     """The account id of a packed existing-account reference ("a12" -> 12)."""
     return packed >> 1
+
+
+def _matched_unchanged(work, job_id) -> bool:
+    """An account that existed before this import, which the row matched and changed nothing of."""
+    return (not work.is_new and work.snapshot is not None and work.snapshot.created_by_import_id != job_id
+            and not work.changed)

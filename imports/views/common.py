@@ -73,7 +73,8 @@ def step_context(job: ImportJob, key: str) -> dict:
     keys = [s.key for s in steps]
     current = keys.index(key)
     indicator = [
-        {"number": i + 1, "title": s.title, "url": step_url(job, s), "current": i == current, "done": i < current}
+        {"number": i + 1, "key": s.key, "title": s.title, "url": step_url(job, s), "current": i == current,
+         "done": i < current}
         for i, s in enumerate(steps)
     ]
     previous, following = neighbour(job, key, -1), neighbour(job, key, +1)
@@ -89,7 +90,12 @@ def step_context(job: ImportJob, key: str) -> dict:
 
 
 def go_on(request, job: ImportJob, key: str):
-    """After a step's form was saved: Back or Continue, as the pressed button says."""
+    """After a step's form was saved: the step chosen in the step indicator (`goto`, posted
+    by its links so they keep unsaved changes as Back and Continue do), or Back or Continue,
+    as the pressed button says."""
+    chosen = next((s for s in steps_of(job.kind) if s.key == request.POST.get("goto")), None)
+    if chosen is not None:
+        return redirect(step_url(job, chosen))
     back = request.POST.get("nav") == "back"
     target = neighbour(job, key, -1 if back else +1)
     if target is None:

@@ -42,7 +42,7 @@ def job_page(request, pk):
     job = access_job(request, pk)
     if job.status == ImportJob.Status.VALIDATING:
         return redirect("imports:file", pk=job.pk)  # still being read: step 1 waits for it
-    context = {"job": job, "counters": counter_rows(job.counts)}
+    context = {"job": job, "counters": counter_rows(job.counts, job.kind)}
     if not is_editable(job) and not job.is_active:
         context["warning_groups"] = issue_groups(job, ImportIssue.Severity.WARNING)
         context["skip_groups"] = issue_groups(job, ImportIssue.Severity.SKIP)
@@ -62,9 +62,12 @@ def job_progress(request, pk):
 
 @import_permission_required
 def cancel(request, pk):
+    """GET: a page asking to confirm (what is kept, what stops); POST: the cancel."""
     job = access_job(request, pk)  # another firm's job: 404 whatever the method
     if request.method != "POST":
-        return HttpResponseNotAllowed(["POST"])
+        if not job.is_active or job.cancel_requested:
+            return redirect("imports:job", pk=job.pk)
+        return render(request, "imports/cancel.html", {"job": job})
     if job.is_active:
         was_queued = job.status == ImportJob.Status.QUEUED
         jobs.job_cancel(job, actor=request.membership)
@@ -87,8 +90,8 @@ def resume(request, pk):
         return HttpResponseNotAllowed(["POST"])
     rows_done = job.checkpoint.get("rows_done", 0)
     if jobs.job_resume(job, actor=request.membership):
-        messages.info(request, f"The import goes on after row {rows_done:,}: the rows imported before are not "
-                               "imported again.")
+        messages.info(request, f"The import goes on after row {rows_done:,} with the remaining rows: the rows "
+                               "imported before are not imported again.")
     else:
         messages.info(request, "This import cannot be resumed: it is running, finished, or its file was deleted.")
     return redirect("imports:job", pk=job.pk)

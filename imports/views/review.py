@@ -13,6 +13,7 @@ from django.http import HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django_htmx.http import HttpResponseClientRefresh
 
 from crm.models import Membership
@@ -37,15 +38,54 @@ def check_status(job: ImportJob) -> str:
     return job.dry_run_state
 
 
+def check_rows_total(job: ImportJob) -> int:
+    """The file's data rows as known before the check ends: counted at upload when the profile
+    read the whole file, else the last run's count; 0 when unknown."""
+    if job.read_info.get("complete") and job.read_info.get("rows_read"):
+        return int(job.read_info["rows_read"])
+    return int(job.rows_estimate or 0)
+
+
+def check_seconds_left(job: ImportJob, total: int, now=None) -> int | None:
+    """The check's time left at the rate so far (rows checked per second since it began);
+    None until it has checked some rows or when the total is unknown."""
+    started = parse_datetime(str(job.dry_run_counts.get("check_started_at") or ""))
+    done = job.dry_run_rows_done
+    if started is None or not done or not total:
+        return None
+    elapsed = ((now or timezone.now()) - started).total_seconds()
+    if elapsed <= 0:
+        return None
+    return max(0, round((total - done) * elapsed / done))
+
+
+def time_left_text(seconds: int | None) -> str:
+    """ "about 3 minutes left", "less than a minute left"; "" when unknown."""
+    if seconds is None:
+        return ""
+    if seconds < 60:
+        return "less than a minute left"
+    minutes = round(seconds / 60)
+    if minutes < 60:
+        return f"about {minutes} minute{'s' if minutes != 1 else ''} left"
+    hours, minutes = divmod(minutes, 60)
+    return f"about {hours} h {minutes:02d} min left"
+
+
 def _check_context(job: ImportJob) -> dict:
     status = check_status(job)
     counts = job.dry_run_counts if status == "done" else {}
     quiet_for = (timezone.now() - job.dry_run_updated_at).total_seconds() if job.dry_run_updated_at else 0
+    total = check_rows_total(job)
+    running = status == "running"
     return {
         "check_status": status,
         "check": counts,
         "check_stuck": status in ("queued", "running") and quiet_for > CHECK_STALE_SECONDS,
         "check_rows_done": job.dry_run_rows_done,
+        "check_rows_total": total,
+        "check_percent": min(100, job.dry_run_rows_done * 100 // total) if total else None,
+        "check_time_left": time_left_text(check_seconds_left(job, total)) if running else "",
     }
 
 

@@ -251,13 +251,13 @@ def test_progress_bar_follows_a_running_import_to_its_results(signed_in, live_se
     page.goto(f"{live_server.url}/clients/import/{job.pk}/")
     bar = page.get_by_role("progressbar", name="Import progress")
     expect(bar).to_have_attribute("aria-valuenow", "40")
-    expect(page.get_by_role("button", name="Cancel import")).to_be_visible()
+    expect(page.get_by_role("link", name="Cancel import…")).to_be_visible()
     shots("running")
 
     ImportJob.objects.filter(pk=job.pk).update(rows_done=7_500)
     expect(bar).to_have_attribute("aria-valuenow", "75")
     counts = {"rows_total": 10_000, "rows_imported": 10_000, "accounts_created": 9_000}
     ImportJob.objects.filter(pk=job.pk).update(rows_done=10_000, status=ImportJob.Status.FINISHED, counts=counts)
-    expect(page.locator("[data-count='accounts_created']")).to_have_text("9000")
+    expect(page.locator("[data-count='accounts_created']")).to_have_text("9,000")
     expect(page.get_by_role("progressbar", name="Import progress")).to_have_attribute("aria-valuenow", "100")
     shots("finished")

@@ -94,15 +94,15 @@ def test_the_results_page_says_cancelled_after_n_of_m_rows(owner_client, cancell
     assert "1,000 of 2,500 rows" in re.search(r'job-progress__numbers">(.*?)</p>', html, re.S).group(1)
     labels = dict(re.findall(r"<dt>([^<]+)</dt><dd data-count=\"(\w+)\"", html))
     assert labels["Rows in the file"] == "rows_in_file" and labels["Rows reached"] == "rows_total"
-    shown = {name: int(n) for name, n in re.findall(r'data-count="(\w+)">(\d+)<', html)}
+    shown = {name: int(n.replace(",", "")) for name, n in re.findall(r'data-count="(\w+)">([\d,]+)<', html)}
     assert shown["rows_in_file"] == 2500 and shown["rows_total"] == 1000
     assert shown["rows_imported"] + shown["rows_skipped"] == 1000
 
 
 def test_the_email_of_a_cancelled_import_says_how_far_it_went(cancelled, mailoutbox):
     (mail,) = mailoutbox
-    assert "was cancelled after 1000 of 2500 rows" in mail.body
-    assert "Rows in the file: 2500" in mail.body and "Rows reached: 1000" in mail.body
+    assert "was cancelled after 1,000 of 2,500 rows" in mail.body
+    assert "Rows in the file: 2,500" in mail.body and "Rows reached: 1,000" in mail.body
 
 
 def test_a_finished_import_shows_one_row_count(owner_client, firm, owner):

@@ -95,10 +95,10 @@ def test_two_imports_of_overlapping_files_into_one_firm_both_finish_as_if_run_on
     imported = list(ImportJob.objects.filter(firm=firm).order_by("original_name"))
     assert [(job.original_name, job.status, job.error) for job in imported] == [
         ("first.csv", "finished", ""), ("second.csv", "finished", "")]
-    # The two took turns: each created clients before and after some of the other's.
-    first_ids, second_ids = (Account.objects.filter(created_by_import=job).values_list("id", flat=True)
-                             for job in imported)
-    assert min(first_ids) < max(second_ids) and min(second_ids) < max(first_ids)
+    # Whether the two took turns batch by batch depends on how fast each process starts (on a
+    # loaded machine one may finish before the other begins), so it is not asserted: what must
+    # hold either way is below — both finished, every row accounted for, and the same clients
+    # as the files imported one after the other.
     for job, content in zip(imported, [first, second]):
         assert job.counts["rows_total"] == len(content) - 1 == job.counts["rows_imported"] + job.counts["rows_skipped"]
 

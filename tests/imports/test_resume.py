@@ -174,7 +174,7 @@ def test_a_cancelled_import_resumes_with_the_remaining_rows(
 
     job = jobs.job_run(job.pk, progress=cancel_after_two_batches)
     assert job.status == ImportJob.Status.CANCELLED and job.checkpoint == {"rows_done": 2 * BATCH}
-    assert "Resume import" in owner_client.get(reverse("imports:job", args=[job.pk])).content.decode()
+    assert "Import the remaining rows" in owner_client.get(reverse("imports:job", args=[job.pk])).content.decode()
 
     with django_capture_on_commit_callbacks(execute=True):
         owner_client.post(resume_url(job))

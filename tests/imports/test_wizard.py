@@ -565,7 +565,7 @@ def test_a_check_superseded_by_a_newer_request_stops_without_storing_totals(owne
     monkeypatch.setattr(jobs, "job_dry_run", user_changes_a_choice_meanwhile)
     jobs.job_check_run(job.pk)
     job.refresh_from_db()
-    assert job.dry_run_counts == {}
+    assert "rows_total" not in job.dry_run_counts
     assert job.dry_run_state == "queued"  # the newer request waits for its own run
 
 

@@ -22,7 +22,7 @@ from tests.imports.test_wizard import CLIENTS, wizard_upload
 JOB_URLS = [
     "file", "step_accounts", "step_settings", "step_contacts", "review", "check_progress", "decide_duplicates",
     "start_import", "job", "job_progress", "cancel", "resume", "skipped_rows", "use_automatic_mapping", "undo",
-    "undo_progress", "undo_cancel",
+    "undo_progress", "undo_cancel", "discard",
 ]
 FIRM_URLS = [("start", []), ("history", []), ("upload", ["accounts-and-contacts"]), ("saved_mappings", [])]
 # Settings > Import mappings: one saved mapping's actions.

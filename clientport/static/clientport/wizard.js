@@ -242,6 +242,26 @@
     });
   });
   document.querySelectorAll(".start-form, .wizard-form").forEach(preventDoubleSubmit);
+
+  // The step indicator's links save the current step first, as Back and Continue do: the
+  // step's form is submitted with `goto` naming the chosen step. (Without JavaScript they
+  // are plain links.)
+  document.querySelectorAll(".steps a[data-goto]").forEach(function (link) {
+    link.addEventListener("click", function (event) {
+      var form = document.querySelector("form.wizard-form");
+      if (!form || event.ctrlKey || event.metaKey || event.shiftKey) return;
+      event.preventDefault();
+      var input = form.querySelector("input[name=goto]");
+      if (!input) {
+        input = document.createElement("input");
+        input.type = "hidden";
+        input.name = "goto";
+        form.appendChild(input);
+      }
+      input.value = link.dataset.goto;
+      if (form.requestSubmit) form.requestSubmit(); else form.submit();
+    });
+  });
   // Dropping a file anywhere else must not make the browser leave the wizard to open it.
   ["dragover", "drop"].forEach(function (name) {
     window.addEventListener(name, function (event) {

@@ -3,7 +3,8 @@
 Uploads hold SSNs and the firm has its own copy, so each firm keeps them only for its
 *Keep uploaded client lists* setting (30 days by default): after that, an import's file and the
 cells of its skipped rows are deleted (its counts, reasons and changes stay), and imports never
-started (drafts, dry runs) are deleted whole. `clientport serve` runs it at start-up and every
+started (drafts, dry runs) are deleted whole after the same period, or 30 days if sooner
+(`jobs.DRAFT_EXPIRY_DAYS`): drafts expire. `clientport serve` runs it at start-up and every
 hour; with other workers, run it from cron (daily is enough). Running it twice is harmless.
 It acts as `crm.permissions.SYSTEM`: no person asks for it.
 """
