@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "crm",
     "imports",
     "portal",
+    "webhooks",
 ]
 
 MIDDLEWARE = [
@@ -233,6 +234,11 @@ PASSWORD_RESET_REQUESTS_PER_IP_PER_HOUR = int(os.environ.get("PASSWORD_RESET_REQ
 
 # --- Background tasks -----------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+# --- Webhooks (docs/webhooks.md) --------------------------------------------------------------
+# On: endpoints may be plain http and on this machine or the local network, for trying webhooks
+# against a receiver of your own. Off (production): https on public hosts only.
+WEBHOOKS_ALLOW_LOCAL = env_bool("WEBHOOKS_ALLOW_LOCAL", DEBUG)
 
 # --- Security -------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True

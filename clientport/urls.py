@@ -35,4 +35,5 @@ urlpatterns = [
     path("", include("imports.urls")),
     path("portal/", include("portal.urls")),
     path("", include("portal.team_urls")),
+    path("", include("webhooks.urls")),
 ]

@@ -40,6 +40,7 @@ from crm.models import (
 from crm.invitations import invitation_revoke
 from crm.normalize import normalize_name_key
 from crm.permissions import EDIT_CLIENTS, MANAGE_FIRM, require, require_member_change
+from webhooks import events as webhook_events
 
 logger = logging.getLogger("crm.actions")
 
@@ -235,6 +236,7 @@ def account_create(
         contact_link(actor=actor, account=account, contact=contact_create(actor=actor, **person))
     _set_roles(account, roles)
     logger.info("Account #%s created in %s by %s.", account.pk, firm.slug, actor.user.email)
+    transaction.on_commit(lambda: webhook_events.account_created(account))
     return account
 
 

@@ -39,6 +39,7 @@ from imports.profiling import FileProfile, profile_columns
 from imports.reading import UnreadableFile, sniff_upload
 from imports.sensitive import tax_id_columns
 from imports.writing import ClaimLost
+from webhooks import events as webhook_events
 
 logger = logging.getLogger(__name__)
 
@@ -461,7 +462,7 @@ def job_run(job_id: int, *, progress=None) -> ImportJob:
             status=ImportJob.Status.FAILED, error=_failure_sentence(exc), finished_at=timezone.now()
         )
         job.refresh_from_db()
-        invitations_after_import(job=job)
+        _after_end(job)
         return job
     status = ImportJob.Status.CANCELLED if result.cancelled else ImportJob.Status.FINISHED
     counts = result.counters.as_dict()
@@ -472,10 +473,15 @@ def job_run(job_id: int, *, progress=None) -> ImportJob:
         status=status, counts=counts, finished_at=timezone.now(), rows_estimate=result.rows_in_file,
     )
     job.refresh_from_db()
-    # After the last commit: a finished import's invitations go to the worker; a cancelled or
-    # failed one sends none.
-    invitations_after_import(job=job)
+    _after_end(job)
     return job
+
+
+def _after_end(job: ImportJob) -> None:
+    """After the last commit: a finished import's invitations go to the worker (a cancelled or
+    failed one sends none), and the firm's webhooks hear how it ended and which accounts it made."""
+    invitations_after_import(job=job)
+    transaction.on_commit(lambda: webhook_events.import_ended(job))
 
 
 # Failures whose message is a sentence for the user rather than a bug's.

@@ -58,6 +58,17 @@ def counter_rows(counts: dict, kind: str = "") -> list[tuple[str, str, int]]:
     return rows + [(name, labels[name], int(counts.get(name, 0))) for name in names]
 
 
+def job_result(job: ImportJob) -> dict:
+    """An import run's result as `clientport import --json` prints it (and webhooks send it):
+    the file's rows, every counter, the job, its status, and skipped rows per reason code."""
+    from django.db.models import Count
+
+    result = {ROWS_IN_FILE: job.rows_in_file, **counters(job), "job": job.pk, "status": job.status}
+    skipped = job.issues.filter(severity=ImportIssue.Severity.SKIP).values("code").annotate(n=Count("pk"))
+    result["skipped_reasons"] = {row["code"]: row["n"] for row in skipped}
+    return result
+
+
 def counters(job: ImportJob) -> dict[str, int]:
     return {name: int(job.counts.get(name, 0)) for name in COUNTER_NAMES}
 

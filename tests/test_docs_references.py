@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-SOURCE_DIRS = ("bench", "clientport", "crm", "imports", "portal", "scripts", "tests")
+SOURCE_DIRS = ("bench", "clientport", "crm", "imports", "portal", "scripts", "tests", "webhooks")
 SOURCE_SUFFIXES = {".py", ".html", ".txt", ""}  # "" for scripts/with-postgres
 
 # Documents a reader of this repository does not have. Spelled in pieces so this file does not

@@ -19,7 +19,7 @@ from crm.permissions import actor_for
 from imports import jobs, saved_mappings
 from imports.mapping import Mapping
 from imports.models import COUNTER_NAMES, ROWS_IN_FILE, ImportJob
-from imports.report import skipped_rows_zip
+from imports.report import job_result, skipped_rows_zip
 
 
 # The file's row count first: after a cancel the counters cover only the rows reached.
@@ -139,15 +139,11 @@ class Command(BaseCommand):
 
     def _print(self, options, job, counts, status, dry_result) -> None:
         if options["json"]:
-            payload = {name: counts.get(name, 0) for name in OUTPUT_NAMES}
-            payload.update(job=job.pk if dry_result is None else None, status=status)
-            # The same shape for a dry run and a real one: skip code -> number of rows.
-            if dry_result is not None:
-                payload["skipped_reasons"] = dict(dry_result.skipped.counts)
-            else:
-                payload["skipped_reasons"] = {
-                    row["code"]: row["n"] for row in job.issues.filter(severity="skip").values("code").annotate(n=_count())
-                }
+            if dry_result is None:
+                payload = job_result(job)
+            else:  # the same shape as a real run's: skip code -> number of rows
+                payload = {name: counts.get(name, 0) for name in OUTPUT_NAMES}
+                payload.update(job=None, status=status, skipped_reasons=dict(dry_result.skipped.counts))
             self.stdout.write(json.dumps(payload))
             return
         title = f"Check of {job.original_name}" if dry_result is not None else f"Import #{job.pk} of {job.original_name}"
@@ -168,9 +164,3 @@ def _saved_mapping_line(saved: dict) -> str:
             else f"the mapping of import #{saved.get('source_job')} for files with these columns")
     notes = "".join(f"\n  {note}" for note in saved.get("notes") or [])
     return f"Using {what} (--no-saved-mapping for the automatic one).{notes}"
-
-
-def _count():
-    from django.db.models import Count
-
-    return Count("id")
