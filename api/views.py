@@ -40,10 +40,8 @@ def token_list(request):
         "section": "api_tokens", "form": form, "created_key": created_key,
         "tokens": tokens.tokens_visible(actor=actor), "sees_firm": can_manage_firm(actor),
     }
-    # The key is in this one answer only; it must not linger in a cache.
-    response = render(request, "api/tokens.html", context, status=status)
-    response["Cache-Control"] = "no-store"
-    return response
+    # The key is in this one answer only; NoStoreWhenSignedInMiddleware keeps it out of caches.
+    return render(request, "api/tokens.html", context, status=status)
 
 
 @firm_member_required
