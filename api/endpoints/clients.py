@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from django.db import IntegrityError
 from django.http import HttpResponse
-from ninja import Header, Query, Router, Schema
+from ninja import Header, Query, Router, Schema, Status
 
 from api.auth import READ, WRITE
 from api.errors import ApiError, responses
@@ -381,7 +381,7 @@ def account_create(request, response: HttpResponse, body: AccountIn):
                                       folder_template=form.chosen_folder_template(), person=form.person(),
                                       roles=form.chosen_roles(), **form.account_fields())
     account = selectors.account_detail(firm=actor.firm, pk=account.pk)
-    return 201, _with_etag(response, account_out(account, _custom_names(actor.firm, CustomField.AppliesTo.ACCOUNT)))
+    return Status(201, _with_etag(response, account_out(account, _custom_names(actor.firm, CustomField.AppliesTo.ACCOUNT))))
 
 
 @router.patch("/accounts/{int:account_id}", auth=WRITE, response=responses({200: AccountOut}, 412),
@@ -424,7 +424,7 @@ def contact_create(request, response: HttpResponse, body: ContactIn):
     except IntegrityError as exc:
         raise ApiError(409, "conflict", "Another contact already has this email address.") from exc
     contact = selectors.contact_detail(firm=firm, pk=contact.pk)
-    return 201, _with_etag(response, contact_out(contact, _custom_names(firm, CustomField.AppliesTo.CONTACT)))
+    return Status(201, _with_etag(response, contact_out(contact, _custom_names(firm, CustomField.AppliesTo.CONTACT))))
 
 
 @router.patch("/contacts/{int:contact_id}", auth=WRITE, response=responses({200: ContactOut}, 409, 412),

@@ -16,7 +16,7 @@ from django.db.models import Count
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from ninja import File as FileParam
-from ninja import Form, Query, Router, Schema
+from ninja import Body, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from api.auth import IMPORT, TokenAuth
@@ -132,7 +132,7 @@ def _created(request, job: ImportJob):
     refusal = jobs.job_refusal(job)
     if refusal:
         raise ApiError(422, "import_refused", refusal)
-    return 201, import_out(job)
+    return Status(201, import_out(job))
 
 
 def _too_large() -> ApiError:
@@ -229,7 +229,7 @@ def mapping_get(request, import_id: int):
 
 @router.put("/imports/{int:import_id}/mapping", response=responses({200: ImportOut}, 409),
             summary="Replace the import's mapping")
-def mapping_put(request, import_id: int, mapping: dict[str, Any]):
+def mapping_put(request, import_id: int, mapping: dict[str, Any] = Body(...)):
     """The body is a mapping document (docs/mapping-example.json; `clientport import --mapping`).
     Reading choices that differ from the stored ones read the file again first."""
     job = _job(request, import_id)
@@ -262,7 +262,7 @@ def import_check(request, import_id: int):
     job = _job(request, import_id)
     _require_unstarted(job)
     job = jobs.job_check(job, actor=request.actor)
-    return 202, import_out(job)
+    return Status(202, import_out(job))
 
 
 @router.post("/imports/{int:import_id}/start", response=responses({202: ImportOut}, 409),
@@ -274,7 +274,7 @@ def import_start(request, import_id: int):
     if not jobs.job_start(job, actor=request.actor):
         raise ApiError(409, "already_started", f"Import #{job.pk} has already started.")
     job.refresh_from_db()
-    return 202, import_out(job)
+    return Status(202, import_out(job))
 
 
 @router.post("/imports/{int:import_id}/cancel", response=responses({202: ImportOut}, 409),
@@ -284,7 +284,7 @@ def import_cancel(request, import_id: int):
     job = _job(request, import_id)
     if not jobs.job_cancel(job, actor=request.actor):
         raise ApiError(409, "not_running", f"Import #{job.pk} is not queued or running ({job.status}).")
-    return 202, import_out(job)
+    return Status(202, import_out(job))
 
 
 def _ended(job: ImportJob) -> None:
