@@ -7,15 +7,19 @@ from ninja.security import HttpBearer
 from api import ratelimit
 from api.errors import ApiError
 from api.tokens import TokenRefused, authenticate
+from crm.permissions import EDIT_CLIENTS
+from crm.permissions import IMPORT as IMPORT_RIGHT
+from crm.permissions import require
 
 
 class TokenAuth(HttpBearer):
     """Authenticates `Authorization: Bearer <key>` and requires `scope`. Sets `request.actor`
-    (the token's membership, re-read on every request) and `request.api_token`."""
+    (the token's membership, re-read on every request) and `request.api_token`. With `right`,
+    the member must hold it (403); the actions check it again themselves."""
 
-    def __init__(self, scope: str):
+    def __init__(self, scope: str, right: str | None = None):
         super().__init__()
-        self.scope = scope
+        self.scope, self.right = scope, right
 
     def __call__(self, request):
         if not request.headers.get("Authorization"):
@@ -34,11 +38,14 @@ class TokenAuth(HttpBearer):
         if self.scope not in found.token.scopes:
             raise ApiError(403, "scope_missing", f"This token lacks the “{self.scope}” scope.",
                            details={"required_scope": self.scope, "token_scopes": found.token.scopes})
+        if self.right:
+            # The member's right, before a body is read: a refused upload never reaches the disk.
+            require(found.actor, self.right)
         request.actor = found.actor
         request.api_token = found.token
         return found.token
 
 
 READ = TokenAuth("read")
-WRITE = TokenAuth("write")
-IMPORT = TokenAuth("import")
+WRITE = TokenAuth("write", EDIT_CLIENTS)
+IMPORT = TokenAuth("import", IMPORT_RIGHT)

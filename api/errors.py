@@ -29,7 +29,7 @@ class ErrorOut(Schema):
 
 # The statuses any authenticated operation may answer, documented on every operation so a
 # client (and schemathesis) knows their shape.
-COMMON_ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
+COMMON_ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 
 
 def responses(ok: dict, *extra: int) -> dict:

@@ -81,7 +81,8 @@ def import_refused(request, exc):
 
 @api.exception_handler(HttpError)
 def http_error(request, exc: HttpError):
-    return _answer(request, exc.status_code, "http_error", str(exc))
+    code = "malformed_body" if exc.status_code == 400 else "http_error"
+    return _answer(request, exc.status_code, code, str(exc))
 
 
 @api.exception_handler(Exception)

@@ -181,7 +181,7 @@ def account_list(request, q: str = Query("", max_length=200), tag: int | None = 
     return {"items": [account_out(account, names) for account in rows], "next_cursor": next_cursor}
 
 
-@router.get("/accounts/{int:account_id}", response=responses({200: AccountOut}), summary="An account")
+@router.get("/accounts/{account_id}", response=responses({200: AccountOut}), summary="An account")
 def account_detail(request, response: HttpResponse, account_id: int):
     firm = request.actor.firm
     account = selectors.account_detail(firm=firm, pk=account_id)
@@ -200,7 +200,7 @@ def contact_list(request, q: str = Query("", max_length=200), tag: int | None = 
     return {"items": [contact_out(contact, names) for contact in rows], "next_cursor": next_cursor}
 
 
-@router.get("/contacts/{int:contact_id}", response=responses({200: ContactOut}), summary="A contact")
+@router.get("/contacts/{contact_id}", response=responses({200: ContactOut}), summary="A contact")
 def contact_detail(request, response: HttpResponse, contact_id: int):
     firm = request.actor.firm
     contact = selectors.contact_detail(firm=firm, pk=contact_id)
@@ -384,7 +384,7 @@ def account_create(request, response: HttpResponse, body: AccountIn):
     return Status(201, _with_etag(response, account_out(account, _custom_names(actor.firm, CustomField.AppliesTo.ACCOUNT))))
 
 
-@router.patch("/accounts/{int:account_id}", auth=WRITE, response=responses({200: AccountOut}, 412),
+@router.patch("/accounts/{account_id}", auth=WRITE, response=responses({200: AccountOut}, 412),
               summary="Update an account (overwrite or additive)")
 def account_update(request, response: HttpResponse, account_id: int, body: AccountUpdate,
                    if_match: str | None = Header(None, alias="If-Match")):
@@ -427,7 +427,7 @@ def contact_create(request, response: HttpResponse, body: ContactIn):
     return Status(201, _with_etag(response, contact_out(contact, _custom_names(firm, CustomField.AppliesTo.CONTACT))))
 
 
-@router.patch("/contacts/{int:contact_id}", auth=WRITE, response=responses({200: ContactOut}, 409, 412),
+@router.patch("/contacts/{contact_id}", auth=WRITE, response=responses({200: ContactOut}, 409, 412),
               summary="Update a contact (overwrite or additive)")
 def contact_update(request, response: HttpResponse, contact_id: int, body: ContactUpdate,
                    if_match: str | None = Header(None, alias="If-Match")):

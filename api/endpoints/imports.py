@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 import tempfile
-from typing import Any
+from typing import Any, Literal
 
 from django.conf import settings
 from django.core.files import File
@@ -32,7 +32,7 @@ from imports.views.upload import MULTIPART_OVERHEAD, SizeLimitUploadHandler
 
 router = Router(tags=["imports"], auth=IMPORT)
 
-Kind = str  # one of ImportJob.Kind's values; checked by job_create with a clear message
+Kind = Literal["accounts-and-contacts", "accounts", "contacts"]
 RESULT_NAMES = (ROWS_IN_FILE, *COUNTER_NAMES)
 DETECTION_KEYS = ("format", "encoding", "delimiter", "header_row", "sheet", "sheets", "headers", "rows_read",
                   "complete", "detected", "preamble")
@@ -161,7 +161,7 @@ class UploadAuth(TokenAuth):
         return found
 
 
-@router.post("/imports", auth=UploadAuth("import"), response=responses({201: ImportOut}, 413),
+@router.post("/imports", auth=UploadAuth("import", IMPORT_RIGHT), response=responses({201: ImportOut}, 413),
              summary="Upload a file (multipart)")
 def import_upload(request, file: UploadedFile = FileParam(...), kind: Kind = Form("accounts-and-contacts")):
     """Stores the file, detects how to read it and suggests a mapping (the firm's saved mapping
@@ -175,8 +175,9 @@ def import_upload(request, file: UploadedFile = FileParam(...), kind: Kind = For
 
 
 RAW_BODY = {"requestBody": {"required": True, "content": {
-    "text/csv": {"schema": {"type": "string"}},
-    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}},
+    # Any bytes: whether they are a table is the import's to say (422 import_refused).
+    "text/csv": {"schema": {}},
+    "application/octet-stream": {"schema": {}},
 }}}
 
 
@@ -211,7 +212,7 @@ def import_list(request, cursor: str | None = None, limit: int = Query(DEFAULT_L
     return {"items": [import_out(job) for job in rows], "next_cursor": next_cursor}
 
 
-@router.get("/imports/{int:import_id}", response=responses({200: ImportOut}),
+@router.get("/imports/{import_id}", response=responses({200: ImportOut}),
             summary="An import: detection, mapping, check, status and progress")
 def import_detail(request, import_id: int):
     job = _job(request, import_id)
@@ -221,13 +222,13 @@ def import_detail(request, import_id: int):
     return import_out(job)
 
 
-@router.get("/imports/{int:import_id}/mapping", response=responses({200: dict[str, Any]}),
+@router.get("/imports/{import_id}/mapping", response=responses({200: dict[str, Any]}),
             summary="The import's mapping (the CLI's --mapping JSON)")
 def mapping_get(request, import_id: int):
     return _job(request, import_id).mapping or {}
 
 
-@router.put("/imports/{int:import_id}/mapping", response=responses({200: ImportOut}, 409),
+@router.put("/imports/{import_id}/mapping", response=responses({200: ImportOut}, 409),
             summary="Replace the import's mapping")
 def mapping_put(request, import_id: int, mapping: dict[str, Any] = Body(...)):
     """The body is a mapping document (docs/mapping-example.json; `clientport import --mapping`).
@@ -254,7 +255,7 @@ def _require_unstarted(job: ImportJob) -> None:
         raise ApiError(409, "already_started", f"Import #{job.pk} has already started ({job.status}).")
 
 
-@router.post("/imports/{int:import_id}/check", response=responses({202: ImportOut}, 409),
+@router.post("/imports/{import_id}/check", response=responses({202: ImportOut}, 409),
              summary="Run the full check (a dry run of every row)")
 def import_check(request, import_id: int):
     """The review step's check: the real pipeline without writes. A small file is checked in
@@ -265,7 +266,7 @@ def import_check(request, import_id: int):
     return Status(202, import_out(job))
 
 
-@router.post("/imports/{int:import_id}/start", response=responses({202: ImportOut}, 409),
+@router.post("/imports/{import_id}/start", response=responses({202: ImportOut}, 409),
              summary="Start the import")
 def import_start(request, import_id: int):
     """Queues the import for the worker; poll the import's `status` and `progress`."""
@@ -277,7 +278,7 @@ def import_start(request, import_id: int):
     return Status(202, import_out(job))
 
 
-@router.post("/imports/{int:import_id}/cancel", response=responses({202: ImportOut}, 409),
+@router.post("/imports/{import_id}/cancel", response=responses({202: ImportOut}, 409),
              summary="Cancel a queued or running import")
 def import_cancel(request, import_id: int):
     """A running import stops after its current batch; what it wrote is kept."""
@@ -293,7 +294,7 @@ def _ended(job: ImportJob) -> None:
                        details={"status": job.status, "error": job.error})
 
 
-@router.get("/imports/{int:import_id}/results", response=responses({200: Results}, 409),
+@router.get("/imports/{import_id}/results", response=responses({200: Results}, 409),
             summary="The results (the CLI's --json keys)")
 def import_results(request, import_id: int):
     job = _job(request, import_id)
@@ -308,7 +309,7 @@ ZIP_RESPONSE = {"responses": {200: {"description": "The skipped rows as a zipped
                                     "content": {"application/zip": {"schema": {"type": "string", "format": "binary"}}}}}}
 
 
-@router.get("/imports/{int:import_id}/skipped-rows.zip", response=responses({200: None}, 409),
+@router.get("/imports/{import_id}/skipped-rows.zip", response=responses({200: None}, 409),
             openapi_extra=ZIP_RESPONSE, summary="The skipped rows as a zipped CSV")
 def import_skipped_rows(request, import_id: int):
     job = _job(request, import_id)
