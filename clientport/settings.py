@@ -71,6 +71,8 @@ INSTALLED_APPS = [
     "imports",
     "portal",
     "webhooks",
+    "ninja",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -193,6 +195,8 @@ IMPORT_CLEANING_PROCESSES = int(
 PORTAL_MAX_UPLOAD_BYTES = int(os.environ.get("PORTAL_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))
 # Uploads bigger than this go to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# Requests per token per window (api/ratelimit.py): "120/min", "10/s", "5000/hour".
+API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120/min")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Mail -----------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from api.main import api
 from clientport.auth import PasswordResetView
 from crm.forms import EmailAuthenticationForm
 from crm.views.invitations import invitation_accept
@@ -36,4 +37,6 @@ urlpatterns = [
     path("portal/", include("portal.urls")),
     path("", include("portal.team_urls")),
     path("", include("webhooks.urls")),
+    path("api/v1/", api.urls),
+    path("", include("api.urls")),
 ]

@@ -18,7 +18,7 @@ def lint_imports(root: Path) -> subprocess.CompletedProcess:
 
 
 def copy_of_the_tree(tmp_path: Path) -> Path:
-    for package in ("imports", "crm", "clientport", "portal", "webhooks"):
+    for package in ("imports", "crm", "clientport", "portal", "webhooks", "api"):
         shutil.copytree(ROOT / package, tmp_path / package,
                         ignore=shutil.ignore_patterns("__pycache__", "templates", "static", "migrations"))
     shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
