@@ -24,8 +24,9 @@ from api.pagination import DEFAULT_LIMIT, MAX_LIMIT, paginate
 from crm.permissions import IMPORT as IMPORT_RIGHT
 from crm.permissions import require
 from imports import jobs, saved_mappings
+from imports import undo as undoing
 from imports.mapping import Mapping
-from imports.models import ImportJob
+from imports.models import ImportJob, ImportUndo
 from imports.report import job_result, skipped_rows_zip
 from imports.views.upload import MULTIPART_OVERHEAD, SizeLimitUploadHandler
 
@@ -315,3 +316,66 @@ def import_skipped_rows(request, import_id: int):
     out.seek(0)
     stem = job.original_name.rsplit(".", 1)[0] or "import"
     return FileResponse(out, as_attachment=True, filename=f"{stem}-skipped-rows.zip", content_type="application/zip")
+
+
+# --- Undo (imports/undo.py: the same undo as the results page and `clientport undo`) ----------
+
+
+class UndoOut(Schema):
+    job: int
+    status: str  # "not_requested", then queued / running / done / failed / cancelled
+    can_undo: bool
+    refusal: str  # why it cannot be undone now; "" when it can
+    percent: int
+    counts: dict[str, int]  # what is (or will be) removed and restored
+    conflict_count: int
+    conflicts: list[dict]  # the first 100 records kept as they are now, by name and reason
+    finished_at: str | None
+
+
+def undo_out(job: ImportJob) -> dict:
+    undo = ImportUndo.objects.filter(pk=job.pk).first()
+    refusal = undoing.undo_refusal(job)
+    if undo is not None and undo.planned:
+        counts, conflicts = undo.counts, undo.conflicts
+    elif refusal:
+        counts, conflicts = {}, []
+    else:
+        plan = undoing.plan_undo(job)
+        counts, conflicts = plan.counts, plan.conflicts
+    return {
+        "job": job.pk, "status": undo.status if undo else "not_requested", "can_undo": not refusal,
+        "refusal": refusal, "percent": undo.progress_percent if undo else 0,
+        "counts": {name: int(value) for name, value in counts.items()}, "conflict_count": len(conflicts),
+        "conflicts": conflicts[:100],
+        "finished_at": undo.finished_at.isoformat() if undo and undo.finished_at else None,
+    }
+
+
+@router.get("/imports/{import_id}/undo", response=responses({200: UndoOut}),
+            summary="What undoing the import would do, or the undo's progress and results")
+def import_undo_status(request, import_id: int):
+    """Before an undo: the counts and the conflicts the confirmation page shows. After asking:
+    the undo's status and progress (poll it), and at the end what it did."""
+    return undo_out(_job(request, import_id))
+
+
+@router.post("/imports/{import_id}/undo", response=responses({202: UndoOut}, 409),
+             summary="Undo the import (in the background)")
+def import_undo(request, import_id: int):
+    """Removes what the import created and restores what it changed, keeping records edited
+    since (the conflicts). Runs in the worker; poll GET .../undo. 409 `undo_refused` with the
+    reason when it cannot (running, undone already, never started)."""
+    job = _job(request, import_id)
+    if not undoing.undo_request(job, actor=request.actor):
+        raise ApiError(409, "undo_refused", undoing.undo_refusal(job) or f"Import #{job.pk} cannot be undone now.")
+    return Status(202, undo_out(job))
+
+
+@router.post("/imports/{import_id}/undo/cancel", response=responses({202: UndoOut}, 409),
+             summary="Stop an undo after its current batch")
+def import_undo_cancel(request, import_id: int):
+    job = _job(request, import_id)
+    if not undoing.undo_cancel(job, actor=request.actor):
+        raise ApiError(409, "undo_not_running", f"The undo of import #{job.pk} is not queued or running.")
+    return Status(202, undo_out(job))

@@ -128,3 +128,28 @@ def test_results_before_the_end_are_409_and_a_second_start_too(firm, owner):
     assert api.post(f"/api/v1/imports/{job['id']}/start").status_code == 202
     again = api.post(f"/api/v1/imports/{job['id']}/start")
     assert again.status_code == 409 and again.json()["error"]["code"] == "already_started"
+
+
+def test_an_import_undone_through_the_api_leaves_the_firm_as_it_was(firm, owner):
+    api = ApiClient(key_for(firm, owner))
+    before = snapshot(firm)
+    results = api_import(api, "clients.csv", CSV.encode())
+    assert snapshot(firm) != before
+    job = results["job"]
+
+    preview = api.get(f"/api/v1/imports/{job}/undo").json()
+    assert preview["status"] == "not_requested" and preview["can_undo"] is True
+    assert preview["counts"]["accounts_removed"] == 3 and preview["conflict_count"] == 0
+
+    asked = api.post(f"/api/v1/imports/{job}/undo")
+    assert asked.status_code == 202, asked.content
+    for _ in range(100):
+        state = api.get(f"/api/v1/imports/{job}/undo").json()
+        if state["status"] in ("done", "failed", "cancelled"):
+            break
+    assert state["status"] == "done" and state["percent"] == 100 and state["can_undo"] is False
+    assert snapshot(firm) == before
+
+    again = api.post(f"/api/v1/imports/{job}/undo")
+    assert again.status_code == 409 and again.json()["error"]["code"] == "undo_refused"
+    assert "undone already" in again.json()["error"]["message"]
