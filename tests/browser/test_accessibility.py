@@ -19,15 +19,23 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 WIDTHS = [1366, 390]
 AXE = Axe()
 
+# The innermost elements that reach past the window's right edge, to name in a failure.
+WIDE_ELEMENTS = """() => Array.from(document.querySelectorAll("body *"))
+  .filter(el => el.getBoundingClientRect().right > window.innerWidth + 1
+             && !Array.from(el.children).some(child => child.getBoundingClientRect().right > window.innerWidth + 1))
+  .slice(0, 4)
+  .map(el => el.tagName.toLowerCase() + (el.className && typeof el.className === "string" ? "." + el.className.trim().split(/\\s+/).join(".") : ""))
+  .join(", ")"""
+
 
 class Audit:
     """Visits pages at one width and collects what axe and the layout checks find on each."""
 
-    def __init__(self, page, width: int):
+    def __init__(self, page, width: int, group: str):
         self.page = page
         self.width = width
         page.set_viewport_size({"width": width, "height": 900})
-        self.shots = Screenshots(page, f"a11y-{width}")
+        self.shots = Screenshots(page, f"a11y-{group}-{width}")
         self.findings: list[str] = []
 
     def check(self, name: str) -> None:
@@ -40,7 +48,8 @@ class Audit:
                 self.findings.append(f"{name}: {violation['id']} ({violation['impact']}) {violation['help']} at {targets}")
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         if overflow > 0:
-            self.findings.append(f"{name}: scrolls sideways by {overflow}px at {self.width}px")
+            culprits = page.evaluate(WIDE_ELEMENTS)
+            self.findings.append(f"{name}: scrolls sideways by {overflow}px at {self.width}px ({culprits})")
         self.shots(name)
 
     def visit(self, url: str, name: str) -> None:
@@ -74,7 +83,7 @@ def clients(firm):
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_team_pages_have_no_serious_violations(signed_in, live_server, clients, width):
     account, contact = clients
-    audit = Audit(signed_in, width)
+    audit = Audit(signed_in, width, "team")
     base = live_server.url
     for path, name in [
         ("/clients/accounts/", "accounts"),
@@ -100,7 +109,7 @@ def test_the_team_pages_have_no_serious_violations(signed_in, live_server, clien
 @pytest.mark.parametrize("width", WIDTHS)
 def test_every_wizard_step_has_no_serious_violations(signed_in, live_server, firm, width):
     page = signed_in
-    audit = Audit(page, width)
+    audit = Audit(page, width, "wizard")
     audit.visit(f"{live_server.url}/clients/import/", "import start")
     audit.visit(f"{live_server.url}/clients/import/new/accounts-and-contacts/", "upload")
     drop_file(page, "clients.csv", csv_text([
@@ -125,7 +134,7 @@ def test_every_wizard_step_has_no_serious_violations(signed_in, live_server, fir
 @pytest.mark.parametrize("width", WIDTHS)
 def test_the_portal_and_sign_in_pages_have_no_serious_violations(page, live_server, firm, width):
     world = make_client(firm, "ana@example.com", account_name="Rivera Household")
-    audit = Audit(page, width)
+    audit = Audit(page, width, "portal")
     base = live_server.url
     audit.visit(f"{base}/login/", "team sign-in")
     audit.visit(f"{base}/password-reset/", "password reset")

@@ -40,6 +40,18 @@
     });
   }
 
+  // A table wider than the screen scrolls inside its frame; the frame takes the keyboard focus
+  // so the arrow keys can scroll it too (axe: scrollable-region-focusable).
+  function focusableScrollers() {
+    Array.prototype.forEach.call(document.querySelectorAll(".table-wrap"), function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth + 1) wrap.setAttribute("tabindex", "0");
+      else if (wrap.getAttribute("tabindex") === "0") wrap.removeAttribute("tabindex");
+    });
+  }
+  focusableScrollers();
+  window.addEventListener("resize", focusableScrollers);
+  document.addEventListener("htmx:load", focusableScrollers);
+
   sizeBars(document);
   // htmx swaps in new fragments (the import's progress, every second).
   document.addEventListener("htmx:load", function (event) { sizeBars(event.target); });
