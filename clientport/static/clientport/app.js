@@ -1,5 +1,5 @@
 /* Behaviour of every page, kept out of the HTML so the Content-Security-Policy can forbid
-   inline scripts: questions before deleting, the firm switcher, progress bar widths. */
+   inline scripts: questions before deleting, the firm switcher, progress bar widths, the menu at narrow widths. */
 (function () {
   "use strict";
 
@@ -22,6 +22,35 @@
     if (root.matches && root.matches(".progress__bar[data-percent]")) bars.push(root);
     bars.forEach(function (bar) { bar.style.width = bar.getAttribute("data-percent") + "%"; });
   }
+
+  // The sidebar's Menu button at narrow widths: shown only when this script runs, so without
+  // JavaScript the menu stays open rather than out of reach. Escape closes it.
+  var toggle = document.querySelector(".sidebar__toggle");
+  var panel = toggle && document.getElementById(toggle.getAttribute("aria-controls"));
+  if (toggle && panel) {
+    document.documentElement.classList.add("js-nav");
+    toggle.hidden = false;
+    var setOpen = function (open) {
+      toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      panel.classList.toggle("is-open", open);
+    };
+    toggle.addEventListener("click", function () { setOpen(toggle.getAttribute("aria-expanded") !== "true"); });
+    document.addEventListener("keydown", function (event) {
+      if (event.key === "Escape" && toggle.getAttribute("aria-expanded") === "true") { setOpen(false); toggle.focus(); }
+    });
+  }
+
+  // A table wider than the screen scrolls inside its frame; the frame takes the keyboard focus
+  // so the arrow keys can scroll it too (axe: scrollable-region-focusable).
+  function focusableScrollers() {
+    Array.prototype.forEach.call(document.querySelectorAll(".table-wrap"), function (wrap) {
+      if (wrap.scrollWidth > wrap.clientWidth + 1) wrap.setAttribute("tabindex", "0");
+      else if (wrap.getAttribute("tabindex") === "0") wrap.removeAttribute("tabindex");
+    });
+  }
+  focusableScrollers();
+  window.addEventListener("resize", focusableScrollers);
+  document.addEventListener("htmx:load", focusableScrollers);
 
   sizeBars(document);
   // htmx swaps in new fragments (the import's progress, every second).
