@@ -70,26 +70,27 @@ def account_list(*, firm: Firm, query: str = "", tag_id=None, account_type: str 
     return accounts.order_by(*_ordering(ACCOUNT_SORTS, sort)).prefetch_related("tags", "assignees__user")
 
 
-# The lists' sortable columns and the order each gives; "-" before a key sorts it descending.
-# Each ends with the primary key, so pages never shuffle. "created" is the id order, which is
-# the order of creation: it needs no index of its own (one more to write per imported row).
+# The lists' sortable columns: the fields a column sorts by, then the tie-breakers. "-" before a
+# key reverses the column's own fields; ties stay in name order, and the primary key last keeps
+# pages from shuffling. "created" is the id order, which is the order of creation: it needs no
+# index of its own (one more to write per imported row).
 ACCOUNT_SORTS = {
-    "name": ("name_key", "pk"),  # index account_name_lookup (firm, name_key)
-    "type": ("type", "name_key", "pk"),  # index (firm, type)
-    "status": ("status", "name_key", "pk"),  # index account_status_filter (firm, status)
-    "created": ("pk",),
-    "contacts": ("contact_count", "name_key", "pk"),
+    "name": (("name_key",), ("pk",)),  # index account_name_lookup (firm, name_key)
+    "type": (("type",), ("name_key", "pk")),  # index (firm, type)
+    "status": (("status",), ("name_key", "pk")),  # index account_status_filter (firm, status)
+    "created": (("pk",), ()),
+    "contacts": (("contact_count",), ("name_key", "pk")),
 }
 CONTACT_SORTS = {
-    "name": ("last_name", "first_name", "email", "pk"),  # index (firm, last_name, first_name)
-    "created": ("pk",),
+    "name": (("last_name", "first_name", "email"), ("pk",)),  # index (firm, last_name, first_name)
+    "created": (("pk",), ()),
 }
 
 
 def _ordering(sorts: dict, sort: str) -> list[str]:
     descending = sort.startswith("-")
-    fields = sorts.get(sort.lstrip("-")) or sorts["name"]
-    return [f"-{field}" if descending else field for field in fields]
+    fields, tie_breakers = sorts.get(sort.lstrip("-")) or sorts["name"]
+    return [f"-{field}" if descending else field for field in fields] + list(tie_breakers)
 
 
 def _contact_count():

@@ -30,7 +30,7 @@ class ListFilterForm(forms.Form):
         tag = self.cleaned_data.get("tag")
         return {"query": self.cleaned_data.get("q", "").strip(), "tag_id": tag.pk if tag else None}
 
-    def sort(self) -> str:
+    def sort_order(self) -> str:
         """The sort asked for ("name", "-created", ...), or "" for the list's default (name)."""
         sort = self.cleaned_data.get("sort", "") if self.is_valid() else ""
         return sort if sort.lstrip("-") in self.sorts else ""

@@ -24,7 +24,7 @@ def account_list(request):
     filters = filter_form.filters()
     # "Created by import #N", linked from an import's results page.
     import_job = selectors.access_import_job(firm, request.GET["import"]) if request.GET.get("import") else None
-    accounts = selectors.account_list(firm=firm, import_job=import_job, sort=filter_form.sort(), **filters)
+    accounts = selectors.account_list(firm=firm, import_job=import_job, sort=filter_form.sort_order(), **filters)
     page = paginate(request, accounts)
     page.object_list = selectors.with_contact_counts(page.object_list)
     return render(

@@ -21,7 +21,7 @@ def contact_list(request):
     filters = filter_form.filters()
     # "Created by import #N", linked from an import's results page.
     import_job = selectors.access_import_job(firm, request.GET["import"]) if request.GET.get("import") else None
-    contacts = selectors.contact_list(firm=firm, import_job=import_job, sort=filter_form.sort(), **filters)
+    contacts = selectors.contact_list(firm=firm, import_job=import_job, sort=filter_form.sort_order(), **filters)
     page = paginate(request, contacts)
     return render(
         request,
