@@ -9,7 +9,8 @@
   var allMatching = form.querySelector("input[data-all-matching]");
   var counter = form.querySelector("[data-selected-count]");
   var action = form.querySelector("select[data-bulk-action]");
-  var kind = form.action.indexOf("contacts") >= 0 ? "contact" : "account";
+  // form.action would be the select named "action": read the attribute.
+  var kind = form.getAttribute("action").indexOf("contacts") >= 0 ? "contact" : "account";
 
   function update() {
     var ticked = rows.filter(function (box) { return box.checked; }).length;
