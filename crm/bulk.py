@@ -60,12 +60,14 @@ def _touch(model, chunk: list[int], **fields) -> int:
     return model.objects.filter(pk__in=chunk).update(updated_at=timezone.now(), **fields)
 
 
-def _each_chunk(actor, records, model, write) -> int:
+def _each_chunk(actor, records, model, write, *, touch: bool = True) -> int:
+    """Runs `write` on each chunk of ids in its own transaction; `touch` sets the records'
+    updated time (a write that updates the records' own row sets it itself)."""
     count = 0
     for chunk in id_chunks(_scoped(actor, records, model)):
         with transaction.atomic():
-            write(chunk)
-            count += _touch(model, chunk)
+            written = write(chunk)
+            count += _touch(model, chunk) if touch else written
     return count
 
 
@@ -110,7 +112,7 @@ def accounts_set_assignees(*, actor: Membership, accounts, members: Iterable[Mem
 def accounts_set_type(*, actor: Membership, accounts, type: str) -> int:
     if type not in Account.Type.values:
         raise ValueError(f'"{type}" is not an account type.')
-    count = _each_chunk(actor, accounts, Account, lambda chunk: Account.objects.filter(pk__in=chunk).update(type=type))
+    count = _each_chunk(actor, accounts, Account, lambda chunk: _touch(Account, chunk, type=type), touch=False)
     logger.info("Type of %s accounts of %s set to %s by %s.", count, actor.firm.slug, type, actor.user.email)
     return count
 
@@ -118,8 +120,7 @@ def accounts_set_type(*, actor: Membership, accounts, type: str) -> int:
 def accounts_set_status(*, actor: Membership, accounts, status: str) -> int:
     if status not in Account.Status.values:
         raise ValueError(f'"{status}" is not an account status.')
-    count = _each_chunk(actor, accounts, Account,
-                        lambda chunk: Account.objects.filter(pk__in=chunk).update(status=status))
+    count = _each_chunk(actor, accounts, Account, lambda chunk: _touch(Account, chunk, status=status), touch=False)
     logger.info("Status of %s accounts of %s set to %s by %s.", count, actor.firm.slug, status, actor.user.email)
     return count
 
