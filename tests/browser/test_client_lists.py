@@ -49,3 +49,16 @@ def test_filter_select_all_matching_add_a_tag_and_sort(signed_in, shots, live_se
     assert "q=Smith" in page.url and "sort=-name" in page.url
     shots("sorted by name descending")
     assert violations == []
+
+
+def test_the_bulk_bar_and_saved_filters_fit_a_390_px_phone(signed_in, shots, live_server, firm, many_accounts):
+    page = signed_in
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/clients/accounts/?q=Smith&sort=-name")
+    page.get_by_label("Action").select_option("set_type")
+    controls = [page.get_by_test_id("select-all-matching"), page.get_by_label("Action"), page.locator("#bulk-type"),
+                page.get_by_test_id("bulk-apply"), page.get_by_role("button", name="Save filter")]
+    for control in controls:
+        box = control.bounding_box()
+        assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390, box
+    shots("390 px")
