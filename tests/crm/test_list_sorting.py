@@ -117,3 +117,12 @@ def test_contact_pages_show_formatted_phones_and_escape_what_is_not_one(owner_cl
         page = owner_client.get(url).content.decode()
         assert "(312) 555-0100" in page
         assert "not a phone: &lt;b&gt;call me&lt;/b&gt;" in page and "<b>call me</b>" not in page
+
+
+@pytest.mark.parametrize("search", ["Trust", "C0"])
+def test_sorting_by_contacts_with_a_search_counts_every_contact(owner_client, three, search):
+    # The search joins the contacts: "C0" matches one of Charlie Trust's two contacts, and the
+    # count must still be of both.
+    response = owner_client.get(LIST, {"q": search, "sort": "-contacts"})
+    assert [(a.name, a.contact_count) for a in response.context["accounts"]] == [("Charlie Trust", 2)]
+    assert response.context["page"].paginator.count == 1
