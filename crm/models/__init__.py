@@ -4,6 +4,7 @@ from crm.models.accounts import Account, AccountContact, AccountRole, AccountRol
 from crm.models.contacts import Contact
 from crm.models.firms import Firm, Membership, User
 from crm.models.history import AccountEvent
+from crm.models.lists import ClientDeletion, ListKind, SavedFilter
 from crm.models.setup import CustomField, FolderTemplate, Tag
 
 __all__ = [
@@ -12,11 +13,14 @@ __all__ = [
     "AccountEvent",
     "AccountRole",
     "AccountRoleAssignment",
+    "ClientDeletion",
     "Contact",
     "CustomField",
     "Firm",
     "FolderTemplate",
     "Membership",
+    "ListKind",
+    "SavedFilter",
     "Tag",
     "User",
 ]

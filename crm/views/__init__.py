@@ -12,6 +12,8 @@ from crm.views.accounts import (
     account_edit,
     account_list,
 )
+from crm.views.bulk import accounts_bulk, contacts_bulk
+from crm.views.saved_filters import saved_filter_delete, saved_filter_save
 from crm.views.contacts import contact_create, contact_detail, contact_edit, contact_list
 from crm.views.firm import firm_switch
 from crm.views.merging import account_merge, account_merge_pick
@@ -36,6 +38,10 @@ from crm.views.firm_settings import (
 )
 
 __all__ = [
+    "accounts_bulk",
+    "contacts_bulk",
+    "saved_filter_delete",
+    "saved_filter_save",
     "accounts_invite",
     "account_contact_add",
     "account_contact_switch",

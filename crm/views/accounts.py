@@ -11,9 +11,10 @@ from django.views.decorators.http import require_POST
 
 from crm import history, selectors, services
 from crm.forms import AccountFilterForm, AccountForm, AddContactToAccountForm, LinkSwitchForm
-from crm.models import CustomField
+from crm.forms.bulk import BulkActionForm
+from crm.models import CustomField, ListKind
 from crm.permissions import client_editor_required, firm_member_required
-from crm.views.common import custom_value_rows, editor_context, paginate
+from crm.views.common import custom_value_rows, editor_context, list_context, paginate
 
 
 @firm_member_required
@@ -23,9 +24,9 @@ def account_list(request):
     filters = filter_form.filters()
     # "Created by import #N", linked from an import's results page.
     import_job = selectors.access_import_job(firm, request.GET["import"]) if request.GET.get("import") else None
-    # Aggregating queries drop Meta.ordering: order explicitly, or pages would shuffle.
-    accounts = selectors.account_list(firm=firm, import_job=import_job, **filters).order_by("name_key", "pk")
+    accounts = selectors.account_list(firm=firm, import_job=import_job, sort=filter_form.sort_order(), **filters)
     page = paginate(request, accounts)
+    page.object_list = selectors.with_contact_counts(page.object_list)
     return render(
         request,
         "crm/account_list.html",
@@ -35,6 +36,8 @@ def account_list(request):
             "filter_form": filter_form,
             "filtered": any(filters.values()) or import_job is not None,
             "import_job": import_job,
+            "bulk_form": BulkActionForm(firm=firm),
+            **list_context(request, ListKind.ACCOUNTS, AccountFilterForm),
             **editor_context(request),
         },
     )

@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from crm import selectors
 from crm.models import CustomField, Firm
 from crm.permissions import can_edit_clients
+from crm.saved_filters import may_delete
 
 PAGE_SIZE = 50
 
@@ -16,6 +17,22 @@ PAGE_SIZE = 50
 def paginate(request, queryset, per_page: int = PAGE_SIZE):
     """The requested page; a page number out of range or garbage gives the nearest page."""
     return Paginator(queryset, per_page).get_page(request.GET.get("page"))
+
+
+def list_context(request, list_kind: str, filter_form_class) -> dict:
+    """What both client lists show around the table: the firm's saved filters (the one in use
+    marked), the query string a new saved filter would keep, and the recent bulk deletions."""
+    current_query = filter_form_class.kept_query(request.GET)
+    saved = list(selectors.saved_filters(firm=request.membership.firm, list_kind=list_kind))
+    for item in saved:
+        item.is_current = item.query == current_query
+        item.can_delete = may_delete(request.membership, item)
+    return {
+        "saved_filters": saved,
+        "current_query": current_query,
+        "list_kind": list_kind,
+        "recent_deletions": selectors.recent_deletions(firm=request.membership.firm, list_kind=list_kind),
+    }
 
 
 def editor_context(request) -> dict:

@@ -8,9 +8,10 @@ from django.shortcuts import redirect, render
 
 from crm import selectors, services
 from crm.forms import ContactForm, ListFilterForm
-from crm.models import CustomField
+from crm.forms.bulk import ContactBulkActionForm
+from crm.models import CustomField, ListKind
 from crm.permissions import client_editor_required, firm_member_required
-from crm.views.common import custom_value_rows, editor_context, paginate
+from crm.views.common import custom_value_rows, editor_context, list_context, paginate
 
 
 @firm_member_required
@@ -20,7 +21,7 @@ def contact_list(request):
     filters = filter_form.filters()
     # "Created by import #N", linked from an import's results page.
     import_job = selectors.access_import_job(firm, request.GET["import"]) if request.GET.get("import") else None
-    contacts = selectors.contact_list(firm=firm, import_job=import_job, **filters).order_by("last_name", "first_name", "email", "pk")
+    contacts = selectors.contact_list(firm=firm, import_job=import_job, sort=filter_form.sort_order(), **filters)
     page = paginate(request, contacts)
     return render(
         request,
@@ -31,6 +32,8 @@ def contact_list(request):
             "filter_form": filter_form,
             "filtered": any(filters.values()) or import_job is not None,
             "import_job": import_job,
+            "bulk_form": ContactBulkActionForm(firm=firm),
+            **list_context(request, ListKind.CONTACTS, ListFilterForm),
             **editor_context(request),
         },
     )

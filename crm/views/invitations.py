@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.forms import SetPasswordForm
 from django.db import transaction
-from django.http import Http404, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -16,8 +15,8 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from crm import invitations, selectors
-from crm.forms import AccountFilterForm
 from crm.permissions import client_editor_required
+from crm.views.bulk import Selection, invite_accounts
 
 # The client portal's pages (the `portal` app, mounted at /portal/): where an accepted
 # invitation lands, and where a client who already chose a password signs in.
@@ -53,32 +52,11 @@ def link_invite(request, pk, link_pk):
 def accounts_invite(request):
     """The accounts list's *Invite to portal*: the ticked accounts, or all that match the
     list's filter. Says how many invitations were queued and what was skipped, and why."""
-    firm = request.membership.firm
-    list_query = request.POST.get("filter", "")
-    back = reverse("crm:account_list") + (f"?{list_query}" if list_query else "")
-    if request.POST.get("all_matching"):
-        params = QueryDict(list_query)
-        import_job = selectors.access_import_job(firm, params["import"]) if params.get("import") else None
-        accounts = selectors.account_list(firm=firm, import_job=import_job,
-                                          **AccountFilterForm(params or None, firm=firm).filters())
-    else:
-        raw_ids = request.POST.getlist("account")
-        if not raw_ids:
-            messages.error(request, "Select the accounts to invite, or all accounts matching the filter.")
-            return redirect(back)
-        if not all(value.isdigit() for value in raw_ids):
-            raise Http404("Unknown account.")
-        ids = {int(value) for value in raw_ids}
-        accounts = selectors.account_list(firm=firm, account_ids=ids)
-        if accounts.count() != len(ids):
-            raise Http404("Unknown account.")  # another firm's, or deleted
-    links = selectors.links_of_accounts(firm=firm, accounts=accounts.order_by().values("pk"))
-    result = invitations.invitations_queue(actor=request.membership, links=links)
-    if not result.queued and not result.accepted and not result.skipped:
-        messages.info(request, "These accounts have no contacts to invite.")
-    else:
-        messages.success(request, "Invite to portal: " + result.message())
-    return redirect(back)
+    selection = Selection(request, "account")
+    if selection.empty:
+        messages.error(request, "Select the accounts to invite, or all accounts matching the filter.")
+        return redirect(selection.list_url)
+    return invite_accounts(request, selection, selection.records())
 
 
 @sensitive_post_parameters("new_password1", "new_password2")
