@@ -6,9 +6,9 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 
+from crm.forms.contacts import ContactDetailsCleaning
 from crm.models import Account, Contact
 from imports import cleaning
-from imports.cleaning.addresses import clean_address_fields
 from portal.services import CLIENT_EDITABLE_FIELDS, MAX_FILES_PER_UPLOAD
 
 
@@ -50,7 +50,7 @@ class TeamUploadForm(UploadForm):
                                 help_text="Unshared documents stay internal to the firm.")
 
 
-class ClientDetailsForm(forms.Form):
+class ClientDetailsForm(ContactDetailsCleaning, forms.Form):
     """What a client may correct about themselves. Phones and address are read as an import
     and the CRM's contact form read them (imports/cleaning)."""
 
@@ -88,23 +88,8 @@ class ClientDetailsForm(forms.Form):
         self._clean_phones(cleaned)
         return cleaned
 
-    def _clean_address(self, cleaned) -> None:
-        names = ("street", "city", "state", "postal_code", "country")
-        if any(name in self.errors for name in names):
-            return
-        address = clean_address_fields(*(cleaned.get(name, "") for name in names))
-        for name in names:
-            cleaned[name] = getattr(address, name)
-
-    def _clean_phones(self, cleaned) -> None:
-        if "phones" in self.errors:
-            return
-        region = cleaning.region_for_country(cleaned.get("country") or "") or self.contact.firm.default_country
-        phones, problems = cleaning.clean_phones(cleaned.get("phones") or "", default_country=region)
-        if problems:
-            self.add_error("phones", [problem.reason for problem in problems])
-        else:
-            cleaned["phones"] = phones
+    def default_country(self) -> str:
+        return self.contact.firm.default_country
 
     def changes(self) -> dict:
         return {name: self.cleaned_data[name] for name in CLIENT_EDITABLE_FIELDS if name in self.cleaned_data}

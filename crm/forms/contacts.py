@@ -14,7 +14,37 @@ from imports import cleaning
 from imports.cleaning.addresses import clean_address_fields
 
 
-class ContactForm(CustomFieldsMixin, forms.Form):
+class ContactDetailsCleaning:
+    """The address and phones of a person's details, read as an import reads them: one rule for
+    the team's contact form and the client's *My details* in the portal. The form says which
+    country a number without a country code belongs to (`default_country`)."""
+
+    def default_country(self) -> str:
+        raise NotImplementedError
+
+    def _clean_address(self, cleaned) -> None:
+        names = ("street", "city", "state", "postal_code", "country")
+        if any(name in self.errors for name in names):
+            return
+        address = clean_address_fields(*(cleaned.get(name, "") for name in names))
+        for name in names:
+            cleaned[name] = getattr(address, name)
+
+    def _clean_phones(self, cleaned) -> None:
+        """As an import reads a phone cell: several numbers (one per line, or "/" ";"), E.164 with
+        the extension kept, and a number without a country code read as the contact's country's
+        when the form names it, else the firm's."""
+        if "phones" in self.errors:
+            return
+        region = cleaning.region_for_country(cleaned.get("country") or "") or self.default_country()
+        phones, problems = cleaning.clean_phones(cleaned.get("phones") or "", default_country=region)
+        if problems:
+            self.add_error("phones", [problem.reason for problem in problems])
+        else:
+            cleaned["phones"] = phones
+
+
+class ContactForm(ContactDetailsCleaning, CustomFieldsMixin, forms.Form):
     prefix = forms.CharField(max_length=30, required=False)
     first_name = forms.CharField(max_length=100, required=False)
     middle_name = forms.CharField(max_length=100, required=False)
@@ -121,26 +151,8 @@ class ContactForm(CustomFieldsMixin, forms.Form):
         self._clean_phones(cleaned)
         return cleaned
 
-    def _clean_address(self, cleaned) -> None:
-        names = ("street", "city", "state", "postal_code", "country")
-        if any(name in self.errors for name in names):
-            return
-        address = clean_address_fields(*(cleaned.get(name, "") for name in names))
-        for name in names:
-            cleaned[name] = getattr(address, name)
-
-    def _clean_phones(self, cleaned) -> None:
-        """As an import reads a phone cell: several numbers (one per line, or "/" ";"), E.164 with
-        the extension kept, and a number without a country code read as the contact's country's
-        when the form names it, else the firm's."""
-        if "phones" in self.errors:
-            return
-        region = cleaning.region_for_country(cleaned.get("country") or "") or self.firm.default_country
-        phones, problems = cleaning.clean_phones(cleaned.get("phones") or "", default_country=region)
-        if problems:
-            self.add_error("phones", [problem.reason for problem in problems])
-        else:
-            cleaned["phones"] = phones
+    def default_country(self) -> str:
+        return self.firm.default_country
 
     def contact_fields(self) -> dict:
         data = self.cleaned_data
