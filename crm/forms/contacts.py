@@ -17,10 +17,7 @@ from imports.cleaning.addresses import clean_address_fields
 class ContactDetailsCleaning:
     """The address and phones of a person's details, read as an import reads them: one rule for
     the team's contact form and the client's *My details* in the portal. The form says which
-    country a number without a country code belongs to (`default_country`)."""
-
-    def default_country(self) -> str:
-        raise NotImplementedError
+    country a number without a country code belongs to: its `default_country()` method."""
 
     def _clean_address(self, cleaned) -> None:
         names = ("street", "city", "state", "postal_code", "country")
