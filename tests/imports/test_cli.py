@@ -113,6 +113,43 @@ def test_plain_output_names_each_counter(firm, owner, clients_file):
     assert "rows imported" in output and "contacts created" in output
 
 
+class Terminal(io.StringIO):
+    """What the command writes to a terminal (a stream that says it is one)."""
+
+    def isatty(self):
+        return True
+
+
+def test_on_a_terminal_the_import_shows_a_bar_with_rows_per_second_and_time_left(firm, owner, clients_file):
+    out, err = io.StringIO(), Terminal()
+    call_command("import", str(clients_file), "--firm", "alpha", "--user", owner.email, stdout=out, stderr=err)
+    bar = err.getvalue()
+    assert "Importing" in bar and "3/3 rows" in bar and "rows/s" in bar and "left" in bar
+    assert "rows imported" in out.getvalue()  # the same summary as without a terminal
+
+
+def test_a_check_on_a_terminal_shows_its_progress_too(firm, owner, clients_file):
+    err = Terminal()
+    call_command("import", str(clients_file), "--firm", "alpha", "--user", owner.email, "--dry-run",
+                 stdout=io.StringIO(), stderr=err)
+    assert "Checking" in err.getvalue() and "3/3 rows" in err.getvalue()
+
+
+def test_json_on_a_terminal_prints_only_the_json(firm, owner, clients_file):
+    out, err = io.StringIO(), Terminal()
+    call_command("import", str(clients_file), "--firm", "alpha", "--user", owner.email, "--json",
+                 stdout=out, stderr=err)
+    assert json.loads(out.getvalue())["rows_total"] == 3
+    assert err.getvalue() == ""
+
+
+def test_without_a_terminal_no_bar_is_drawn(firm, owner, clients_file):
+    err = io.StringIO()
+    call_command("import", str(clients_file), "--firm", "alpha", "--user", owner.email, stdout=io.StringIO(),
+                 stderr=err)
+    assert "Importing" not in err.getvalue()
+
+
 def test_unreadable_file_exits_non_zero_with_one_line(firm, owner, tmp_path):
     path = tmp_path / "photo.csv"
     path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
