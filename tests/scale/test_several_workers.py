@@ -256,8 +256,8 @@ def test_twenty_two_imports_on_three_workers_with_one_killed(postgres_url, tmp_p
     reference_env = {**server_env(reference_url, tmp_path / "reference-var"), "IMPORT_CLEANING_PROCESSES": "0"}
     slugs = [f"f{index}" for index in range(6)]
     step = time.monotonic()
-    for database_env in (env, reference_env):
-        clientport("migrate", "--no-input", env=database_env)
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(lambda database_env: clientport("migrate", "--no-input", env=database_env), (env, reference_env)))
     tokens = json.loads(subprocess.run([PYTHON, "-m", "tests.scale.firms", *slugs], env=env, cwd=ROOT, check=True,
                                        capture_output=True, text=True).stdout)
     subprocess.run([PYTHON, "-m", "tests.scale.firms", *slugs], env=reference_env, cwd=ROOT, check=True,
