@@ -16,7 +16,7 @@ PYTEST_ARGS ?=
 # pytest exits 5 when it selects no test: a pass for a filtered run, an error for the whole suite.
 PYTEST := $(BIN)/pytest $(PYTEST_ARGS)$(if $(PYTEST_ARGS), || [ $$? -eq 5 ])
 
-.PHONY: install venv-tools run test layers test-sqlite test-postgres browser bench clean
+.PHONY: install venv-tools run test layers test-sqlite test-postgres test-scale browser bench clean
 
 # Re-installs only when the pinned set or the project metadata changed.
 $(STAMP): requirements.lock pyproject.toml
@@ -58,6 +58,11 @@ test-sqlite: install browser
 
 test-postgres: install browser
 	scripts/with-postgres sh -c '$(PYTEST)'
+
+# Several workers, one database (tests/scale): 2 web processes and 3 workers on a throwaway
+# PostgreSQL, 22 imports at once, one worker killed. Kept out of `make test` by its marker.
+test-scale: install
+	scripts/with-postgres sh -c '$(BIN)/pytest -p no:cacheprovider -m scale -s tests/scale $(PYTEST_ARGS)'
 
 # Browser tests drive the system Chromium (Playwright's own download does not work here).
 browser:

@@ -190,6 +190,11 @@ IMPORT_MAX_FIRM_CUSTOM_FIELDS = int(os.environ.get("IMPORT_MAX_FIRM_CUSTOM_FIELD
 IMPORT_CLEANING_PROCESSES = int(
     os.environ.get("IMPORT_CLEANING_PROCESSES", max(0, min((os.cpu_count() or 1) - 1, 4)))
 )
+# A running import (or undo) that wrote no heartbeat for this long has lost its worker: every
+# worker (`clientport worker`) sweeps for such jobs this often and queues them again, to resume
+# after their last committed batch (docs/import-rules.md, "Workers").
+IMPORT_HEARTBEAT_TIMEOUT_SECONDS = int(os.environ.get("IMPORT_HEARTBEAT_TIMEOUT_SECONDS", 300))
+IMPORT_SWEEP_SECONDS = float(os.environ.get("IMPORT_SWEEP_SECONDS", IMPORT_HEARTBEAT_TIMEOUT_SECONDS / 2))
 # The most one portal upload (all the files of one post, by the team or a client) may weigh,
 # checked while the body arrives: the rest never reaches the disk.
 PORTAL_MAX_UPLOAD_BYTES = int(os.environ.get("PORTAL_MAX_UPLOAD_BYTES", 50 * 1024 * 1024))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import logging
+from dataclasses import dataclass
 from pathlib import PurePath
 
 from django.conf import settings
@@ -30,7 +31,7 @@ from imports.matching import FieldSpec, suggest_mapping
 from imports.members import (
     MEMBER_TARGETS, UnmatchedNames, active_member_rows, directory_signature, member_directory, unmatched_names,
 )
-from imports.models import ROWS_IN_FILE, ImportIssue, ImportJob
+from imports.models import ROWS_IN_FILE, ImportIssue, ImportJob, ImportUndo
 from imports.pipeline import (
     PipelineResult, UnknownFolderTemplate, check_folder_template, detection_choices, job_file, open_job_table,
     read_options, run_pipeline,
@@ -38,6 +39,7 @@ from imports.pipeline import (
 from imports.profiling import FileProfile, profile_columns
 from imports.reading import UnreadableFile, sniff_upload
 from imports.sensitive import tax_id_columns
+from imports.undo import undo_requeue_interrupted
 from imports.writing import ClaimLost
 from webhooks import events as webhook_events
 
@@ -598,13 +600,38 @@ def job_requeue_interrupted(*, actor, silent_for: datetime.timedelta | None = No
     requeued = []
     for job in running:
         # Still as it was read (no batch committed since), and a new token: the worker that
-        # held the job, if alive, can commit nothing more.
-        if ImportJob.objects.filter(
-            pk=job.pk, status=ImportJob.Status.RUNNING, run_token=job.run_token, heartbeat_at=job.heartbeat_at
-        ).update(status=ImportJob.Status.QUEUED, run_token=F("run_token") + 1):
-            run_import_job.enqueue(job.pk)
-            requeued.append(job)
+        # held the job, if alive, can commit nothing more. Of several workers sweeping at once,
+        # one UPDATE matches; the task row is written in the same transaction, so a sweeper
+        # that dies in between leaves the job running (and swept again), never queued with no task.
+        with transaction.atomic():
+            if ImportJob.objects.filter(
+                pk=job.pk, status=ImportJob.Status.RUNNING, run_token=job.run_token, heartbeat_at=job.heartbeat_at
+            ).update(status=ImportJob.Status.QUEUED, run_token=F("run_token") + 1):
+                run_import_job.enqueue(job.pk)
+                requeued.append(job)
     return requeued
+
+
+@dataclass(frozen=True)
+class Swept:
+    """What one sweep queued again."""
+
+    interrupted: list[ImportJob]
+    failed: list[ImportJob]
+    undos: list[ImportUndo]
+
+
+def jobs_sweep(*, actor, silent_for: datetime.timedelta) -> Swept:
+    """The resume rule, run by `clientport resume_imports` and by every worker on a timer
+    (imports/management/commands/worker.py): running imports and undos whose heartbeat has been
+    silent for `silent_for` lost their worker and go back to the queue; imports that failed that
+    long ago are retried (at most AUTOMATIC_RESUMES times). Safe with any number of sweepers at
+    once: each job is taken by one conditional UPDATE. Maintenance: `permissions.SYSTEM`."""
+    return Swept(
+        interrupted=job_requeue_interrupted(actor=actor, silent_for=silent_for),
+        failed=job_requeue_failed(actor=actor, failed_for=silent_for),
+        undos=undo_requeue_interrupted(actor=actor, silent_for=silent_for),
+    )
 
 
 # --- Resume: an import that failed or was cancelled goes on after its last committed batch ----
@@ -667,11 +694,13 @@ def job_requeue_failed(*, actor, failed_for: datetime.timedelta) -> list[ImportJ
     )
     requeued = []
     for job in failed:
-        # Still as it was read: not resumed by a person meanwhile.
-        if _queue_again(ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.FAILED, finished_at=job.finished_at),
-                        automatic_resumes=F("automatic_resumes") + 1):
-            run_import_job.enqueue(job.pk)
-            requeued.append(job)
+        # Still as it was read: not resumed by a person (or another sweeper) meanwhile.
+        with transaction.atomic():
+            if _queue_again(ImportJob.objects.filter(pk=job.pk, status=ImportJob.Status.FAILED,
+                                                     finished_at=job.finished_at),
+                            automatic_resumes=F("automatic_resumes") + 1):
+                run_import_job.enqueue(job.pk)
+                requeued.append(job)
     return requeued
 
 

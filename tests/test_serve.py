@@ -53,7 +53,7 @@ def port_answers(port: int) -> bool:
 
 def processes_marked(marker: str) -> dict[int, str]:
     """Live processes whose environment holds `marker` (serve, gunicorn's arbiter and its
-    worker, db_worker), as pid -> command line. Zombies have an empty environment."""
+    worker, the import worker), as pid -> command line. Zombies have an empty environment."""
     found = {}
     for entry in Path("/proc").iterdir():
         if not entry.name.isdigit() or int(entry.name) == os.getpid():
@@ -130,7 +130,7 @@ def test_serve_runs_the_app_and_the_worker_and_stops_both_on_ctrl_c(server_env, 
 
         children = processes_marked(marker)
         assert any("gunicorn" in command for command in children.values()), children
-        assert any("db_worker" in command for command in children.values()), children
+        assert any("clientport worker" in command for command in children.values()), children
 
         serve.send_signal(signal.SIGINT)
         assert serve.wait(timeout=20) == 0, log_path.read_text()
@@ -153,7 +153,7 @@ def test_serve_exits_with_an_error_when_a_child_dies(server_env, tmp_path):
     )
     try:
         assert wait_until(lambda: port_answers(port) or serve.poll() is not None, timeout=60)
-        worker = next(pid for pid, command in processes_marked(marker).items() if "db_worker" in command)
+        worker = next(pid for pid, command in processes_marked(marker).items() if "clientport worker" in command)
         os.kill(worker, signal.SIGKILL)
 
         output, _ = serve.communicate(timeout=20)

@@ -38,7 +38,7 @@ def _stop_with_parent() -> None:
 class Command(BaseCommand):
     help = (
         "Serves Clientport: applies migrations, then runs the web server (gunicorn) and the "
-        "background worker that runs imports (django-tasks-db's db_worker) until Ctrl-C. "
+        "background worker that runs imports (`clientport worker`) until Ctrl-C. "
         "If either stops, the other is stopped too."
     )
 
@@ -61,9 +61,12 @@ class Command(BaseCommand):
         self._check_port_free(host, port)
         prepare_local_dirs()
         call_command("migrate", interactive=False, verbosity=max(verbosity - 1, 0))
-        # The worker started below is the only one: imports left running by a previous
-        # worker are orphaned and resume from their last committed batch.
-        call_command("resume_imports", silent_for=0, verbosity=verbosity)
+        # On SQLite the worker started below is the only one: imports left running by a previous
+        # worker are orphaned and resume from their last committed batch at once. A shared
+        # database may have live workers on other machines: there the workers' own sweep takes
+        # over jobs whose heartbeat went silent (imports/management/commands/worker.py).
+        if connections["default"].vendor == "sqlite":
+            call_command("resume_imports", silent_for=0, verbosity=verbosity)
         self._purge_import_files(verbosity)
         # The children open their own connections; SQLite in particular should not see this
         # process hold one for the whole run.
@@ -94,7 +97,7 @@ class Command(BaseCommand):
                 ]
             ),
             "worker": self._start(
-                [sys.executable, "-m", "clientport", "db_worker", "--no-reload", "--queue-name=*"]
+                [sys.executable, "-m", "clientport", "worker", "--no-reload", "--queue-name=*"]
             ),
         }
 

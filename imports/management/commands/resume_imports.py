@@ -2,9 +2,10 @@
 
 An import commits its checkpoint with every batch, so a job found "running" while no worker
 runs it (the machine restarted, the worker was killed) resumes after its last batch, writing
-nothing twice. By default only jobs that committed no batch for 5 minutes are taken (a live
-worker commits every second or so), so it is safe to run from cron while other workers share
-the database; `--silent-for 0` takes every running job, which is what `clientport serve` does at
+nothing twice. By default only jobs that committed no batch for `IMPORT_HEARTBEAT_TIMEOUT_SECONDS`
+(5 minutes) are taken (a live worker commits every second or so), so it is safe to run while
+other workers share the database; every `clientport worker` runs this same rule on a timer, so
+neither a person nor cron needs to; `--silent-for 0` takes every running job, which is what `clientport serve` does at
 start-up, where it is the only worker. A worker that was merely slow loses its claim on the job
 and stops at its next batch, so a job is never written by two workers.
 
@@ -21,11 +22,11 @@ maintenance right.
 
 import datetime
 
+from django.conf import settings
 from django.core.management.base import BaseCommand
 
 from crm.permissions import SYSTEM
-from imports.jobs import job_requeue_failed, job_requeue_interrupted
-from imports.undo import undo_requeue_interrupted
+from imports.jobs import jobs_sweep
 
 
 class Command(BaseCommand):
@@ -33,19 +34,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--silent-for", type=int, default=300, metavar="SECONDS",
+            "--silent-for", type=int, default=settings.IMPORT_HEARTBEAT_TIMEOUT_SECONDS, metavar="SECONDS",
             help="take running imports that committed nothing, and failed imports that failed, this long ago "
-                 "(default: 300; 0: all)",
+                 "(default: IMPORT_HEARTBEAT_TIMEOUT_SECONDS, %(default)s; 0: all)",
         )
 
     def handle(self, *args, **options):
-        silent_for = datetime.timedelta(seconds=options["silent_for"])
-        jobs = (job_requeue_interrupted(actor=SYSTEM, silent_for=silent_for)
-                + job_requeue_failed(actor=SYSTEM, failed_for=silent_for))
-        for job in jobs:
-            self.stdout.write(f"Import #{job.pk} ({job.original_name}) queued to resume after row {job.rows_done:,}.")
-        undos = undo_requeue_interrupted(actor=SYSTEM, silent_for=silent_for)
-        for undo in undos:
-            self.stdout.write(f"The undo of import #{undo.pk} queued to go on after its last batch.")
-        if not jobs and not undos and options["verbosity"] > 1:
+        swept = jobs_sweep(actor=SYSTEM, silent_for=datetime.timedelta(seconds=options["silent_for"]))
+        report_sweep(swept, self.stdout.write)
+        if not (swept.interrupted or swept.failed or swept.undos) and options["verbosity"] > 1:
             self.stdout.write("No interrupted or failed import.")
+
+
+def report_sweep(swept, write) -> None:
+    """One line per job queued again (the worker's sweep logs the same lines)."""
+    for job in swept.interrupted + swept.failed:
+        write(f"Import #{job.pk} ({job.original_name}) queued to resume after row {job.rows_done:,}.")
+    for undo in swept.undos:
+        write(f"The undo of import #{undo.pk} queued to go on after its last batch.")
