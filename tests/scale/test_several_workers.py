@@ -12,7 +12,7 @@ cleaning process: the machine is gone). Then:
 - no duplicate contact (same email) or account (same key) in any firm;
 - `rows_total == rows_imported + rows_skipped` for every job;
 - each firm's accounts, contacts and links equal those of the same files imported one after the
-  other (`clientport import`) into a second fresh database.
+  other (the `import` command, in one process per firm) into a second fresh database.
 
 `SCALE_SIZE` (default 1) multiplies every file's rows. Timings are printed, never asserted.
 """
@@ -340,9 +340,8 @@ def test_twenty_two_imports_on_three_workers_with_one_killed(postgres_url, tmp_p
         by_firm[job_files[job_id].firm].append(job_files[job_id])
 
     def import_one_after_the_other(firm: str) -> None:
-        for item in by_firm[firm]:
-            clientport("import", str(item.path), "--firm", firm, "--user", f"owner@{firm}.example", "--json",
-                       env=reference_env)
+        subprocess.run([PYTHON, "-m", "tests.scale.sequential", firm, *(str(item.path) for item in by_firm[firm])],
+                       env=reference_env, cwd=ROOT, check=True, capture_output=True, timeout=FINISH_WITHIN)
 
     with ThreadPoolExecutor(2) as pool:
         list(pool.map(import_one_after_the_other, sorted(by_firm)))
