@@ -140,14 +140,20 @@ def run(path: Path, repeat: int, import_too: bool) -> dict:
     result: dict = {"database": connection.vendor, "file_mb": round(path.stat().st_size / 1e6, 1), "ms": {}}
     ms = result["ms"]
 
-    with path.open("rb") as upload:
-        started = time.perf_counter()
-        response = client.post("/clients/import/new/accounts-and-contacts/", {"file": upload})
-        ms["upload (POST, once)"] = round((time.perf_counter() - started) * 1000, 1)
-    assert response.status_code == 302, (response.status_code, response.content[:2000])
+    client.get("/clients/import/new/accounts-and-contacts/")  # the first request imports the views
+
+    def upload():
+        with path.open("rb") as file:
+            response = client.post("/clients/import/new/accounts-and-contacts/", {"file": file})
+        assert response.status_code == 302, (response.status_code, response.content[:2000])
+
+    # Includes the test client's encoding of the multipart body (0.2 s for 100 MB, quiet).
+    ms["upload POST"] = timed(upload, min(repeat, 3))
     job = ImportJob.objects.latest("pk")
-    if job.status == ImportJob.Status.VALIDATING:
+    if job.status == ImportJob.Status.VALIDATING:  # what the worker does meanwhile
+        started = time.perf_counter()
         jobs.job_detect_run(job.pk)
+        result["detect_s"] = round(time.perf_counter() - started, 1)
     base = f"/clients/import/{job.pk}"
 
     def get(url: str, expect: int = 200):
@@ -189,9 +195,9 @@ def print_table(result: dict) -> None:
           f"(target < {TARGET_MS} ms; load {Path('/proc/loadavg').read_text().split()[0]})")
     width = max(len(label) for label in result["ms"])
     for label, value in result["ms"].items():
-        mark = "" if value < TARGET_MS or "once" in label else "  over"
+        mark = "" if value < TARGET_MS else "  over"
         print(f"  {label:<{width}}  {value:>9.1f}{mark}")
-    for key in ("check_s", "import_s"):
+    for key in ("detect_s", "check_s", "import_s"):
         if key in result:
             print(f"  {key}: {result[key]} s")
 
