@@ -71,9 +71,9 @@ def job_create(*, actor: Membership, file, original_name: str, kind: str = "acco
     mapping. Refuses (ImportRefused) files over the size limit and files that are no table,
     deleting what was stored.
 
-    `detect_in_background` (the web upload): only a bounded prefix is checked here, and a
-    workbook too large to parse quickly is detected by the worker (`job_detect_run`; the job is
-    "validating" meanwhile). Text files are always detected here: their detection streams.
+    `detect_in_background` (the web upload, the API): only a bounded prefix is checked here, and
+    a file too large to detect and profile quickly (`_detects_inline`) is detected by the worker
+    (`job_detect_run`; the job is "validating" meanwhile).
     The job is the actor's firm's, created by the actor's user. Without a mapping, the firm's
     saved mapping for the file's columns is preselected unless `use_saved` is off."""
     require(actor, IMPORT)
@@ -124,11 +124,18 @@ def _discard(job: ImportJob) -> None:
 # A workbook is parsed whole to be read (python-calamine): one larger than this is detected by
 # the worker, not in the upload request (a 6 MB XLSX of 200,000 rows took 0.8 s and 150 MB).
 INLINE_DETECT_BYTES_SPREADSHEET = 1024 * 1024
+# A text file streams, but its column profile reads up to PROFILE_MAX_ROWS rows (about 7 MB of a
+# typical client list, 2-3 s of the upload's answer on a busy machine): a text file larger than
+# this is profiled by the worker too, so the upload answers as soon as the file is stored.
+INLINE_DETECT_BYTES_TEXT = 1024 * 1024
 
 
 def _detects_inline(file_format: str, size: int) -> bool:
-    limit = getattr(settings, "IMPORT_INLINE_DETECT_BYTES_SPREADSHEET", INLINE_DETECT_BYTES_SPREADSHEET)
-    return file_format in ("csv", "iif") or size <= limit
+    if file_format in ("csv", "iif"):
+        limit = getattr(settings, "IMPORT_INLINE_DETECT_BYTES_TEXT", INLINE_DETECT_BYTES_TEXT)
+    else:
+        limit = getattr(settings, "IMPORT_INLINE_DETECT_BYTES_SPREADSHEET", INLINE_DETECT_BYTES_SPREADSHEET)
+    return size <= limit
 
 
 def _sniff(job: ImportJob, mapping: Mapping | None) -> str:
@@ -150,6 +157,9 @@ def job_detect_run(job_id: int) -> ImportJob | None:
         return None  # delivered twice, or the upload was deleted meanwhile
     try:
         job_detect(job)
+        # The settings step's list of names matching no team member needs the whole file: read
+        # here, for the mapping just suggested, so the step does not read it on its first visit.
+        job_unmatched_member_names(job, Mapping.from_dict(job.mapping))
     except Exception as exc:
         if not isinstance(exc, ImportRefused):
             logger.exception("Reading the upload of import #%s failed", job.pk)
