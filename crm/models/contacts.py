@@ -1,4 +1,6 @@
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Lower
 
 from crm.normalize import contact_name_key, normalize_email_key
 from imports.cleaning.values import mask_tax_id
@@ -51,6 +53,8 @@ class Contact(models.Model):
         indexes = [
             models.Index(fields=["firm", "last_name", "first_name"]),
             models.Index(fields=["firm", "name_key"]),
+            # Search by last name whatever its case: one range of this index (crm.selectors).
+            models.Index(F("firm"), Lower("last_name"), name="contact_last_name_search"),
         ]
         ordering = ["last_name", "first_name", "email"]
 
