@@ -3,7 +3,7 @@
 import datetime
 
 from django.conf import settings
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models import Count, Exists, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce, Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -62,7 +62,7 @@ def account_list(*, firm: Firm, query: str = "", tag_id=None, account_type: str 
             | Q(contacts__last_name__icontains=query)
         ).distinct()
     if tag_id:
-        accounts = accounts.filter(tags__id=tag_id)
+        accounts = accounts.filter(_tagged(Account, tag_id))
     if account_type:
         accounts = accounts.filter(type=account_type)
     if status:
@@ -129,8 +129,8 @@ def _account_search(firm: Firm, query: str) -> Q:
 
 
 # The lists' sortable columns: the fields a column sorts by, then the tie-breakers. "-" before a
-# key reverses the column's own fields; ties stay in name order, and the primary key last keeps
-# pages from shuffling. "created" is the id order, which is the order of creation: it needs no
+# key reverses the whole order, ties included; the primary key last keeps pages from shuffling
+# and makes every row's place unique (crm.views.paging finds pages by it). "created" is the id order, which is the order of creation: it needs no
 # index of its own (one more to write per imported row).
 ACCOUNT_SORTS = {
     "name": (("name_key",), ("pk",)),  # index account_name_lookup (firm, name_key)
@@ -156,7 +156,20 @@ def contact_ordering(sort: str) -> list[str]:
 def _ordering(sorts: dict, sort: str) -> list[str]:
     descending = sort.startswith("-")
     fields, tie_breakers = sorts.get(sort.lstrip("-")) or sorts["name"]
-    return [f"-{field}" if descending else field for field in fields] + list(tie_breakers)
+    # Descending reverses the ties too: one index read backwards serves it, where "status
+    # descending, then names A-Z" would sort every active account of a big firm.
+    return [f"-{field}" if descending else field for field in (*fields, *tie_breakers)]
+
+
+def _tagged(model, tag_id) -> Q:
+    """Records with the tag. A tag on many records is checked row by row while the list is read
+    in its order (the first page stops after 51 rows); a tag on few gives its records, sorted."""
+    through = model.tags.through
+    owner = f"{model._meta.model_name}_id"
+    links = through.objects.filter(tag_id=tag_id)
+    if is_big(links):
+        return Q(Exists(links.filter(**{owner: OuterRef("pk")})))
+    return Q(pk__in=links.values(owner))
 
 
 def _contact_count():
@@ -202,7 +215,7 @@ def contact_list(*, firm: Firm, query: str = "", tag_id=None, contact_ids=None, 
         ).values("contact_id")
         contacts = contacts.filter(Q(pk__in=_contacts_matching(firm, query).values("pk")) | Q(pk__in=of_accounts))
     if tag_id:
-        contacts = contacts.filter(tags__id=tag_id)
+        contacts = contacts.filter(_tagged(Contact, tag_id))
     if contact_ids is not None:
         contacts = contacts.filter(pk__in=contact_ids)
     return contacts.order_by(*_ordering(CONTACT_SORTS, sort)).prefetch_related("tags", "accounts")

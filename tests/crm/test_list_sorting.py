@@ -37,7 +37,7 @@ def three(firm):
     ("name", ["alpha Family", "Bravo Co", "Charlie Trust"]),
     ("-name", ["Charlie Trust", "Bravo Co", "alpha Family"]),
     ("type", ["Bravo Co", "alpha Family", "Charlie Trust"]),  # company, individual, other
-    ("-status", ["alpha Family", "Bravo Co", "Charlie Trust"]),  # inactive first
+    ("-status", ["alpha Family", "Charlie Trust", "Bravo Co"]),  # inactive first; ties reversed too
     ("created", ["Bravo Co", "alpha Family", "Charlie Trust"]),
     ("-created", ["Charlie Trust", "alpha Family", "Bravo Co"]),
     ("contacts", ["alpha Family", "Bravo Co", "Charlie Trust"]),
