@@ -195,3 +195,17 @@ def test_the_account_page_counts_only_its_pages_contacts(owner_client, clients):
             Contact(firm=clients[0].firm, first_name=f"P{n}", email_key=None, name_key=f"p{n}|") for n in range(3)])])
     response = owner_client.get(LIST)
     assert response.context["accounts"][0].contact_count == 3
+
+
+@big
+def test_a_big_firms_search_and_deep_pages_read_ranges_not_scans(owner_client, people):
+    """No substring match (LIKE '%…%', which reads every row) and no OFFSET (which reads every
+    row before the page) in any query of a search or a deep page."""
+    from django.test.utils import CaptureQueriesContext
+
+    first = owner_client.get(LIST, {"q": "client"})
+    with CaptureQueriesContext(connection) as queries:
+        owner_client.get(LIST + link_of(first, "next"))
+        owner_client.get(CONTACTS, {"q": "pat"})
+    sql = " ".join(query["sql"].upper() for query in queries.captured_queries)
+    assert " LIKE " not in sql and " OFFSET " not in sql
