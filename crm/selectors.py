@@ -122,8 +122,11 @@ def _account_search(firm: Firm, query: str) -> Q:
     names = Q()
     for key in keys:
         names |= _starts("name_key", key)
-    people = AccountContact.objects.filter(contact__in=_contacts_matching(firm, query)).values("account_id")
-    return names | _starts("client_id", query.strip()) | Q(pk__in=people)
+    own = Account.objects.filter(firm=firm).filter(names | _starts("client_id", query.strip()))
+    people = AccountContact.objects.filter(contact__in=_contacts_matching(firm, query).values("pk"))
+    # One UNION of index-driven id sets: PostgreSQL cannot OR a subquery into a bitmap of the
+    # accounts' indexes, and would read every account of the firm to test it row by row.
+    return Q(pk__in=own.order_by().values("pk").union(people.order_by().values("account_id")))
 
 
 # The lists' sortable columns: the fields a column sorts by, then the tie-breakers. "-" before a
@@ -219,8 +222,9 @@ def contact_list(*, firm: Firm, query: str = "", tag_id=None, contact_ids=None, 
         # people of the accounts whose name starts with it.
         of_accounts = AccountContact.objects.filter(
             account__in=Account.objects.filter(firm=firm).filter(_starts("name_key", normalize_name_key(query)))
-        ).values("contact_id")
-        contacts = contacts.filter(Q(pk__in=_contacts_matching(firm, query).values("pk")) | Q(pk__in=of_accounts))
+        ).order_by().values("contact_id")
+        matching = _contacts_matching(firm, query).order_by().values("pk")
+        contacts = contacts.filter(pk__in=matching.union(of_accounts))  # as in _account_search
     if tag_id:
         contacts = contacts.filter(_tagged(Contact, tag_id))
     if contact_ids is not None:
