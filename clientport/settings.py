@@ -304,3 +304,8 @@ LOGGING = {
         "imports": {"handlers": ["console"], "level": "INFO"},
     },
 }
+
+# The client lists count exactly up to this many records, and a firm up to this size searches
+# anywhere in names; beyond it a count is "about N"/"more than N" and a search matches the start
+# of names and emails (docs/crm-rules.md, "Lists of big firms").
+CLIENT_LIST_EXACT_COUNT = int(os.environ.get("CLIENT_LIST_EXACT_COUNT", 10_000))

@@ -2,8 +2,9 @@
 
 import datetime
 
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.conf import settings
+from django.db.models import Count, Exists, ExpressionWrapper, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce, Lower
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -21,6 +22,7 @@ from crm.models import (
     SavedFilter,
     Tag,
 )
+from crm.normalize import account_name_key, normalize_name_key
 
 
 def access_account(firm: Firm, pk) -> Account:
@@ -45,10 +47,10 @@ def account_list(*, firm: Firm, query: str = "", tag_id=None, account_type: str 
     """The firm's accounts matching the list's filters, in the order of `sort` (ACCOUNT_SORTS;
     name by default). Each has `contact_count` only when sorted by it: the list counts the
     contacts of its page alone (`with_contact_counts`)."""
-    accounts = Account.objects.filter(firm=firm)
-    if import_job is not None:
-        accounts = accounts.filter(created_by_import=import_job)
-    if query:
+    accounts = _of_firm(Account, firm, import_job)
+    if query and is_big(Account.objects.filter(firm=firm)):
+        accounts = accounts.filter(_account_search(firm, query))
+    elif query:
         accounts = accounts.filter(
             Q(name__icontains=query)
             | Q(company_name__icontains=query)
@@ -58,7 +60,7 @@ def account_list(*, firm: Firm, query: str = "", tag_id=None, account_type: str 
             | Q(contacts__last_name__icontains=query)
         ).distinct()
     if tag_id:
-        accounts = accounts.filter(tags__id=tag_id)
+        accounts = accounts.filter(_tagged(Account, tag_id))
     if account_type:
         accounts = accounts.filter(type=account_type)
     if status:
@@ -67,21 +69,74 @@ def account_list(*, firm: Firm, query: str = "", tag_id=None, account_type: str 
         accounts = accounts.filter(pk__in=account_ids)
     if sort.lstrip("-") == "contacts":
         # Sorting by it counts every matching account's links: one merge join of the accounts'
-        # and the links' indexes with a GROUP BY (320 ms for 200,000 accounts on PostgreSQL,
-        # where a correlated subquery per account took 560). A search already joins the links
-        # and keeps only the matching contacts' rows, so it counts with the subquery instead.
+        # and the links' indexes with a GROUP BY (320 ms for 200,000 accounts on PostgreSQL).
+        # The lists allow it only while the matching accounts are few enough to count exactly
+        # (crm.views.paging); no counter is kept on the account for it.
+        # A search joins the contacts and keeps only the matching ones' rows, so it counts
+        # with a subquery per account instead.
         accounts = accounts.annotate(contact_count=_contact_count() if query else Count("contact_links"))
     return accounts.order_by(*_ordering(ACCOUNT_SORTS, sort)).prefetch_related("tags", "assignees__user")
 
 
+# --- Search: prefixes, each one index range (docs/crm-rules.md, "Lists of big firms") -----------
+
+DEFAULT_EXACT_COUNT = 10_000
+
+
+def exact_count_limit() -> int:
+    """Up to how many records a list counts exactly and searches anywhere in the words
+    (`settings.CLIENT_LIST_EXACT_COUNT`); beyond it, a count is "more than" and a search
+    matches the start of names and emails only."""
+    return getattr(settings, "CLIENT_LIST_EXACT_COUNT", DEFAULT_EXACT_COUNT)
+
+
+def is_big(records) -> bool:
+    """More records than `exact_count_limit()`: one index probe at that offset, not a count."""
+    limit = exact_count_limit()
+    return records.order_by().values("pk")[limit : limit + 1].exists()
+
+
+# Above every character, so `key >= q AND key < q + _TOP` is "key starts with q" as one range
+# of a B-tree index, in SQLite's binary order and PostgreSQL's "C" collation alike.
+_TOP = chr(0x10FFFF)
+
+
+def _starts(field: str, prefix: str) -> Q:
+    return Q(**{f"{field}__gte": prefix, f"{field}__lt": prefix + _TOP})
+
+
+def _contacts_matching(firm: Firm, query: str):
+    """The firm's contacts whose email, "first last" name, or last name starts with the query."""
+    folded = query.casefold()
+    words = normalize_name_key(query, 201).split(" ")
+    name_key = f"{words[0]}|{' '.join(words[1:])}" if len(words) > 1 else words[0]
+    return Contact.objects.filter(firm=firm).alias(last_name_key=Lower("last_name")).filter(
+        _starts("email_key", folded) | _starts("name_key", name_key) | _starts("last_name_key", folded)
+    )
+
+
+def _account_search(firm: Firm, query: str) -> Q:
+    """An account matches when its name (as keyed: "Rivera, Ana" is "ana rivera") or client ID
+    starts with the query, or one of its contacts matches (`_contacts_matching`)."""
+    keys = {normalize_name_key(query), account_name_key(query)}
+    names = Q()
+    for key in keys:
+        names |= _starts("name_key", key)
+    own = Account.objects.filter(firm=firm).filter(names | _starts("client_id", query.strip()))
+    people = AccountContact.objects.filter(contact__in=_contacts_matching(firm, query).values("pk"))
+    # One UNION of index-driven id sets: PostgreSQL cannot OR a subquery into a bitmap of the
+    # accounts' indexes, and would read every account of the firm to test it row by row.
+    return Q(pk__in=own.order_by().values("pk").union(people.order_by().values("account_id")))
+
+
 # The lists' sortable columns: the fields a column sorts by, then the tie-breakers. "-" before a
-# key reverses the column's own fields; ties stay in name order, and the primary key last keeps
-# pages from shuffling. "created" is the id order, which is the order of creation: it needs no
+# key reverses the whole order, ties included; the primary key last keeps pages from shuffling
+# and makes every row's place unique (crm.views.paging finds pages by it). "created" is the id order, which is the order of creation: it needs no
 # index of its own (one more to write per imported row).
 ACCOUNT_SORTS = {
     "name": (("name_key",), ("pk",)),  # index account_name_lookup (firm, name_key)
-    "type": (("type",), ("name_key", "pk")),  # index (firm, type)
-    "status": (("status",), ("name_key", "pk")),  # index account_status_filter (firm, status)
+    "type": (("type",), ("name_key", "pk")),  # index account_type_by_name (firm, type, name_key)
+    "status": (("status",), ("name_key", "pk")),  # index account_status_by_name (firm, status, name_key)
     "created": (("pk",), ()),
     "contacts": (("contact_count",), ("name_key", "pk")),
 }
@@ -91,10 +146,42 @@ CONTACT_SORTS = {
 }
 
 
+def account_ordering(sort: str) -> list[str]:
+    return _ordering(ACCOUNT_SORTS, sort)
+
+
+def contact_ordering(sort: str) -> list[str]:
+    return _ordering(CONTACT_SORTS, sort)
+
+
 def _ordering(sorts: dict, sort: str) -> list[str]:
     descending = sort.startswith("-")
     fields, tie_breakers = sorts.get(sort.lstrip("-")) or sorts["name"]
-    return [f"-{field}" if descending else field for field in fields] + list(tie_breakers)
+    # Descending reverses the ties too: one index read backwards serves it, where "status
+    # descending, then names A-Z" would sort every active account of a big firm.
+    return [f"-{field}" if descending else field for field in (*fields, *tie_breakers)]
+
+
+def _of_firm(model, firm: Firm, import_job):
+    """The firm's records, or those "created by import #N". With an import, the firm is checked
+    as `firm_id + 0`, which no index serves: SQLite then reads the (import, name) index, already
+    in name order, instead of walking the firm's whole (firm, name) index for the import's rows."""
+    if import_job is None:
+        return model.objects.filter(firm=firm)
+    return model.objects.filter(created_by_import=import_job).alias(
+        firm_of_record=ExpressionWrapper(F("firm_id") + 0, output_field=IntegerField())
+    ).filter(firm_of_record=firm.pk)
+
+
+def _tagged(model, tag_id) -> Q:
+    """Records with the tag. A tag on many records is checked row by row while the list is read
+    in its order (the first page stops after 51 rows); a tag on few gives its records, sorted."""
+    through = model.tags.through
+    owner = f"{model._meta.model_name}_id"
+    links = through.objects.filter(tag_id=tag_id)
+    if is_big(links):
+        return Q(Exists(links.filter(**{owner: OuterRef("pk")})))
+    return Q(pk__in=links.values(owner))
 
 
 def _contact_count():
@@ -119,10 +206,8 @@ def with_contact_counts(accounts) -> list:
 
 
 def contact_list(*, firm: Firm, query: str = "", tag_id=None, contact_ids=None, import_job=None, sort: str = ""):
-    contacts = Contact.objects.filter(firm=firm)
-    if import_job is not None:
-        contacts = contacts.filter(created_by_import=import_job)
-    if query:
+    contacts = _of_firm(Contact, firm, import_job)
+    if query and not is_big(Contact.objects.filter(firm=firm)):
         # Word by word, so "Jane Doe" finds the contact whose first name is Jane and last is Doe.
         for word in query.split():
             contacts = contacts.filter(
@@ -132,8 +217,16 @@ def contact_list(*, firm: Firm, query: str = "", tag_id=None, contact_ids=None, 
                 | Q(accounts__name__icontains=word)
             )
         contacts = contacts.distinct()
+    elif query:
+        # "Jane Doe" finds Jane Doe; "doe" finds every Doe; "jane@" the emails; "Acme" the
+        # people of the accounts whose name starts with it.
+        of_accounts = AccountContact.objects.filter(
+            account__in=Account.objects.filter(firm=firm).filter(_starts("name_key", normalize_name_key(query)))
+        ).order_by().values("contact_id")
+        matching = _contacts_matching(firm, query).order_by().values("pk")
+        contacts = contacts.filter(pk__in=matching.union(of_accounts))  # as in _account_search
     if tag_id:
-        contacts = contacts.filter(tags__id=tag_id)
+        contacts = contacts.filter(_tagged(Contact, tag_id))
     if contact_ids is not None:
         contacts = contacts.filter(pk__in=contact_ids)
     return contacts.order_by(*_ordering(CONTACT_SORTS, sort)).prefetch_related("tags", "accounts")

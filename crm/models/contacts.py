@@ -1,4 +1,6 @@
 from django.db import models
+from django.db.models import F
+from django.db.models.functions import Lower
 
 from crm.normalize import contact_name_key, normalize_email_key
 from imports.cleaning.values import mask_tax_id
@@ -35,7 +37,8 @@ class Contact(models.Model):
     tags = models.ManyToManyField("crm.Tag", blank=True, related_name="contacts")
     custom_values = models.JSONField(default=dict, blank=True)
     created_by_import = models.ForeignKey(
-        "imports.ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "imports.ImportJob", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        db_index=False,  # the first column of the (import, name) index below
     )
     # The login this person uses for the client portal, set when they accept an invitation.
     # One user may be the contact of several firms; what they see is decided per link by its
@@ -49,8 +52,12 @@ class Contact(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["firm", "email_key"], name="contact_unique_email_per_firm")]
         indexes = [
+            # "Created by import #N" in name order; also every other lookup by the import.
+            models.Index(fields=["created_by_import", "last_name", "first_name"], name="contact_import_by_name"),
             models.Index(fields=["firm", "last_name", "first_name"]),
             models.Index(fields=["firm", "name_key"]),
+            # Search by last name whatever its case: one range of this index (crm.selectors).
+            models.Index(F("firm"), Lower("last_name"), name="contact_last_name_search"),
         ]
         ordering = ["last_name", "first_name", "email"]
 

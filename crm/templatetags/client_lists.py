@@ -17,7 +17,8 @@ def sort_header(context, key: str, label: str, css: str = ""):
     request = context["request"]
     current = request.GET.get("sort", "") or context.get("default_sort", "name")
     query = request.GET.copy()
-    query.pop("page", None)
+    for paging in ("page", "after", "before"):
+        query.pop(paging, None)
     if current == key:
         query["sort"], state, arrow = f"-{key}", "ascending", "▲"
     elif current == f"-{key}":

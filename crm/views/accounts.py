@@ -14,7 +14,8 @@ from crm.forms import AccountFilterForm, AccountForm, AddContactToAccountForm, L
 from crm.forms.bulk import BulkActionForm
 from crm.models import CustomField, ListKind
 from crm.permissions import client_editor_required, firm_member_required
-from crm.views.common import custom_value_rows, editor_context, list_context, paginate
+from crm.views.common import custom_value_rows, editor_context, list_context
+from crm.views.lists import list_page
 
 
 @firm_member_required
@@ -24,8 +25,12 @@ def account_list(request):
     filters = filter_form.filters()
     # "Created by import #N", linked from an import's results page.
     import_job = selectors.access_import_job(firm, request.GET["import"]) if request.GET.get("import") else None
-    accounts = selectors.account_list(firm=firm, import_job=import_job, sort=filter_form.sort_order(), **filters)
-    page = paginate(request, accounts)
+    page = list_page(
+        request,
+        records_for=lambda sort: selectors.account_list(firm=firm, import_job=import_job, sort=sort, **filters),
+        ordering_for=selectors.account_ordering,
+        sort=filter_form.sort_order(),
+    )
     page.object_list = selectors.with_contact_counts(page.object_list)
     return render(
         request,

@@ -4,20 +4,10 @@ from __future__ import annotations
 
 import datetime
 
-from django.core.paginator import Paginator
-
 from crm import selectors
 from crm.models import CustomField, Firm
 from crm.permissions import can_edit_clients
 from crm.saved_filters import may_delete
-
-PAGE_SIZE = 50
-
-
-def paginate(request, queryset, per_page: int = PAGE_SIZE):
-    """The requested page; a page number out of range or garbage gives the nearest page."""
-    return Paginator(queryset, per_page).get_page(request.GET.get("page"))
-
 
 def list_context(request, list_kind: str, filter_form_class) -> dict:
     """What both client lists show around the table: the firm's saved filters (the one in use

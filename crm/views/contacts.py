@@ -11,7 +11,8 @@ from crm.forms import ContactForm, ListFilterForm
 from crm.forms.bulk import ContactBulkActionForm
 from crm.models import CustomField, ListKind
 from crm.permissions import client_editor_required, firm_member_required
-from crm.views.common import custom_value_rows, editor_context, list_context, paginate
+from crm.views.common import custom_value_rows, editor_context, list_context
+from crm.views.lists import list_page
 
 
 @firm_member_required
@@ -21,8 +22,12 @@ def contact_list(request):
     filters = filter_form.filters()
     # "Created by import #N", linked from an import's results page.
     import_job = selectors.access_import_job(firm, request.GET["import"]) if request.GET.get("import") else None
-    contacts = selectors.contact_list(firm=firm, import_job=import_job, sort=filter_form.sort_order(), **filters)
-    page = paginate(request, contacts)
+    page = list_page(
+        request,
+        records_for=lambda sort: selectors.contact_list(firm=firm, import_job=import_job, sort=sort, **filters),
+        ordering_for=selectors.contact_ordering,
+        sort=filter_form.sort_order(),
+    )
     return render(
         request,
         "crm/contact_list.html",
