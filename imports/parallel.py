@@ -26,10 +26,13 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from itertools import chain
+from typing import TYPE_CHECKING
 
 from imports.extraction import CleanRow, ExtractionContext, extract_row
 from imports.gc_tuning import tune_gc_for_bulk
-from imports.reading import SourceRow
+
+if TYPE_CHECKING:  # the package imports every reader (clevercsv too): a cleaning worker needs none
+    from imports.reading import SourceRow
 
 logger = logging.getLogger(__name__)
 

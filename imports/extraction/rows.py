@@ -3,6 +3,8 @@ row's people, its account (named, typed, addressed) and its skip reason decided.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from imports.extraction.accounts import (
     _decide_account_type,
     _extract_account_cell,
@@ -28,7 +30,9 @@ from imports.extraction.people import (
 from imports.extraction.tax_ids import _place_business_tax_id
 from imports.extraction.values import _FORMULA, _formula_problem
 from imports.problems import Problem
-from imports.reading import SourceRow
+
+if TYPE_CHECKING:  # the package imports every reader (clevercsv too): a cleaning worker needs none
+    from imports.reading import SourceRow
 
 
 def extract_row(source: SourceRow, ctx: ExtractionContext) -> CleanRow:

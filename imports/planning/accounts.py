@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from crm.normalize import contact_name_key
 from imports.extraction import AccountData, CleanRow, PersonData
 from imports.planning.merging import _KEEP, _merge
@@ -11,6 +13,11 @@ from imports.planning.plan import AccountWork, _batch_rank
 from imports.planning.refs import _client_rank, _pack_ref, _ranked_ref
 from imports.planning.snapshots import ACCOUNT_MERGED_FIELDS, AccountSnapshot, Existing
 from imports.problems import Problem
+
+
+# Read once for every new account: attrgetter reads them in one call.
+_OTHER_MERGED_FIELDS = tuple(name for name in ACCOUNT_MERGED_FIELDS if name != "company_name")
+_other_merged_values = attrgetter(*_OTHER_MERGED_FIELDS)
 
 
 class AccountsMixin:
@@ -190,7 +197,7 @@ class AccountsMixin:
                 # A company's company name is its account name unless the file says otherwise.
                 "company_name": data.company_name or (data.name if type_ == "company" and data.name_given else ""),
                 # status: "" until a row says; the writer stores a new account as active.
-                **{name: getattr(data, name) for name in ACCOUNT_MERGED_FIELDS if name != "company_name"},
+                **dict(zip(_OTHER_MERGED_FIELDS, _other_merged_values(data))),
             }
         elif work.virtual:
             pass  # created by an earlier batch of this dry run: nothing left to decide

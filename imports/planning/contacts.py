@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from operator import attrgetter
 
 from crm.normalize import account_name_key, contact_name_key, normalize_email_key
 from imports.extraction import PersonData
@@ -14,6 +15,9 @@ from imports.planning.snapshots import CONTACT_FIELDS, NAME_FIELDS, ContactSnaps
 from imports.problems import Problem
 
 
+_contact_values = attrgetter(*CONTACT_FIELDS)  # once per person of every row: a dict comprehension costs more
+
+
 class ContactsMixin:
     """The Planner's contact half: each person of a row found or made as a contact, merged, and
     linked to the row's account. Works on the Planner's context, memory and the batch's lookups."""
@@ -22,7 +26,7 @@ class ContactsMixin:
     def _plan_person(self, person: PersonData, account: AccountWork | None, existing: Existing) -> None:
         work, person = self._find_contact(person, account, existing)
         overwrite = self.ctx.overwrite
-        values = {name: getattr(person, name) for name in CONTACT_FIELDS}
+        values = dict(zip(CONTACT_FIELDS, _contact_values(person)))
         if not overwrite and self._has_name(work):
             # A named contact keeps its name: another spelling met under the same email must
             # not half-rename it (its name is how rows without email find it again).

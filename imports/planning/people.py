@@ -4,6 +4,7 @@ the small helpers they read a contact's values with (`_current`: as the plan lea
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from crm.normalize import contact_name_key, normalize_email_key, normalize_name_key
@@ -95,10 +96,16 @@ def _first_name_print(first_name: str, last_name: str = "") -> int:
     """A contact's first name as an integer that a dry run's memory can keep: 0 for no name at
     all, 1 for a last name only, else the initial, whether it is only an initial ("J.") and a
     hash of the whole first name."""
-    key = normalize_name_key(first_name, 100).rstrip(".").strip()
+    key = _first_name_key(first_name)
     if not key:
         return 1 if last_name.strip() else 0
     return (ord(key[0]) & 0xFFFF) << 40 | (len(key) == 1) << 39 | hash(key) & ((1 << 39) - 1)
+
+
+@lru_cache(maxsize=65536)
+def _first_name_key(first_name: str) -> str:
+    # Asked twice for every person of every row; a file repeats a few thousand first names.
+    return normalize_name_key(first_name, 100).rstrip(".").strip()
 
 
 def _first_names_differ(a: int, b: int) -> bool:

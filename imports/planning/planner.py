@@ -205,6 +205,8 @@ class Planner(AccountsMixin, ContactsMixin):
     # -- shared by both halves: the additive rule on fields, custom values and tags -----------
     def _merge_custom(self, work: AccountWork | ContactWork, values: dict, applies_to: str) -> None:
         """Custom values follow the additive rule too; the stored value is kept for undo."""
+        if not values:
+            return
         stored_values = work.snapshot.custom_values if work.snapshot else {}
         for key, value in values.items():
             field_id = self.ctx.catalogue.custom_fields.get((applies_to, key))

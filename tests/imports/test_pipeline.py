@@ -373,3 +373,23 @@ def test_a_resumed_import_counts_records_it_updated_before_the_crash_only_once(f
     resumed = pipeline.run_pipeline(ImportJob.objects.get(pk=job.pk), dry_run=False, batch_size=1)
     assert resumed.counters.as_dict() == reference
     assert database_state(firm) == database_state(other_firm)
+
+
+def test_an_import_with_debug_on_leaves_the_query_log_alone(firm, owner, settings):
+    """DEBUG keeps every query in a log (on SQLite, with one more query per statement to quote its
+    parameters): the import's thousands stay out of it, and the import itself is unchanged."""
+    settings.DEBUG = True
+    connection.queries_log.clear()
+    _job, counts = import_rows(firm, owner, generated_rows(300), COLUMNS)
+    assert counts["rows_imported"] + counts["rows_skipped"] == 300
+    assert Account.objects.filter(firm=firm).count() == counts["accounts_created"] > 0
+    logged = [query["sql"] for query in connection.queries_log]
+    assert not any("crm_contact" in sql and "INSERT" in sql for sql in logged), logged[-5:]
+    assert not any(sql.startswith("SELECT QUOTE(") for sql in logged)
+
+
+def test_counting_queries_still_sees_the_import_with_debug_on(firm, owner, settings):
+    settings.DEBUG = True
+    with CaptureQueriesContext(connection) as captured:
+        import_rows(firm, owner, generated_rows(30), COLUMNS)
+    assert any("INSERT" in query["sql"] and "crm_contact" in query["sql"] for query in captured)

@@ -111,3 +111,28 @@ def test_a_huge_junk_cell_gives_a_short_message():
     _, problems = clean_emails("x" * 5000 + "@")
     assert len(problems[0].message) < 200
 
+
+
+# Addresses on both sides of the common shape that is validated by its domain alone: each must
+# come out exactly as email-validator says, or be refused with its reason.
+VALIDATOR_EDGES = [
+    "a@B.COM", "user+tag@Gmail.Com", "a_b%c@d.e-f.org", "x..y@a.com", ".x@a.com", "x.@a.com", "a@-a.com",
+    "a@a-.com", "a@a..com", "a@.com", "a@123.456", "a@localhost", "a@x.test", "a@x.invalid", "a@x.local",
+    "a@a.b", "a@ab--cd.com", "a@xn--abc.com", "a@xn--nxasmq6b.com", "a@1.2.3.4", "A@b.Museum", "a@b.c-",
+    "a" * 64 + "@a.com", "a" * 65 + "@a.com", "a@" + "b" * 63 + ".com", "a@" + "b" * 64 + ".com",
+    "a" * 60 + "@" + ".".join(["b" * 60] * 3) + ".com", "a@" + ".".join(["b" * 60] * 5) + ".com",
+    "josé@x.com", "a@bücher.de",
+]
+
+
+@pytest.mark.parametrize("address", VALIDATOR_EDGES)
+def test_an_address_comes_out_as_the_validator_says(address):
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        expected = [validate_email(address, check_deliverability=False).normalized]
+    except EmailNotValidError:
+        expected = []
+    emails, problems = clean_emails(address)
+    assert emails == expected
+    assert bool(problems) == (not expected)
