@@ -147,6 +147,8 @@ def main(argv: list[str]) -> None:
                         help="measure only the dry run against existing accounts, with and without the pass")
     parser.add_argument("--database", choices=["sqlite", "postgres", "both"], default="sqlite",
                         help="postgres and both need DATABASE_URL naming a PostgreSQL cluster (scripts/with-postgres)")
+    parser.add_argument("--only", nargs="+", metavar="MEASUREMENT",
+                        help='just these measurements, e.g. --only import "postgres ceiling" "postgres import"')
     args = parser.parse_args(argv)
     sqlite, postgres = args.database in ("sqlite", "both"), args.database in ("postgres", "both")
     OUT.mkdir(parents=True, exist_ok=True)
@@ -164,7 +166,7 @@ def main(argv: list[str]) -> None:
         repeat = args.repeat if size < 1_000_000 else 1
         results = {label: result for label, result in report.get(size, {}).items()
                    if args.duplicates_only or (label.startswith("postgres") and not postgres)
-                   or (not label.startswith("postgres") and not sqlite)}
+                   or (not label.startswith("postgres") and not sqlite) or (args.only and label not in args.only)}
         last_counts: dict = {}
         last_run_seconds = 0.0
         plan = [] if (args.duplicates_only or not sqlite) else [
@@ -176,6 +178,8 @@ def main(argv: list[str]) -> None:
             plan += [("dry run, existing, no duplicates pass", "import", True, ("--existing", str(seeded),
                                                                            "--no-duplicates")),
                      ("dry run, existing", "import", True, ("--existing", str(seeded)))]
+        if args.only:
+            plan = [step for step in plan if step[0] in args.only]
         runs_of: dict[str, list[dict]] = {label: [] for label, *_ in plan}
         for attempt in range(repeat):  # run 1 of every measurement, then run 2 of every one...
             for label, what, dry, extra in plan:

@@ -20,6 +20,7 @@ writer needs get them reserved from the table's sequence in one query and are co
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 from collections.abc import Iterator, Sequence
@@ -82,18 +83,19 @@ def _copy(table: str, columns: str, rows: Sequence[Sequence]) -> None:
 
 
 _STAGING = "clientport_bulk_staging"
+_staging_numbers = itertools.count(1)
 
 
 def _copy_ignoring_conflicts(table: str, columns: str, rows: Sequence[Sequence]) -> None:
     """COPY into a temporary table of the same columns, then one INSERT … SELECT that skips
-    what a unique constraint refuses. The staging table is dropped right after (and with the
-    transaction, should anything fail in between)."""
+    what a unique constraint refuses. The staging table goes with the transaction (ON COMMIT
+    DROP): three statements, no DROP; each call gets its own name within the transaction."""
+    staging = f"{_STAGING}_{next(_staging_numbers)}"
     with transaction.atomic(savepoint=False), connection.cursor() as cursor:
-        cursor.execute(f"CREATE TEMPORARY TABLE {_STAGING} ON COMMIT DROP AS "
+        cursor.execute(f"CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS "
                        f"SELECT {columns} FROM {table} WITH NO DATA")
-        _copy(_STAGING, columns, rows)
-        cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {_STAGING} ON CONFLICT DO NOTHING")
-        cursor.execute(f"DROP TABLE {_STAGING}")
+        _copy(staging, columns, rows)
+        cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging} ON CONFLICT DO NOTHING")
 
 
 def _postgresql_insert_with_ids(model, fields, rows) -> list[int]:
