@@ -173,13 +173,15 @@ def main(argv: list[str]) -> None:
             ("ceiling", "ceiling", False, ()), ("dry run", "import", True, ()), ("import", "import", False, ("--undo",))]
         if postgres and not args.duplicates_only:
             plan += [("postgres ceiling", "ceiling", False, ()), ("postgres import", "import", False, ())]
-        if size < 1_000_000 and sqlite:
+        wanted = set(args.only or ()) or None
+        if size < 1_000_000 and sqlite and (wanted is None or {"dry run, existing",
+                                                              "dry run, existing, no duplicates pass"} & wanted):
             seeded = existing_database(size)
             plan += [("dry run, existing, no duplicates pass", "import", True, ("--existing", str(seeded),
                                                                            "--no-duplicates")),
                      ("dry run, existing", "import", True, ("--existing", str(seeded)))]
-        if args.only:
-            plan = [step for step in plan if step[0] in args.only]
+        if wanted:
+            plan = [step for step in plan if step[0] in wanted]
         runs_of: dict[str, list[dict]] = {label: [] for label, *_ in plan}
         for attempt in range(repeat):  # run 1 of every measurement, then run 2 of every one...
             for label, what, dry, extra in plan:
