@@ -76,8 +76,9 @@ browser:
 		echo "The browser tests need Chromium: sudo apt-get install chromium" >&2; exit 1; \
 	fi
 
+# SQLite and PostgreSQL (a throwaway cluster, as test-postgres uses), their runs alternating.
 bench: install
-	$(BIN)/python -m bench
+	scripts/with-postgres $(BIN)/python -m bench --database both
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .hypothesis

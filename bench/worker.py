@@ -4,6 +4,8 @@
     python -m bench.worker import FILE --db DB.sqlite3 --dry-run --existing SEEDED.sqlite3 [--no-duplicates]
     python -m bench.worker seed FILE --db SEEDED.sqlite3
     python -m bench.worker ceiling FILE --db DB.sqlite3
+    python -m bench.worker import FILE --db WORKDIR/unused --database-url postgres://…/fresh_database
+    python -m bench.worker migrate - --db WORKDIR/unused --database-url postgres://…/template_database
 
 `seed` imports FILE into a new database (unmeasured); `--existing` runs against a copy of it,
 so the dry run meets the firm's existing accounts; `--no-duplicates` leaves out the likely
@@ -13,6 +15,10 @@ undo` does), timed apart: `undo_seconds` is added, the peaks are the import's.
 Prints one JSON line: rows, seconds, and peak resident memory: peak_mb_main (this process),
 peak_mb_workers (the largest child process: the import's cleaning worker) and peak_mb, their
 sum, which is what the import needs while both run.
+
+With `--database-url` the run uses that (empty or freshly migrated) PostgreSQL database instead
+of the SQLite file; its files go next to `--db`. `migrate` only applies the migrations (the
+bench migrates a template database once and copies it for each run).
 """
 
 from __future__ import annotations
@@ -42,11 +48,8 @@ def _peaks() -> dict:
     return {"peak_mb": round(main + workers, 1), "peak_mb_main": round(main, 1), "peak_mb_workers": round(workers, 1)}
 
 
-def run_import(path: Path, db: Path, dry_run: bool, *, existing: Path | None = None,
-               duplicates: bool = True, undo: bool = False) -> dict:
-    if existing is not None:
-        shutil.copyfile(existing, db)
-    os.environ["DATABASE_URL"] = f"sqlite:///{db}"
+def _setup(db: Path, database_url: str | None) -> None:
+    os.environ["DATABASE_URL"] = database_url or f"sqlite:///{db}"
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "clientport.settings")
     os.environ.setdefault("SECRET_KEY", "bench-only-secret-key-" + "x" * 40)
     os.environ["DEBUG"] = "0"  # DEBUG records every query: not what production runs
@@ -54,10 +57,18 @@ def run_import(path: Path, db: Path, dry_run: bool, *, existing: Path | None = N
     import django
 
     django.setup()
-    from django.core.files import File
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)
+
+
+def run_import(path: Path, db: Path, dry_run: bool, *, existing: Path | None = None,
+               duplicates: bool = True, undo: bool = False, database_url: str | None = None) -> dict:
+    if existing is not None:
+        shutil.copyfile(existing, db)
+    _setup(db, database_url)
+    from django.core.files import File
+
     from crm import services
     from crm.models import User
     from crm.permissions import actor_for
@@ -111,33 +122,37 @@ def _undo(job, actor) -> dict:
     return {"undo_seconds": round(seconds, 3), "undo_counts": done.counts}
 
 
-def run_ceiling(path: Path, db: Path) -> dict:
-    from bench import ceiling
+def run_ceiling(path: Path, db: Path, database_url: str | None = None) -> dict:
+    from bench import ceiling, ceiling_postgres
 
     started = time.perf_counter()
-    rows = ceiling.run(path, db)
+    rows = ceiling_postgres.run(path, database_url) if database_url else ceiling.run(path, db)
     seconds = time.perf_counter() - started
     return {"rows": rows, "seconds": round(seconds, 3), **_peaks()}
 
 
 def main(argv: list[str]) -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("what", choices=["import", "ceiling", "seed"])
+    parser.add_argument("what", choices=["import", "ceiling", "seed", "migrate"])
     parser.add_argument("file", type=Path)
     parser.add_argument("--db", type=Path, required=True)
     parser.add_argument("--dry-run", action="store_true")
     parser.add_argument("--existing", type=Path, help="a seeded database to run against (a copy of it)")
     parser.add_argument("--no-duplicates", action="store_true")
     parser.add_argument("--undo", action="store_true", help="undo the import afterwards, timed apart")
+    parser.add_argument("--database-url", help="a PostgreSQL database to run in instead of the SQLite file")
     args = parser.parse_args(argv)
-    if args.what == "ceiling":
-        result = run_ceiling(args.file, args.db)
+    if args.what == "migrate":
+        _setup(args.db, args.database_url)
+        result = {}
+    elif args.what == "ceiling":
+        result = run_ceiling(args.file, args.db, args.database_url)
     elif args.what == "seed":
         args.db.parent.mkdir(parents=True, exist_ok=True)
         result = run_import(args.file, args.db, dry_run=False)
     else:
         result = run_import(args.file, args.db, args.dry_run, existing=args.existing,
-                            duplicates=not args.no_duplicates, undo=args.undo)
+                            duplicates=not args.no_duplicates, undo=args.undo, database_url=args.database_url)
     print(json.dumps(result))
 
 

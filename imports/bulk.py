@@ -10,20 +10,26 @@ module keeps up to 128 compiled statements, and a compiled 30,000-parameter INSE
 megabytes — a cache full of them was most of a large import's memory. JSON, date and datetime
 values are adapted with the connection's own adapters, so SQLite and PostgreSQL both receive
 what they expect.
+
+On PostgreSQL the rows go through COPY (psycopg 3's `Cursor.copy` with `write_row`): one
+stream per table and batch instead of a statement per row. A COPY cannot skip a row, so rows
+that may meet a unique constraint (`ignore_conflicts`) are copied into a temporary staging
+table and moved with one `INSERT … SELECT … ON CONFLICT DO NOTHING`; rows whose new ids the
+writer needs get them reserved from the table's sequence in one query and are copied with them.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import logging
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 
-from django.db import DatabaseError, connection, models
+from django.db import DatabaseError, connection, models, transaction
 
 logger = logging.getLogger(__name__)
 
-RETURNING_CHUNK = 500  # rows per INSERT ... RETURNING on PostgreSQL: a fixed size, few statements
 
 
 def _names(model: type[models.Model], fields: Sequence[str]) -> tuple[str, str]:
@@ -44,11 +50,15 @@ def insert(model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequ
     if not rows:
         return
     table, columns = _names(model, fields)
-    sqlite = connection.vendor == "sqlite"
-    verb = "INSERT OR IGNORE INTO" if (ignore_conflicts and sqlite) else "INSERT INTO"
-    suffix = " ON CONFLICT DO NOTHING" if (ignore_conflicts and not sqlite) else ""
+    if connection.vendor == "postgresql":
+        if ignore_conflicts:
+            _copy_ignoring_conflicts(table, columns, rows)
+        else:
+            _copy(table, columns, rows)
+        return
+    verb = "INSERT OR IGNORE INTO" if ignore_conflicts else "INSERT INTO"
     with connection.cursor() as cursor:
-        cursor.executemany(f"{verb} {table} ({columns}) VALUES {_placeholders(len(fields))}{suffix}", rows)
+        cursor.executemany(f"{verb} {table} ({columns}) VALUES {_placeholders(len(fields))}", rows)
 
 
 def insert_returning_ids(model: type[models.Model], fields: Sequence[str], rows: Sequence[Sequence]) -> list[int]:
@@ -57,16 +67,47 @@ def insert_returning_ids(model: type[models.Model], fields: Sequence[str], rows:
         return []
     if connection.vendor == "sqlite":
         return _sqlite_insert_with_ids(model, fields, rows)
+    return _postgresql_insert_with_ids(model, fields, rows)
+
+
+def _copy(table: str, columns: str, rows: Sequence[Sequence]) -> None:
+    """COPY the rows into the table: psycopg adapts each value as it would a query parameter
+    (text with tabs, newlines and backslashes escaped; None as NULL; Jsonb; dates)."""
+    with connection.cursor() as cursor, connection.wrap_database_errors:
+        # The raw psycopg cursor: Django's wrapper has no copy(); the wrapper above turns
+        # psycopg's errors into Django's (a unique violation is an IntegrityError, retried).
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            write_row = copy.write_row
+            for row in rows:
+                write_row(row)
+
+
+_STAGING = "clientport_bulk_staging"
+_staging_numbers = itertools.count(1)
+
+
+def _copy_ignoring_conflicts(table: str, columns: str, rows: Sequence[Sequence]) -> None:
+    """COPY into a temporary table of the same columns, then one INSERT … SELECT that skips
+    what a unique constraint refuses. The staging table goes with the transaction (ON COMMIT
+    DROP): three statements, no DROP; each call gets its own name within the transaction."""
+    staging = f"{_STAGING}_{next(_staging_numbers)}"
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute(f"CREATE TEMPORARY TABLE {staging} ON COMMIT DROP AS "
+                       f"SELECT {columns} FROM {table} WITH NO DATA")
+        _copy(staging, columns, rows)
+        cursor.execute(f"INSERT INTO {table} ({columns}) SELECT {columns} FROM {staging} ON CONFLICT DO NOTHING")
+
+
+def _postgresql_insert_with_ids(model, fields, rows) -> list[int]:
+    """PostgreSQL: the ids come from the table's own sequence, reserved in one query (other
+    writers at the same time get others), and the rows are copied with them."""
     table, columns = _names(model, fields)
     pk = connection.ops.quote_name(model._meta.pk.column)
-    ids: list[int] = []
-    with connection.cursor() as cursor:
-        for start in range(0, len(rows), RETURNING_CHUNK):
-            chunk = rows[start:start + RETURNING_CHUNK]
-            values = ", ".join([_placeholders(len(fields))] * len(chunk))
-            cursor.execute(f"INSERT INTO {table} ({columns}) VALUES {values} RETURNING {pk}",
-                           [value for row in chunk for value in row])
-            ids.extend(row[0] for row in cursor.fetchall())
+    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+        cursor.execute("SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s) ORDER BY 1",
+                       [model._meta.db_table, model._meta.pk.column, len(rows)])
+        ids = [row[0] for row in cursor.fetchall()]
+        _copy(table, f"{pk}, {columns}", [(pk_value, *row) for pk_value, row in zip(ids, rows)])
     return ids
 
 

@@ -213,7 +213,8 @@ _LINK_COLUMNS = ("account_id", "contact_id", "login", "notify", "email_sync")
 
 def _select(model, columns: tuple[str, ...], where: str, *in_lists: Iterable, params: Sequence = ()) -> list[tuple]:
     """SELECT `columns` FROM the model's table WHERE `where`: its `%s` take `params`, then each
-    "IN {}" takes the values of one of `in_lists`, in order."""
+    "IN {}" takes the values of one of `in_lists`, in order (on PostgreSQL as `= ANY(%s)`, the
+    list as one array)."""
     quote = connection.ops.quote_name
     return _run(f"SELECT {', '.join(quote(column) for column in columns)} FROM {quote(model._meta.db_table)} "
                 f"WHERE {where}", in_lists, params)
@@ -229,15 +230,42 @@ def _select_joined(sql: str, *in_lists: Iterable, params: Sequence = ()) -> list
 
 def _run(sql: str, in_lists, params: Sequence) -> list[tuple]:
     in_lists = [list(values) for values in in_lists]
-    placeholders = ["(" + ", ".join(["%s"] * len(values)) + ")" for values in in_lists]
     with connection.cursor() as cursor:
-        cursor.execute(sql.format(*placeholders), [*params, *(value for values in in_lists for value in values)])
+        if connection.vendor == "postgresql":
+            # One array per key kind, not thousands of parameters for the server to parse.
+            arrays = [_array_literal(values) for values in in_lists]
+            cursor.execute(sql.replace(" IN {}", " = ANY(%s::{}[])").format(*(kind for kind, _ in arrays)),
+                           [*params, *(literal for _, literal in arrays)])
+        else:
+            placeholders = ["(" + ", ".join(["%s"] * len(values)) + ")" for values in in_lists]
+            cursor.execute(sql.format(*placeholders), [*params, *(value for values in in_lists for value in values)])
         return cursor.fetchall()
+
+
+def _array_literal(values: list) -> tuple[str, str]:
+    """A PostgreSQL array literal of the keys (ids or text keys), and its element type.
+
+    Written here rather than by psycopg's list adapter, which works element by element in
+    Python (profiled: a tenth of a PostgreSQL import's time went to the lookups' arrays).
+    Text elements are quoted, with backslashes and double quotes escaped: any text is safe."""
+    if not values:
+        return "text", "{}"
+    if isinstance(values[0], int):
+        return "bigint", "{" + ",".join(map(str, values)) + "}"
+    escaped = (value.replace("\\", "\\\\").replace('"', '\\"') for value in values)
+    return "text", '{"' + '","'.join(escaped) + '"}'
+
+
+# The empty values most stored rows hold: a fresh object each time, without parsing.
+_EMPTY_JSON = {"[]": list, "{}": dict}
 
 
 def _json(value):
     """JSON columns arrive as text on both backends (Django loads PostgreSQL's jsonb as text)."""
-    return json.loads(value) if isinstance(value, str) else value
+    if isinstance(value, str):
+        empty = _EMPTY_JSON.get(value)
+        return empty() if empty is not None else json.loads(value)
+    return value
 
 
 def _date(value):
