@@ -70,11 +70,11 @@ def run(csv_path: Path, db_path: Path) -> int:
     return total
 
 
-def _write(db, batch, col, accounts, tags) -> int:
+def batch_records(batch, col, accounts, tags, *, next_account: int, next_contact: int, new_tag):
+    """The rows of a batch as the tables' records, with the same validators as the import: new
+    accounts, contacts, links and account tags (`new_tag(name)` inserts a tag, returns its id).
+    Shared by both ceilings, so SQLite's and PostgreSQL's differ only in how they write."""
     new_accounts, contacts, links, account_tags = [], [], [], []
-    db.execute("BEGIN IMMEDIATE")
-    next_contact = (db.execute("SELECT COALESCE(MAX(id), 0) FROM contact").fetchone()[0]) + 1
-    next_account = (db.execute("SELECT COALESCE(MAX(id), 0) FROM account").fetchone()[0]) + 1
     for row in batch:
         first, last = row[col["First Name"]].strip(), row[col["Last Name"]].strip()
         email = _email(row[col["Email"]].strip()) if row[col["Email"]].strip() else ""
@@ -94,8 +94,18 @@ def _write(db, batch, col, accounts, tags) -> int:
         links.append((account_id, contact_id))
         for tag in filter(None, (t.strip() for t in row[col["Tags"]].split(","))):
             if tag not in tags:
-                tags[tag] = db.execute("INSERT INTO tag (name) VALUES (?) RETURNING id", (tag,)).fetchone()[0]
+                tags[tag] = new_tag(tag)
             account_tags.append((account_id, tags[tag]))
+    return new_accounts, contacts, links, account_tags
+
+
+def _write(db, batch, col, accounts, tags) -> int:
+    db.execute("BEGIN IMMEDIATE")
+    next_contact = (db.execute("SELECT COALESCE(MAX(id), 0) FROM contact").fetchone()[0]) + 1
+    next_account = (db.execute("SELECT COALESCE(MAX(id), 0) FROM account").fetchone()[0]) + 1
+    new_accounts, contacts, links, account_tags = batch_records(
+        batch, col, accounts, tags, next_account=next_account, next_contact=next_contact,
+        new_tag=lambda tag: db.execute("INSERT INTO tag (name) VALUES (?) RETURNING id", (tag,)).fetchone()[0])
     db.executemany("INSERT INTO account VALUES (?, ?, ?, ?)", new_accounts)
     db.executemany("INSERT OR IGNORE INTO contact VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", contacts)
     db.executemany("INSERT OR IGNORE INTO account_contact VALUES (?, ?)", links)

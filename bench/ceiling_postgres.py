@@ -13,7 +13,7 @@ from pathlib import Path
 
 import psycopg
 
-from bench.ceiling import BATCH, _email, _phone
+from bench.ceiling import BATCH, batch_records
 
 SCHEMA = """
 CREATE TABLE account (id bigint PRIMARY KEY, name text NOT NULL, name_key text NOT NULL UNIQUE, type text);
@@ -64,31 +64,13 @@ def _copy_ignoring_conflicts(cursor, table: str, columns: str, rows) -> None:
 
 
 def _write(db, batch, col, accounts, tags) -> int:
-    new_accounts, contacts, links, account_tags = [], [], [], []
     with db.transaction(), db.cursor() as cursor:
         next_contact = cursor.execute("SELECT COALESCE(MAX(id), 0) FROM contact").fetchone()[0] + 1
         next_account = cursor.execute("SELECT COALESCE(MAX(id), 0) FROM account").fetchone()[0] + 1
-        for row in batch:
-            first, last = row[col["First Name"]].strip(), row[col["Last Name"]].strip()
-            email = _email(row[col["Email"]].strip()) if row[col["Email"]].strip() else ""
-            name = row[col["Client Name"]].strip() or f"{first} {last}".strip() or email
-            if not name:
-                continue
-            key = " ".join(name.split()).casefold()
-            account_id = accounts.get(key)
-            if account_id is None:
-                account_id = accounts[key] = next_account
-                next_account += 1
-                new_accounts.append((account_id, name, key, row[col["Client Type"]].strip().lower()))
-            contact_id = next_contact
-            next_contact += 1
-            contacts.append((contact_id, first, last, email, _phone(row[col["Phone"]]), row[col["Street"]],
-                             row[col["City"]], row[col["State"]], row[col["ZIP"]]))
-            links.append((account_id, contact_id))
-            for tag in filter(None, (t.strip() for t in row[col["Tags"]].split(","))):
-                if tag not in tags:
-                    tags[tag] = cursor.execute("INSERT INTO tag (name) VALUES (%s) RETURNING id", (tag,)).fetchone()[0]
-                account_tags.append((account_id, tags[tag]))
+        new_accounts, contacts, links, account_tags = batch_records(
+            batch, col, accounts, tags, next_account=next_account, next_contact=next_contact,
+            new_tag=lambda tag: cursor.execute("INSERT INTO tag (name) VALUES (%s) RETURNING id",
+                                               (tag,)).fetchone()[0])
         _copy(cursor, "account", "id, name, name_key, type", new_accounts)
         _copy_ignoring_conflicts(cursor, "contact",
                                  "id, first_name, last_name, email, phone, street, city, state, postal_code", contacts)

@@ -19,10 +19,11 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import sys
 import time
 from pathlib import Path
+
+from bench.timing import timed
 
 ROOT = Path(__file__).resolve().parent.parent
 FIRST_NAMES = ("Ann", "Bob", "Cy", "Dee", "Eve", "Fay", "Gus", "Hal", "Ida", "Jo")
@@ -163,15 +164,6 @@ def pages(accounts: int) -> dict:
         "contacts: created by import #N": f"{contacts_url}?import={job.pk}",
         "account page with 50 contacts": "/clients/accounts/1/",
     }
-
-
-def timed(call, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - started) * 1000)
-    return round(statistics.median(times), 1)
 
 
 def bulk_actions(client) -> dict:

@@ -19,13 +19,14 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from html.parser import HTMLParser
 from pathlib import Path
+
+from bench.timing import timed
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "var" / "bench"
@@ -89,15 +90,6 @@ def form_data(html: str) -> dict[str, list[str]]:
     for name, value in parser.fields:
         data.setdefault(name, []).append(value)
     return data
-
-
-def timed(call, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        started = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - started) * 1000)
-    return round(statistics.median(times), 1)
 
 
 def source_file(rows: int) -> Path:
