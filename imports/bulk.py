@@ -24,7 +24,7 @@ import itertools
 import json
 import logging
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 from django.db import DatabaseError, connection, models, transaction
 
@@ -73,10 +73,14 @@ def insert_returning_ids(model: type[models.Model], fields: Sequence[str], rows:
 def _copy(table: str, columns: str, rows: Sequence[Sequence]) -> None:
     """COPY the rows into the table: psycopg adapts each value as it would a query parameter
     (text with tabs, newlines and backslashes escaped; None as NULL; Jsonb; dates)."""
+    sql = f"COPY {table} ({columns}) FROM STDIN"
     with connection.cursor() as cursor, connection.wrap_database_errors:
+        # When queries are being counted (assertNumQueries, CaptureQueriesContext, DEBUG), the
+        # COPY is logged as "N times: COPY …" like an executemany, so it is seen as a write.
+        logged = cursor.debug_sql(sql, rows, many=True) if hasattr(cursor, "debug_sql") else nullcontext()
         # The raw psycopg cursor: Django's wrapper has no copy(); the wrapper above turns
         # psycopg's errors into Django's (a unique violation is an IntegrityError, retried).
-        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+        with logged, cursor.cursor.copy(sql) as copy:
             write_row = copy.write_row
             for row in rows:
                 write_row(row)

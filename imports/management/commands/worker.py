@@ -42,7 +42,11 @@ class Sweeper(threading.Thread):
     def run(self) -> None:
         delay = random.uniform(0, self.every)  # noqa: S311 - spreading, not secrecy
         while not self._stopping.wait(delay):
-            self.sweep()
+            try:
+                self.sweep()
+            finally:
+                # This thread's own connection: not held open between sweeps.
+                connections.close_all()
             delay = self.every
 
     def sweep(self) -> None:
@@ -50,9 +54,6 @@ class Sweeper(threading.Thread):
             report_sweep(jobs_sweep(actor=SYSTEM, silent_for=self.silent_for), logger.warning)
         except Exception:  # noqa: BLE001 - a failed sweep (database away) is retried next time
             logger.exception("Sweeping for interrupted imports failed; trying again in %s s.", self.every)
-        finally:
-            # This thread's own connection: not held open between sweeps.
-            connections.close_all()
 
     def stop(self) -> None:
         self._stopping.set()
