@@ -24,6 +24,12 @@ class TokenAuth(HttpBearer):
     def __call__(self, request):
         if not request.headers.get("Authorization"):
             raise ApiError(401, "unauthenticated", "Send an API token: Authorization: Bearer cpt_…")
+        # No text column stores a NUL (PostgreSQL refuses it): a query parameter holding one is
+        # refused here, naming it, rather than failing in the database.
+        for name, values in request.GET.lists():
+            if any("\x00" in value for value in values):
+                raise ApiError(422, "invalid_request", f"The query parameter “{name}” contains a NUL character.",
+                               details={"field": name})
         return super().__call__(request)
 
     def authenticate(self, request, token):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+import unicodedata
 from typing import Any, Literal
 
 from django.db import IntegrityError
@@ -311,6 +312,13 @@ def _tag_ids(firm, names: list[str]) -> list[str]:
     names = [" ".join(str(name).split()) for name in names]
     if any(not name for name in names):
         raise ApiError(422, "invalid_request", "A tag name cannot be empty.", details={"field": "tags"})
+    # What the forms' text fields refuse too (Django's ProhibitNullCharactersValidator): no
+    # database stores a NUL in text, and a lone surrogate is not UTF-8.
+    unusable = [name for name in names if any(unicodedata.category(ch) in ("Cc", "Cs") for ch in name)]
+    if unusable:
+        raise ApiError(422, "invalid_request", "A tag name cannot contain control characters or invalid text.",
+                       details={"field": "tags", "invalid": [name.encode("utf-8", "backslashreplace").decode()
+                                                              for name in unusable]})
     return [str(tag.pk) for tag in services.tags_get_or_create(firm=firm, names=names)]
 
 

@@ -41,6 +41,23 @@ def test_a_contact_is_cleaned_as_the_pages_clean_it(owner_api, firm):
     assert bad.status_code == 422 and "email" in bad.json()["error"]["details"]
 
 
+def test_a_tag_name_with_a_control_character_or_broken_text_is_refused_naming_the_field(owner_api, firm):
+    for name in ("VIP\x00", "a\u0007b", "\udbe7x"):
+        response = owner_api.post_json("/api/v1/accounts", {"name": "Acme LLC", "type": "company", "tags": [name]})
+        assert response.status_code == 422, (name, response.content)
+        assert response.json()["error"]["details"]["field"] == "tags"
+    assert not Account.objects.filter(firm=firm).exists()
+    # Letters joined by a zero-width joiner are text, not control characters.
+    family = owner_api.post_json("/api/v1/accounts", {"name": "Lee family", "type": "other",
+                                                      "tags": ["\U0001F468\u200d\U0001F469"]})
+    assert family.status_code == 201, family.content
+
+
+def test_a_search_holding_a_nul_character_is_refused_naming_the_parameter(owner_api, firm):
+    response = owner_api.get("/api/v1/accounts", {"q": "ac\x00me"})
+    assert response.status_code == 422 and response.json()["error"]["details"] == {"field": "q"}
+
+
 def test_an_update_changes_only_what_it_names_and_additive_only_fills(owner_api, firm):
     account = services.account_create(actor=owner_of(firm), name="Acme LLC", type="company", city="Chicago",
                                       tags=services.tags_get_or_create(firm=firm, names=["VIP"]))
