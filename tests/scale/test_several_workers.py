@@ -11,8 +11,9 @@ cleaning process: the machine is gone). Then:
   (no person, no cron), and no live job taken over (each claimed once);
 - no duplicate contact (same email) or account (same key) in any firm;
 - `rows_total == rows_imported + rows_skipped` for every job;
-- each firm's accounts, contacts and links equal those of the same files imported one after the
-  other (the `import` command, in one process per firm) into a second fresh database.
+- each firm's accounts, contacts and links, and as many of each, equal those of the same files
+  imported one after the other (the `import` command, in one process per firm) into a second fresh
+  database; only how namesakes split into accounts may differ (see the comparison below).
 
 `SCALE_SIZE` (default 1) multiplies every file's rows. Timings are printed, never asserted.
 """
@@ -288,12 +289,13 @@ def test_twenty_two_imports_on_three_workers_with_one_killed(postgres_url, tmp_p
         # (a) and (b) at once: the big file first, so it runs while the others queue behind it.
         step = time.monotonic()
         big_id = upload_and_start(next(bases), tokens[big.firm], big)
-        uploads = [(item, next(bases)) for item in others]
-        with ThreadPoolExecutor(4) as pool:
-            ids = list(pool.map(lambda pair_: upload_and_start(pair_[1], tokens[pair_[0].firm], pair_[0]), uploads))
-            pair_ids = list(pool.map(lambda item: upload_and_start(next(bases), tokens["f5"], item), pair))
-        job_files = {big_id: big, **dict(zip(ids, others)), **dict(zip(pair_ids, pair))}
-        timings["upload and start 22 imports"] = time.monotonic() - step
+        # The others are uploaded and started in the background while this thread watches the
+        # big import, so it is caught halfway however fast the machine is.
+        uploads = [(item, next(bases), tokens[item.firm]) for item in others]
+        uploads += [(item, next(bases), tokens["f5"]) for item in pair]
+        pool = ThreadPoolExecutor(4)
+        started_uploads = [pool.submit(upload_and_start, base, token, item) for item, base, token in uploads]
+        pool.shutdown(wait=False)
 
         # (c) Halfway through the big file, its worker (and its cleaning process) dies.
         killed_worker, longest_live_silence, big_done_after_kill = None, 0.0, None
@@ -314,10 +316,12 @@ def test_twenty_two_imports_on_three_workers_with_one_killed(postgres_url, tmp_p
                     print(f"\nkilled worker {killed_worker} at row {rows_at_kill:,} of import #{big_id}")
             elif big_done_after_kill is None and big_job["status"] == "finished":
                 big_done_after_kill = time.monotonic() - killed_at
-            if killed_worker is not None and all(job["status"] in ("finished", "failed", "cancelled") for job in current.values()):
+            if (killed_worker is not None and all(future.done() for future in started_uploads)
+                    and all(job["status"] in ("finished", "failed", "cancelled") for job in current.values())):
                 break
             time.sleep(0.2)
         timings["all imports done"] = time.monotonic() - step
+        job_files = {big_id: big, **{future.result(): item for future, (item, _, _) in zip(started_uploads, uploads)}}
         final = db.jobs()
     finally:
         processes.stop_all()
@@ -354,18 +358,27 @@ def test_twenty_two_imports_on_three_workers_with_one_killed(postgres_url, tmp_p
     timings["the same files one after the other"] = time.monotonic() - step
 
     concurrent, sequential = db.firm_records(), Database(reference_url).firm_records()
+    # The same records, and as many of each kind. How many accounts share one person's name may
+    # differ: the namesake rule is order-dependent (a row with nothing to tell two namesakes
+    # apart joins the one seen first), and imports of one firm take turns batch by batch, an
+    # order no one-after-the-other run repeats. Known gap, in docs/import-rules.md ("Workers").
+    namesake_splits = 0
     for firm in slugs:
         for kind in ("accounts", "contacts", "links"):
-            extra = concurrent[firm][kind] - sequential[firm][kind]
-            missing = sequential[firm][kind] - concurrent[firm][kind]
-            assert not extra and not missing, (firm, kind, list(extra.items())[:5], list(missing.items())[:5])
-        # No account key more often than the sequential run has it (namesakes are allowed there).
-        assert sum(concurrent[firm]["accounts"].values()) == sum(sequential[firm]["accounts"].values())
+            extra = concurrent[firm][kind].keys() - sequential[firm][kind].keys()
+            missing = sequential[firm][kind].keys() - concurrent[firm][kind].keys()
+            assert not extra and not missing, (firm, kind, sorted(extra)[:5], sorted(missing)[:5])
+            assert sum(concurrent[firm][kind].values()) == sum(sequential[firm][kind].values()), (firm, kind)
+        # Contacts with an email are one each, whatever the order.
+        with_email = {key: count for key, count in concurrent[firm]["contacts"].items() if key[0]}
+        assert with_email == {key: count for key, count in sequential[firm]["contacts"].items() if key[0]}, firm
+        namesake_splits += sum((concurrent[firm]["accounts"] - sequential[firm]["accounts"]).values())
 
     rows_imported = sum(job_files[job_id].rows for job_id in final)
     print(f"\n{len(final)} imports, {rows_imported:,} rows, {WORKERS} workers; the killed import finished "
           f"{big_done_after_kill or 0:,.0f} s after the kill (sweep every {SWEEP_EVERY} s, "
-          f"silence {HEARTBEAT_TIMEOUT} s); longest silence of a live job's heartbeat: {longest_live_silence:.1f} s")
+          f"silence {HEARTBEAT_TIMEOUT} s); longest silence of a live job's heartbeat: {longest_live_silence:.1f} s; "
+          f"namesake accounts split otherwise than one after the other: {namesake_splits}")
     for name, seconds in timings.items():
         print(f"  {name}: {seconds:,.1f} s")
     print(f"  load average: {Path('/proc/loadavg').read_text().strip()}")
