@@ -37,6 +37,7 @@ def load_existing(firm: Firm, rows: list[CleanRow], *, contacts_only: bool = Fal
     existing = Existing()
     account_keys, emails, names = set(), set(), set()
     person_emails, person_names = set(), set()  # of rows whose account is their person's
+    person_account_keys = set()  # the keys of accounts named after those people
     for row in rows:
         if row.skip is not None:
             continue
@@ -51,6 +52,7 @@ def load_existing(firm: Firm, rows: list[CleanRow], *, contacts_only: bool = Fal
                         person_emails.update(normalize_email_key(email) for email in person.additional_emails)
                 if person.has_name:
                     person_names.add(person.name_key)
+                    person_account_keys.add(_own_account_key(person))
         for person in row.people:
             if person.email:
                 emails.add(person.email_key)
@@ -70,8 +72,8 @@ def load_existing(firm: Firm, rows: list[CleanRow], *, contacts_only: bool = Fal
         for candidates in existing.accounts.values():
             candidates.sort(key=lambda snapshot: snapshot.id)
     # The accounts of the people of rows that name no account: individuals' accounts holding a
-    # contact of the person's email, and accounts named after a contact of the person's name
-    # or email (their person's own: `Planner._note_link` says the same of new links).
+    # contact of the person's email, and individuals' accounts named after a contact of the
+    # person's name (their person's own: `Planner._note_link` says the same of new links).
     by_email: list[tuple[int, str, bool]] = []  # (account id, email key, its first contact's)
     by_name: list[tuple[int, int, int]] = []  # (link id, account id, contact id)
     if person_emails:
@@ -81,10 +83,14 @@ def load_existing(firm: Firm, rows: list[CleanRow], *, contacts_only: bool = Fal
             "AND e.id < l.id) FROM {link} l JOIN {contact} c ON c.id = l.contact_id "
             "WHERE c.firm_id = %s AND c.email_key IN {}", person_emails, params=[firm.pk])
     if person_names:
+        # Only individuals' accounts keyed as the person's name can be named after them
+        # (`persons` below): found by the account's (firm, type, name key) index, not from every
+        # contact of the name, which a large firm's accounts share by thousands (all of them
+        # loaded for every batch made an import's lookups grow with the rows already imported).
         by_name = _select_joined(
-            "SELECT l.id, l.account_id, l.contact_id FROM {link} l "
-            "JOIN {contact} c ON c.id = l.contact_id WHERE c.firm_id = %s AND c.name_key IN {}",
-            person_names, params=[firm.pk])
+            "SELECT l.id, l.account_id, l.contact_id FROM {account} a JOIN {link} l ON l.account_id = a.id "
+            "JOIN {contact} c ON c.id = l.contact_id WHERE a.firm_id = %s AND a.type = 'individual' "
+            "AND a.name_key IN {} AND c.name_key IN {}", person_account_keys, person_names, params=[firm.pk])
     wanted = {pk for pk, *_ in by_email} | {pk for _, pk, _ in by_name} | set(account_ids)
     if wanted - accounts.keys():
         for values in _select(Account, _ACCOUNT_COLUMNS, "id IN {}", wanted - accounts.keys()):
@@ -192,6 +198,13 @@ def load_existing(firm: Firm, rows: list[CleanRow], *, contacts_only: bool = Fal
                 if account_id in known:
                     existing.links[(account_id, contact_id)] = (bool(login), bool(notify), bool(sync))
     return existing
+
+
+def _own_account_key(person) -> str:
+    """The key of an account named after this person, as `persons` in `load_existing` tests it."""
+    if "," in person.own_account_key:  # "Smith, Jr." as a last name: the key reads it as a person
+        return account_name_key(f"{person.first_name} {person.last_name}")
+    return person.own_account_key
 
 
 def _account_snapshot(values: tuple) -> AccountSnapshot:

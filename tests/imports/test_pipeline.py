@@ -140,6 +140,30 @@ def test_a_batch_costs_the_same_number_of_queries_whatever_its_size(firm, owner)
     assert large <= small + 2, (small, large)  # +2: a batch may or may not need a tag or role round
 
 
+def test_a_persons_namesakes_are_looked_up_among_individuals_named_after_them(firm, owner):
+    """A row without an account name is compared with the individuals' accounts named after a
+    person of its name, not with every account holding a contact of that name (a company's
+    Mary Jones, a family's): those are many in a large firm, and loading them for every batch
+    made an import slower with each row it had already imported."""
+    columns = {"Client": "account.name", "First": "contact.first_name", "Last": "contact.last_name",
+               "Email": "contact.email"}
+    import_rows(firm, owner, [list(columns),
+                              ["Jones Dental LLC", "Mary", "Jones", "mary@jonesdental.example"],
+                              ["The Jones Family", "Mary", "Jones", ""],
+                              ["", "Mary", "Jones", "mary.jones@home.example"],
+                              ["", "Mary", "Jones", "mj@other.example"]], columns)
+    individuals = set(Account.objects.filter(firm=firm, type="individual", name="Mary Jones").values_list("pk", flat=True))
+    assert len(individuals) == 2 and Account.objects.filter(firm=firm).count() == 4
+
+    job = upload(firm, owner, [list(columns), ["", "Mary", "Jones", ""]], mapping=make_mapping(columns))
+    prepared = pipeline.prepare(job)
+    with prepared.table as table:
+        clean = [extract_row(row, prepared.extraction) for row in table.rows()]
+    existing = pipeline.load_existing(firm, clean)
+    assert set(existing.accounts_by_id) == individuals
+    assert {account.id for account in existing.individuals_by_name["mary|jones"]} == individuals
+
+
 MESSY_CELL = st.one_of(
     st.just(""), st.just("  "), st.sampled_from(["Acme LLC", "acme  llc", "ACME LLC", "Smith", "O'Brien", "=SUM(A1)",
                                                 "'+1 555", "Müller", "José"]),
