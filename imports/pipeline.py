@@ -404,7 +404,8 @@ def run_pipeline(
                 custom_fields=made.custom_fields, roles=made.roles)
             definitions_pending = False
 
-    with prepared.table as table, quiet_gc(), unlogged_queries(), (nullcontext() if dry_run else bulk.bulk_load()):
+    with (prepared.table as table, quiet_gc(), unlogged_queries(),
+          nullcontext() if dry_run else bulk.bulk_load() as load):
         rows = islice(table.rows(), resume_after, None)
         rows_read = resume_after
 
@@ -419,6 +420,8 @@ def run_pipeline(
             rows_done += len(batch)
             plan = _plan_and_write(job, prepared, planner, write_ctx, clean_rows, dry_run=dry_run,
                                    rows_done=rows_done, totals=totals, before_write=ensure_definitions)
+            if load is not None:
+                load.written(len(batch))
             totals.add(plan.counters)
             if finder is not None:
                 collecting = time.perf_counter()
