@@ -7,9 +7,9 @@ holds clean values, so it inserts tuples directly.
 
 One single-row statement run with executemany, not a multi-row VALUES list: the sqlite3
 module keeps up to 128 compiled statements, and a compiled 30,000-parameter INSERT weighs
-megabytes — a cache full of them was most of a large import's memory. JSON, date and datetime
-values are adapted with the connection's own adapters, so SQLite and PostgreSQL both receive
-what they expect.
+megabytes — a cache full of them was most of a large import's memory. JSON values are sent as
+their text (`json_adapter`), dates and datetimes through the connection's own adapters, so
+SQLite and PostgreSQL both receive what they expect.
 
 On PostgreSQL the rows go through COPY (psycopg 3's `Cursor.copy` with `write_row`): one
 stream per table and batch instead of a statement per row. A COPY cannot skip a row, so rows
@@ -141,14 +141,21 @@ def _sqlite_insert_with_ids(model, fields, rows) -> list[int]:
 
 
 def json_adapter():
-    """A function preparing a value for a JSON column, looked up once per batch: it runs for
-    every JSON cell of a million-row import, and each `connection` attribute costs a
-    thread-local lookup. On SQLite it is what adapt_json_value does there: json.dumps."""
-    if connection.vendor == "sqlite":
-        dumps = json.dumps
-        return lambda value: None if value is None else dumps(value)
-    adapt = connection.ops.adapt_json_value
-    return lambda value: None if value is None else adapt(value, None)
+    """A function preparing a value for a JSON column of `insert`, looked up once per batch: it
+    runs for every JSON cell of a million-row import. The JSON text itself, on both backends: on
+    SQLite that is what adapt_json_value gives, and PostgreSQL's COPY reads a jsonb column from
+    its text (psycopg's Jsonb wrapper would dump the same text, one wrapper object a cell).
+    The empty list and object most cells hold are not dumped at all."""
+    dumps = json.dumps
+
+    def adapt(value):
+        if value is None:
+            return None
+        if not value and isinstance(value, (list, dict)):
+            return "[]" if isinstance(value, list) else "{}"
+        return dumps(value)
+
+    return adapt
 
 
 def date_adapter():

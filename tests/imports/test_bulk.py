@@ -136,3 +136,29 @@ def test_new_ids_come_from_the_tables_sequence_even_outside_a_transaction(firm):
     again = bulk.insert_returning_ids(Account, ACCOUNT_COLUMNS, [_account_row(firm, "Solo 2", {})])
     assert again[0] > ids[0]
     assert list(Account.objects.order_by("pk").values_list("name", flat=True)) == ["Solo", "Solo 2"]
+
+
+def _planner_rows(model) -> float:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT reltuples FROM pg_class WHERE oid = %s::regclass", [model._meta.db_table])
+        return cursor.fetchone()[0]
+
+
+@postgres_only
+def test_a_bulk_load_gathers_statistics_each_time_it_has_doubled_the_tables(firm):
+    """Autovacuum analyzes a table at most once a minute: an import into an empty firm planned
+    every lookup as if its tables were empty (sequential scans) until it did."""
+    def add_accounts(first: int, count: int) -> None:
+        with transaction.atomic():
+            bulk.insert(Account, ACCOUNT_COLUMNS, [_account_row(firm, f"Client {n}", {}) for n in range(first, first + count)])
+
+    with bulk.bulk_load() as load:
+        add_accounts(0, 1200)
+        load.written(1200)  # the first batch into empty tables: analyzed
+        assert _planner_rows(Account) == 1200
+        add_accounts(1200, 1000)
+        load.written(1000)  # 2,200 rows: not yet twice what the statistics know
+        assert _planner_rows(Account) == 1200
+        add_accounts(2200, 300)
+        load.written(300)  # 2,500: doubled since
+        assert _planner_rows(Account) == 2500
