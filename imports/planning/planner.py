@@ -89,6 +89,9 @@ class Planner(AccountsMixin, ContactsMixin):
             work = plan.accounts[ref]
             if work.made_for_person:
                 state.person_accounts.add(_pack_ref(f"a{created_id}"))
+                decided_type = state.account_types.get(hash(work.ref))
+                if decided_type is not None:  # its type is known by its reference: now by its id
+                    state.account_types[hash(f"a{created_id}")] = decided_type
             if state.named_accounts.get(hash(work.key)) == _pack_ref(work.ref):
                 state.named_accounts[hash(work.key)] = _pack_ref(f"a{created_id}")
         if state.decided_row_refs or state.decided_keys:  # a handful: the user's decisions
@@ -146,6 +149,10 @@ class Planner(AccountsMixin, ContactsMixin):
             decided_row = work.decided_row or None
             if decided is None:
                 earlier = state.decided_type(type_key)
+                if (earlier is None or not earlier[0]) and data.name_given and work.ref != type_key:
+                    # A client an earlier batch made for a row without an account name, which
+                    # this row names: its type was remembered by the account, not by a name.
+                    earlier = state.decided_type(work.ref)
                 if earlier is not None and earlier[0]:
                     decided, decided_row = earlier
             if decided and decided != data.type:

@@ -215,6 +215,26 @@ def test_dry_run_predicts_namesakes_across_batches(firm, owner):
     assert done.accounts_created > 3
 
 
+@pytest.mark.parametrize("batch_size", [1, 2, 1000])
+def test_a_type_a_row_without_an_account_name_gave_holds_whatever_the_batches(firm, owner, batch_size):
+    """Robert Gonzales, a business by the type column on a row that names no account, is then
+    named "Gonzales, Robert" as an individual by a later row: the later row contradicts the type
+    the earlier one gave the same account, whether the two rows share a batch or not (a later
+    batch once missed it, and the result depended on where batches began)."""
+    columns = {"Client": "account.name", "Type": "account.type", **PEOPLE}
+    rows = [["Client", "Type", *HEADER], ["", "Business", "Robert", "Gonzales", "robert@barnett.example", "", ""],
+            ["Lee Dental PC", "Business", "Bo", "Lee", "bo@lee.example", "", ""],
+            ["Gonzales, Robert", "Individual", "Robert", "Gonzales", "robert@home.example", "", ""]]
+    job = upload(firm, owner, rows, mapping=make_mapping(columns, account_type="column"))
+    predicted = run_pipeline(job, dry_run=True, batch_size=batch_size).counters
+    jobs.job_start(job, actor=uploader(job), enqueue=False)
+    done = run_pipeline(job, dry_run=False, batch_size=batch_size).counters
+    assert predicted == done
+    assert (done.rows_imported, done.rows_skipped, done.accounts_created) == (2, 1, 2)
+    assert list(job.issues.filter(code="conflicting_account_type").values_list("row_number", flat=True)) == [4]
+    assert accounts_named(firm, "Robert Gonzales").get().type == "company"
+
+
 def repetitive_rows(count: int, seed: int) -> list[list[str]]:
     """People drawn from a small pool, so names repeat: strangers who share a name (each
     with their own email, phone and ZIP, some left blank), the same person on several rows,
