@@ -36,11 +36,10 @@ from imports.writing import WriteContext, write_batch, write_firm_definitions, w
 
 logger = logging.getLogger(__name__)
 
-# Rows per batch: one lookup round, one plan and one write transaction each. Measured on the
-# 2-core machine (100,000 rows, whole import): 2,000 to 2,500 rows a batch are 5-9% faster than
-# 1,000 (fewer commits, each index page written back once for more rows), and a batch still
-# holds SQLite's write lock for only a few tenths of a second.
-BATCH_SIZE = 2000
+# Rows per batch: one lookup round, one plan and one write transaction each. 2,000 was 5-9%
+# faster on the 2-core machine (fewer commits) but held ~40 MB more at the peak of a large
+# import (measured at 200,000 rows on SQLite), which a million-row import cannot spare.
+BATCH_SIZE = 1000
 WRITE_ATTEMPTS = 3  # a batch whose records somebody else created meanwhile is planned again
 EXAMPLES_PER_CODE = 5
 MAX_NEW_TAG_NAMES = 50  # the review names this many of the tags a file creates

@@ -70,9 +70,9 @@ def test_a_resumed_run_cancelled_again_counts_the_rows_before_its_checkpoint(fir
 
 @pytest.fixture
 def cancelled(firm, owner, owner_client, monkeypatch):
-    """5,000 rows, run by the worker task; the importer presses Cancel once the first batch
-    (2,000 rows) is written."""
-    job = upload(firm, owner, report(5000), mapping=make_mapping(COLUMNS))
+    """2,500 rows, run by the worker task; the importer presses Cancel once the first batch
+    (1,000 rows) is written."""
+    job = upload(firm, owner, report(2500), mapping=make_mapping(COLUMNS))
     jobs.job_start(job, actor=uploader(job), enqueue=False)
     real_run = tasks.job_run
 
@@ -87,22 +87,22 @@ def cancelled(firm, owner, owner_client, monkeypatch):
 
 
 def test_the_results_page_says_cancelled_after_n_of_m_rows(owner_client, cancelled):
-    assert cancelled.counts["rows_total"] == 2000 and counters_add_up(cancelled.counts)
-    assert cancelled.counts["rows_in_file"] == cancelled.rows_in_file == 5000
+    assert cancelled.counts["rows_total"] == 1000 and counters_add_up(cancelled.counts)
+    assert cancelled.counts["rows_in_file"] == cancelled.rows_in_file == 2500
     html = owner_client.get(url("job", cancelled)).content.decode()
-    assert "Cancelled after 2,000 of 5,000 rows." in html
-    assert "2,000 of 5,000 rows" in re.search(r'job-progress__numbers">(.*?)</p>', html, re.S).group(1)
+    assert "Cancelled after 1,000 of 2,500 rows." in html
+    assert "1,000 of 2,500 rows" in re.search(r'job-progress__numbers">(.*?)</p>', html, re.S).group(1)
     labels = dict(re.findall(r"<dt>([^<]+)</dt><dd data-count=\"(\w+)\"", html))
     assert labels["Rows in the file"] == "rows_in_file" and labels["Rows reached"] == "rows_total"
     shown = {name: int(n.replace(",", "")) for name, n in re.findall(r'data-count="(\w+)">([\d,]+)<', html)}
-    assert shown["rows_in_file"] == 5000 and shown["rows_total"] == 2000
-    assert shown["rows_imported"] + shown["rows_skipped"] == 2000
+    assert shown["rows_in_file"] == 2500 and shown["rows_total"] == 1000
+    assert shown["rows_imported"] + shown["rows_skipped"] == 1000
 
 
 def test_the_email_of_a_cancelled_import_says_how_far_it_went(cancelled, mailoutbox):
     (mail,) = mailoutbox
-    assert "was cancelled after 2,000 of 5,000 rows" in mail.body
-    assert "Rows in the file: 5,000" in mail.body and "Rows reached: 2,000" in mail.body
+    assert "was cancelled after 1,000 of 2,500 rows" in mail.body
+    assert "Rows in the file: 2,500" in mail.body and "Rows reached: 1,000" in mail.body
 
 
 def test_a_finished_import_shows_one_row_count(owner_client, firm, owner):
@@ -117,7 +117,7 @@ def test_a_finished_import_shows_one_row_count(owner_client, firm, owner):
 
 def test_cli_json_reports_the_rows_of_the_file_apart_from_the_rows_reached(firm, owner, tmp_path, monkeypatch):
     path = tmp_path / "clients.csv"
-    path.write_text(report(5000), encoding="utf-8")
+    path.write_text(report(2500), encoding="utf-8")
 
     def press_cancel(bar, rows_done):  # someone presses Cancel on the import's page
         ImportJob.objects.filter(firm=firm).update(cancel_requested=True)
@@ -127,19 +127,19 @@ def test_cli_json_reports_the_rows_of_the_file_apart_from_the_rows_reached(firm,
     call_command("import", str(path), "--firm", firm.slug, "--user", owner.email, "--json", stdout=out)
     result = json.loads(out.getvalue())
     assert result["status"] == "cancelled"
-    assert result["rows_in_file"] == 5000 and result["rows_total"] == 2000
-    assert result["rows_imported"] + result["rows_skipped"] == 2000
+    assert result["rows_in_file"] == 2500 and result["rows_total"] == 1000
+    assert result["rows_imported"] + result["rows_skipped"] == 1000
     assert Account.objects.filter(firm=firm).exists()
 
 
 def test_cli_plain_output_says_cancelled_after_n_of_m_rows(firm, owner, tmp_path, monkeypatch):
     path = tmp_path / "clients.csv"
-    path.write_text(report(5000), encoding="utf-8")
+    path.write_text(report(2500), encoding="utf-8")
     monkeypatch.setattr(ProgressBar, "__call__",
                         lambda bar, rows_done: ImportJob.objects.filter(firm=firm).update(cancel_requested=True))
     out = io.StringIO()
     call_command("import", str(path), "--firm", firm.slug, "--user", owner.email, stdout=out)
-    assert "Cancelled after 2,000 of 5,000 rows." in out.getvalue()
+    assert "Cancelled after 1,000 of 2,500 rows." in out.getvalue()
 
 
 def test_cli_json_of_a_whole_run_has_as_many_rows_in_the_file_as_rows_total(firm, owner, tmp_path):
