@@ -13,8 +13,8 @@ duplicates pass, to measure what it costs; `--undo` undoes the import afterwards
 undo` does), timed apart: `undo_seconds` is added, the peaks are the import's.
 
 Prints one JSON line: rows, seconds, and peak resident memory: peak_mb_main (this process),
-peak_mb_workers (the largest child process: the import's cleaning worker) and peak_mb, their
-sum, which is what the import needs while both run.
+peak_mb_workers (the largest child process: the import's cleaning worker, its own peak as
+`ChildPeaks` samples it) and peak_mb, their sum, which is what the import needs while both run.
 
 With `--database-url` the run uses that (empty or freshly migrated) PostgreSQL database instead
 of the SQLite file; its files go next to `--db`. `migrate` only applies the migrations (the
@@ -30,21 +30,79 @@ import os
 import resource
 import shutil
 import sys
+import threading
 import time
 from pathlib import Path
 
 
-def _peaks() -> dict:
-    """Peak resident memory of this process and of its largest child, in MB.
+class ChildPeaks:
+    """The largest peak resident memory of this process's children, read from each child's own
+    VmHWM every 50 ms while it runs.
 
-    RUSAGE_CHILDREN counts only children that have been waited for. The import joins its
-    workers as it ends; any child still exiting is waited for here, so none is left out.
-    """
+    Not RUSAGE_CHILDREN's ru_maxrss: Linux starts a child's figure from the peak of the address
+    space it replaced at exec, which for a spawned cleaning worker is the import process's own
+    (spawn forks, then execs a fresh interpreter). So a worker that never held more than ~45 MB
+    reported the ~100 MB its parent had when it started, and the import's peak counted that part
+    of the parent twice. VmHWM is the peak of the child's own address space."""
+
+    INTERVAL = 0.05
+
+    def __init__(self):
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, name="child-peaks", daemon=True)
+        self._thread.start()
+
+    def _watch(self) -> None:
+        while not self._stop.wait(self.INTERVAL):
+            self.sample()
+
+    def sample(self) -> None:
+        for pid in _children():
+            try:
+                with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
+                    if cmdline.read() == _OWN_CMDLINE:
+                        continue  # forked, not yet exec'd: its figures are still this process's
+                with open(f"/proc/{pid}/status") as status:
+                    for line in status:
+                        if line.startswith("VmHWM:"):
+                            self.peak_kb = max(self.peak_kb, int(line.split()[1]))
+                            break
+            except (OSError, ValueError):  # it exited meanwhile
+                continue
+
+    def stop(self) -> float:
+        """Stops sampling; the peak in MB."""
+        self._stop.set()
+        self._thread.join()
+        return self.peak_kb / 1024
+
+
+with open("/proc/self/cmdline", "rb") as _cmdline:
+    _OWN_CMDLINE = _cmdline.read()
+
+
+def _children() -> set[int]:
+    pids = set()
+    for task in os.listdir(f"/proc/{os.getpid()}/task"):
+        try:
+            with open(f"/proc/{os.getpid()}/task/{task}/children") as children:
+                pids.update(int(pid) for pid in children.read().split())
+        except OSError:
+            continue
+    return pids
+
+
+_child_peaks: ChildPeaks | None = None
+
+
+def _peaks() -> dict:
+    """Peak resident memory of this process and of its largest child, in MB."""
     deadline = time.monotonic() + 30
     while multiprocessing.active_children() and time.monotonic() < deadline:  # reaps exited ones
         time.sleep(0.02)
     main = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
-    workers = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024  # the largest child
+    workers = _child_peaks.stop() if _child_peaks is not None else 0.0
     return {"peak_mb": round(main + workers, 1), "peak_mb_main": round(main, 1), "peak_mb_workers": round(workers, 1)}
 
 
@@ -83,6 +141,8 @@ def run_import(path: Path, db: Path, dry_run: bool, *, existing: Path | None = N
         user = User.objects.create_user(email="bench@example.com", password="bench-password")
         firm = services.firm_create(name="Bench Tax", slug="bench", owner=user)
         services.custom_field_create(firm=firm, applies_to="account", name="Fiscal Year End", field_type="date")
+    global _child_peaks
+    _child_peaks = ChildPeaks()
     with path.open("rb") as handle:
         job = jobs.job_create(actor=actor_for(firm, user), file=File(handle, name=path.name), original_name=path.name)
     started = time.perf_counter()
