@@ -61,8 +61,8 @@ class ChildPeaks:
         for pid in _children():
             try:
                 with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
-                    if cmdline.read() == _OWN_CMDLINE:
-                        continue  # forked, not yet exec'd: its figures are still this process's
+                    if cmdline.read() in (_OWN_CMDLINE, b""):
+                        continue  # forked, not yet (or just now) exec'd: its figures are still this process's
                 with open(f"/proc/{pid}/status") as status:
                     for line in status:
                         if line.startswith("VmHWM:"):
