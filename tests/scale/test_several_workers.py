@@ -361,8 +361,9 @@ def test_twenty_two_imports_on_three_workers_with_one_killed(postgres_url, tmp_p
     concurrent, sequential = db.firm_records(), Database(reference_url).firm_records()
     # The same records (by key), and as many of each but for namesake groups: how many records
     # share one person's name may differ, as the namesake rule is order-dependent (a row with
-    # nothing to tell two namesakes apart joins the one seen first), and imports of one firm take turns batch by batch, an
-    # order no one-after-the-other run repeats. Known gap, in docs/import-rules.md ("Workers").
+    # nothing to tell two namesakes apart joins the one seen first), and imports of one firm
+    # take turns batch by batch, an order no one-after-the-other run repeats. Known gap, in
+    # docs/import-rules.md ("Workers").
     namesake_splits = 0
     for firm in slugs:
         for kind in ("accounts", "contacts", "links"):
