@@ -93,16 +93,14 @@ def _children() -> set[int]:
     return pids
 
 
-_child_peaks: ChildPeaks | None = None
-
-
-def _peaks() -> dict:
-    """Peak resident memory of this process and of its largest child, in MB."""
+def _peaks(children: ChildPeaks | None = None) -> dict:
+    """Peak resident memory of this process and of its largest child (`children`), in MB."""
     deadline = time.monotonic() + 30
-    while multiprocessing.active_children() and time.monotonic() < deadline:  # reaps exited ones
+    # The import joins its workers as it ends: sample until any still exiting is gone.
+    while multiprocessing.active_children() and time.monotonic() < deadline:
         time.sleep(0.02)
     main = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux: KiB
-    workers = _child_peaks.stop() if _child_peaks is not None else 0.0
+    workers = children.stop() if children is not None else 0.0
     return {"peak_mb": round(main + workers, 1), "peak_mb_main": round(main, 1), "peak_mb_workers": round(workers, 1)}
 
 
@@ -141,8 +139,7 @@ def run_import(path: Path, db: Path, dry_run: bool, *, existing: Path | None = N
         user = User.objects.create_user(email="bench@example.com", password="bench-password")
         firm = services.firm_create(name="Bench Tax", slug="bench", owner=user)
         services.custom_field_create(firm=firm, applies_to="account", name="Fiscal Year End", field_type="date")
-    global _child_peaks
-    _child_peaks = ChildPeaks()
+    children = ChildPeaks()
     with path.open("rb") as handle:
         job = jobs.job_create(actor=actor_for(firm, user), file=File(handle, name=path.name), original_name=path.name)
     started = time.perf_counter()
@@ -160,7 +157,7 @@ def run_import(path: Path, db: Path, dry_run: bool, *, existing: Path | None = N
             raise SystemExit(f"import {job.status}: {job.error}")
         counts = job.counts
     seconds = time.perf_counter() - started
-    result = {"rows": counts["rows_total"], "seconds": round(seconds, 3), **_peaks(), "counts": counts}
+    result = {"rows": counts["rows_total"], "seconds": round(seconds, 3), **_peaks(children), "counts": counts}
     if undo:
         result.update(_undo(job, actor_for(firm, user)))
     return result

@@ -13,7 +13,7 @@ from django.db import connection
 
 from crm.models import Account, AccountContact, AccountRole, AccountRoleAssignment, Contact, CustomField, Firm, Tag
 from crm.normalize import account_name_key, contact_name_key, normalize_email_key
-from imports.extraction import CleanRow
+from imports.extraction import CleanRow, PersonData
 from imports.planning import CONTACT_FIELDS, AccountSnapshot, Catalogue, ContactSnapshot, Existing
 
 
@@ -200,7 +200,7 @@ def load_existing(firm: Firm, rows: list[CleanRow], *, contacts_only: bool = Fal
     return existing
 
 
-def _own_account_key(person) -> str:
+def _own_account_key(person: PersonData) -> str:
     """The key of an account named after this person, as `persons` in `load_existing` tests it."""
     if "," in person.own_account_key:  # "Smith, Jr." as a last name: the key reads it as a person
         return account_name_key(f"{person.first_name} {person.last_name}")
