@@ -26,13 +26,15 @@ CREATE TABLE account_tag (account_id bigint, tag_id bigint, UNIQUE(account_id, t
 """
 
 
-def run(csv_path: Path, url: str) -> int:
+def run(csv_path: Path, url: str, *, measure) -> tuple[int, dict]:
     """Imports the bench file the raw way into the (empty) database at `url`; returns the
-    number of data rows read."""
+    number of data rows read and what `measure` (bench.worker's `CpuTime`, given the server
+    process of the connection) counted while it ran."""
     tags: dict[str, int] = {}
     accounts: dict[str, int] = {}
     total = 0
     with psycopg.connect(url) as db:
+        cpu = measure(db.info.backend_pid)
         db.execute(SCHEMA)
         db.commit()
         with csv_path.open(encoding="utf-8", newline="") as handle:
@@ -47,7 +49,8 @@ def run(csv_path: Path, url: str) -> int:
                     batch = []
             if batch:
                 total += _write(db, batch, col, accounts, tags)
-    return total
+        used = cpu.stop(db.info.backend_pid)  # before the connection closes: its server process ends with it
+    return total, used
 
 
 def _copy(cursor, table: str, columns: str, rows) -> None:

@@ -15,6 +15,8 @@ undo` does), timed apart: `undo_seconds` is added, the peaks are the import's.
 Prints one JSON line: rows, seconds, and peak resident memory: peak_mb_main (this process),
 peak_mb_workers (the largest child process: the import's cleaning worker, its own peak as
 `ChildPeaks` samples it) and peak_mb, their sum, which is what the import needs while both run.
+And the CPU seconds the measured part used (`CpuTime`): cpu_s_main, cpu_s_workers, on PostgreSQL
+cpu_s_database (the server process of the connection it wrote through), and cpu_s, their sum.
 
 With `--database-url` the run uses that (empty or freshly migrated) PostgreSQL database instead
 of the SQLite file; its files go next to `--db`. `migrate` only applies the migrations (the
@@ -82,6 +84,64 @@ with open("/proc/self/cmdline", "rb") as _cmdline:
     _OWN_CMDLINE = _cmdline.read()
 
 
+class CpuTime:
+    """CPU seconds a measurement uses, from now until `stop`: this process's, its children's
+    (the cleaning workers, counted once they have exited, as the import's end waits for them)
+    and, given the PostgreSQL server process of the connection it writes through, that
+    process's (read from /proc: the bench's cluster runs on this machine).
+
+    Wall time alone cannot tell working from waiting. The sum says how much work a run is: on a
+    machine of N cores no overlap of the three can finish it in less than sum / N seconds."""
+
+    def __init__(self, backend_pid: int | None = None):
+        self._backend_pid = backend_pid
+        self._start = (_own_cpu(resource.RUSAGE_SELF), _own_cpu(resource.RUSAGE_CHILDREN), _process_cpu(backend_pid))
+
+    def stop(self, backend_pid: int | None = None) -> dict:
+        """The seconds used since the start. `backend_pid`: the server process at the end; if it
+        is not the one at the start (the connection was replaced), the database's share is
+        unknown (None) rather than half counted."""
+        main, workers, database = (_own_cpu(resource.RUSAGE_SELF), _own_cpu(resource.RUSAGE_CHILDREN),
+                                   _process_cpu(self._backend_pid))
+        used = {"cpu_s_main": main - self._start[0], "cpu_s_workers": workers - self._start[1]}
+        if self._backend_pid is not None:
+            same = backend_pid == self._backend_pid and database is not None and self._start[2] is not None
+            used["cpu_s_database"] = database - self._start[2] if same else None
+        used["cpu_s"] = sum(seconds for seconds in used.values() if seconds is not None)
+        return {name: None if seconds is None else round(seconds, 2) for name, seconds in used.items()}
+
+
+def _own_cpu(who: int) -> float:
+    usage = resource.getrusage(who)
+    return usage.ru_utime + usage.ru_stime
+
+
+_TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _process_cpu(pid: int | None) -> float | None:
+    """User + system CPU seconds of another process (utime and stime of /proc/PID/stat), or
+    None when it cannot be read (gone, or not on this machine)."""
+    if pid is None:
+        return None
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()  # after "pid (command)"
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / _TICKS  # fields 14 and 15 of proc(5)
+
+
+def _django_backend_pid() -> int | None:
+    """The PostgreSQL server process of Django's connection (None on SQLite)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    connection.ensure_connection()
+    return connection.connection.info.backend_pid
+
+
 def _children() -> set[int]:
     pids = set()
     for task in os.listdir(f"/proc/{os.getpid()}/task"):
@@ -142,6 +202,7 @@ def run_import(path: Path, db: Path, dry_run: bool, *, existing: Path | None = N
     children = ChildPeaks()
     with path.open("rb") as handle:
         job = jobs.job_create(actor=actor_for(firm, user), file=File(handle, name=path.name), original_name=path.name)
+    cpu = CpuTime(_django_backend_pid())
     started = time.perf_counter()
     if dry_run:
         result = jobs.job_dry_run(job, find_duplicates=duplicates)
@@ -157,7 +218,9 @@ def run_import(path: Path, db: Path, dry_run: bool, *, existing: Path | None = N
             raise SystemExit(f"import {job.status}: {job.error}")
         counts = job.counts
     seconds = time.perf_counter() - started
-    result = {"rows": counts["rows_total"], "seconds": round(seconds, 3), **_peaks(children), "counts": counts}
+    peaks = _peaks(children)  # waits for the cleaning workers to exit, so their CPU is counted
+    result = {"rows": counts["rows_total"], "seconds": round(seconds, 3), **peaks,
+              **cpu.stop(_django_backend_pid()), "counts": counts}
     if undo:
         result.update(_undo(job, actor_for(firm, user)))
     return result
@@ -183,9 +246,14 @@ def run_ceiling(path: Path, db: Path, database_url: str | None = None) -> dict:
     from bench import ceiling, ceiling_postgres
 
     started = time.perf_counter()
-    rows = ceiling_postgres.run(path, database_url) if database_url else ceiling.run(path, db)
+    if database_url:
+        rows, cpu = ceiling_postgres.run(path, database_url, measure=CpuTime)
+    else:
+        cpu = CpuTime()
+        rows = ceiling.run(path, db)
+        cpu = cpu.stop()
     seconds = time.perf_counter() - started
-    return {"rows": rows, "seconds": round(seconds, 3), **_peaks()}
+    return {"rows": rows, "seconds": round(seconds, 3), **_peaks(), **cpu}
 
 
 def main(argv: list[str]) -> None:
