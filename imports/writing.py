@@ -243,9 +243,14 @@ def _write_accounts(plan: BatchPlan, ctx: WriteContext, catalogue: Catalogue,
                 AccountRoleAssignment.objects.filter(account_id=account_id, role_id=role_id).update(member_id=member_id)
                 if record:
                     changes.add("account_role", account_id, "update", str(role_id), held, member_id)
-    bulk.insert(Account.tags.through, ("account", "tag"), tag_links, ignore_conflicts=True)
-    bulk.insert(Account.assignees.through, ("account", "membership"), assignee_links, ignore_conflicts=True)
-    bulk.insert(AccountRoleAssignment, ("account", "role", "member"), new_roles, ignore_conflicts=True)
+    new_account_ids = set(created.values())
+
+    def of_new_account(row) -> bool:
+        return row[0] in new_account_ids
+
+    bulk.insert_pairs(Account.tags.through, ("account", "tag"), tag_links, created=of_new_account)
+    bulk.insert_pairs(Account.assignees.through, ("account", "membership"), assignee_links, created=of_new_account)
+    bulk.insert_pairs(AccountRoleAssignment, ("account", "role", "member"), new_roles, created=of_new_account)
     return ids, created
 
 
@@ -339,9 +344,15 @@ def _write_contacts(plan: BatchPlan, ctx: WriteContext, catalogue: Catalogue, ac
                     )
                 changes.add("account_contact", contact_id, "update", str(account_id), list(link.previous),
                             list(link.switches))
-    bulk.insert(Contact.tags.through, ("contact", "tag"), tag_links, ignore_conflicts=True)
+    new_contact_ids = set(created.values())
+    new_account_ids = {account_ids[ref] for ref, work in plan.accounts.items() if work.is_new}
+    bulk.insert_pairs(Contact.tags.through, ("contact", "tag"), tag_links,
+                      created=lambda row: row[0] in new_contact_ids)
     new_links.sort(key=lambda pair: pair[0])  # in row order (see LinkPlan.order)
-    bulk.insert(AccountContact, LINK_COLUMNS, [link for _, link in new_links], ignore_conflicts=True)
+    # Told apart by the account alone, so all links of one account keep their row order
+    # (an account's first link is the person it was made for).
+    bulk.insert_pairs(AccountContact, LINK_COLUMNS, [link for _, link in new_links],
+                      created=lambda row: row[0] in new_account_ids)
 
 
 def _extend_dropdowns(plan: BatchPlan, ctx: WriteContext) -> None:

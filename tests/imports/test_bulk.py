@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from crm.models import Account, AccountContact, Contact, Tag
@@ -95,6 +96,26 @@ def test_ignore_conflicts_skips_rows_a_unique_constraint_refuses_and_keeps_the_r
                              (account_ids[2], tags[1].pk)])
 
 
+def test_pairs_of_records_made_in_the_transaction_are_added_once_and_stored_pairs_are_skipped(firm):
+    """`insert_pairs`: a pair naming a record the transaction created cannot be stored yet, so
+    on PostgreSQL it skips the staging table; a repeat of it within the rows still comes once."""
+    with transaction.atomic():
+        [old] = bulk.insert_returning_ids(Account, ACCOUNT_COLUMNS, [_account_row(firm, "Old", {})])
+    tags = [Tag.objects.create(firm=firm, name=name, key=name) for name in ("vip", "new")]
+    through = Account.tags.through
+    through.objects.create(account_id=old, tag_id=tags[0].pk)
+    with transaction.atomic(), CaptureQueriesContext(connection) as queries:
+        [made] = bulk.insert_returning_ids(Account, ACCOUNT_COLUMNS, [_account_row(firm, "Made", {})])
+        bulk.insert_pairs(through, ("account", "tag"), [(made, tags[0].pk), (made, tags[1].pk), (made, tags[0].pk)],
+                          created=lambda row: row[0] == made)
+        staged = [query["sql"] for query in queries.captured_queries if "TEMPORARY" in query["sql"]]
+        bulk.insert_pairs(through, ("account", "tag"), [(old, tags[0].pk), (old, tags[1].pk)],
+                          created=lambda row: row[0] == made)
+    assert staged == []
+    assert sorted(through.objects.values_list("account_id", "tag_id")) == sorted(
+        [(old, tags[0].pk), (old, tags[1].pk), (made, tags[0].pk), (made, tags[1].pk)])
+
+
 def test_without_ignore_conflicts_a_conflict_is_django_integrity_error(firm):
     """The pipeline retries a batch on IntegrityError (a key another import took meanwhile):
     the COPY path must raise Django's error, not psycopg's."""
@@ -162,3 +183,7 @@ def test_a_bulk_load_gathers_statistics_each_time_it_has_doubled_the_tables(firm
         add_accounts(2200, 300)
         load.written(300)  # 2,500: doubled since
         assert _planner_rows(Account) == 2500
+    # The columns the import's lookups filter on have statistics.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT attname FROM pg_stats WHERE tablename = %s", [Account._meta.db_table])
+        assert {"firm_id", "name_key", "type"} <= {name for (name,) in cursor.fetchall()}
