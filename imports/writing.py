@@ -131,7 +131,7 @@ def write_batch(plan: BatchPlan, ctx: WriteContext, *, rows_done: int, totals: C
         new_tags = _create_tags(plan, ctx, changes)
         catalogue = ctx.catalogue.extended(tags=new_tags)
         account_ids, new_accounts = _write_accounts(plan, ctx, catalogue, changes)
-        _write_contacts(plan, ctx, catalogue, account_ids, changes)
+        _write_contacts(plan, ctx, catalogue, account_ids, set(new_accounts.values()), changes)
         _write_issues(plan, ctx)
         _extend_dropdowns(plan, ctx)
         bulk.insert(ImportChange, CHANGE_COLUMNS, changes)
@@ -267,7 +267,7 @@ def _contact_row(ctx: WriteContext, catalogue: Catalogue, work, now, date_value:
 
 
 def _write_contacts(plan: BatchPlan, ctx: WriteContext, catalogue: Catalogue, account_ids: dict[str, int],
-                    changes: _Changes) -> None:
+                    new_account_ids: set[int], changes: _Changes) -> None:
     job = ctx.job
     now = bulk.datetime_value(timezone.now())
     new_works = [w for w in plan.contacts if w.is_new]
@@ -345,7 +345,6 @@ def _write_contacts(plan: BatchPlan, ctx: WriteContext, catalogue: Catalogue, ac
                 changes.add("account_contact", contact_id, "update", str(account_id), list(link.previous),
                             list(link.switches))
     new_contact_ids = set(created.values())
-    new_account_ids = {account_ids[ref] for ref, work in plan.accounts.items() if work.is_new}
     bulk.insert_pairs(Contact.tags.through, ("contact", "tag"), tag_links,
                       created=lambda row: row[0] in new_contact_ids)
     new_links.sort(key=lambda pair: pair[0])  # in row order (see LinkPlan.order)
